@@ -1,0 +1,49 @@
+# irsa-tui — `make help` lists the targets.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: help install demo test test-fast lint typecheck snapshots-update screenshots bench docs clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v 'is ignored: it is neither' || true
+	$(BIN)/python -c "import irsa_tui, textual, moto, boto3, kubernetes, httpx, jwt"
+	rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+install: $(STAMP) ## create the venv and install irsa-tui with its dev tools
+
+demo: $(STAMP) ## open the TUI on the local lab world (no cloud needed)
+	$(BIN)/irsa-tui --lab
+
+test: $(STAMP) lint typecheck ## lint, type-check and run every test
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
+
+test-fast: $(STAMP) ## unit tests only (no lab)
+	$(BIN)/pytest -q -m "not integration and not ui"
+
+lint: $(STAMP) ## ruff
+	$(BIN)/ruff check irsa_tui tests bench
+
+typecheck: $(STAMP) ## mypy --strict on the pure core
+	$(BIN)/mypy --strict irsa_tui/chain irsa_tui/policy irsa_tui/report.py
+
+snapshots-update: $(STAMP) ## regenerate the TUI snapshot SVGs after an intended UI change
+	$(BIN)/pytest -q tests/ui --snapshot-update
+
+screenshots: $(STAMP) ## regenerate screenshots/ from lab scenarios
+	$(BIN)/python scripts/screenshots.py
+
+bench: $(STAMP) ## latency, start-up and memory benchmarks
+	$(BIN)/python bench/chain_latency.py
+	$(BIN)/python bench/startup.py
+
+docs: $(STAMP) ## regenerate docs/codes.md from the code catalogue
+	$(BIN)/python -m irsa_tui.chain.codes > docs/codes.md
+
+clean: ## remove the venv and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

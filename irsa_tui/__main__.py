@@ -1,0 +1,3 @@
+from irsa_tui.cli import main
+
+raise SystemExit(main())

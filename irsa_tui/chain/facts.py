@@ -1,0 +1,351 @@
+"""Facts: everything the sources gathered about one pod, as plain data.
+
+Sources (``irsa_tui.sources``) fill these from the Kubernetes API, AWS and the OIDC
+issuer; checks (``irsa_tui.chain.links``) judge them. Nothing here does I/O.
+
+Each gathered fact is ``T | SourceError | None``:
+- ``T``            the value;
+- ``SourceError``  we asked and could not find out (or the object does not exist:
+                   ``kind == "not-found"``); checks decide whether that is a finding
+                   (SA missing => fail) or an ``error`` link;
+- ``None``         not gathered: turned off (``--no-live``) or moot; the reason is in
+                   ``Facts.gaps[<field name>]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Mapping, TypeVar, Union
+
+__all__ = [
+    "SourceError",
+    "ErrorKind",
+    "Fetched",
+    "EnvVar",
+    "VolumeMount",
+    "ContainerFacts",
+    "TokenVolume",
+    "VolumeFacts",
+    "OwnerRef",
+    "PodFacts",
+    "ServiceAccountFacts",
+    "WebhookFacts",
+    "TokenFacts",
+    "ClusterFacts",
+    "OidcProviderFacts",
+    "IssuerFacts",
+    "RoleFacts",
+    "StsFacts",
+    "S3Facts",
+    "Facts",
+    "TOKEN_PATH",
+    "TOKEN_DIR",
+    "TOKEN_VOLUME",
+    "ROLE_ANNOTATION",
+    "AUDIENCE_ANNOTATION",
+    "DEFAULT_AUDIENCE",
+]
+
+ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
+AUDIENCE_ANNOTATION = "eks.amazonaws.com/audience"
+STS_REGIONAL_ANNOTATION = "eks.amazonaws.com/sts-regional-endpoints"
+TOKEN_EXPIRATION_ANNOTATION = "eks.amazonaws.com/token-expiration"
+SKIP_CONTAINERS_ANNOTATION = "eks.amazonaws.com/skip-containers"
+SKIP_POD_LABEL = "eks.amazonaws.com/skip-pod-identity-webhook"
+DEFAULT_AUDIENCE = "sts.amazonaws.com"
+TOKEN_VOLUME = "aws-iam-token"
+TOKEN_DIR = "/var/run/secrets/eks.amazonaws.com/serviceaccount"
+TOKEN_PATH = TOKEN_DIR + "/token"
+DEFAULT_TOKEN_EXPIRATION = 86400
+
+ErrorKind = Literal[
+    "not-found",  # the object does not exist (404)
+    "forbidden",  # 403: the caller lacks a permission (see .permission)
+    "unauthorized",  # 401 / expired or missing credentials
+    "no-credentials",  # no AWS credentials could be found at all
+    "timeout",  # the call did not answer before its deadline
+    "unreachable",  # connection refused / DNS / network
+    "tls",  # TLS handshake / certificate verification failed
+    "throttled",  # 429 / Throttling
+    "server-error",  # 5xx
+    "bad-response",  # the body was not what the API promised
+    "invalid",  # the API rejected our request / bad input (400 ValidationError...)
+    "other",
+]
+
+
+@dataclass(frozen=True)
+class SourceError:
+    """We asked a source and could not get the fact."""
+
+    source: str
+    """``kubernetes``, ``iam``, ``eks``, ``sts``, ``s3``, ``oidc-issuer``, ``kubeconfig``, ``aws-config``."""
+    kind: ErrorKind
+    message: str
+    """One line, names the call and the fault, e.g. ``GET pod payments/api: 403 Forbidden``."""
+    permission: str | None = None
+    """The missing permission when kind is forbidden: ``create serviceaccounts/token``, ``iam:GetRole``."""
+    code: str | None = None
+    """The API's own error code (``AccessDenied``, ``NoSuchEntity``...) when there is one."""
+    status: int | None = None
+    """HTTP status when there is one."""
+
+    def one_line(self) -> str:
+        text = f"{self.source}: {self.message}"
+        if self.permission:
+            text += f" (caller lacks {self.permission})"
+        return text
+
+
+T = TypeVar("T")
+Fetched = Union[T, SourceError, None]
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    name: str
+    value: str | None
+    """Literal value; None when it comes from ``valueFrom`` (see ``source``)."""
+    source: str | None = None
+    """``secretKeyRef secret/key``, ``configMapKeyRef ...``, ``fieldRef ...`` when not literal."""
+
+
+@dataclass(frozen=True)
+class VolumeMount:
+    name: str
+    mount_path: str
+    read_only: bool = False
+    sub_path: str | None = None
+
+
+@dataclass(frozen=True)
+class ContainerFacts:
+    name: str
+    kind: Literal["container", "init", "ephemeral"] = "container"
+    image: str = ""
+    env: tuple[EnvVar, ...] = ()
+    env_from: tuple[str, ...] = ()
+    """``secret/NAME`` or ``configmap/NAME`` for each envFrom source."""
+    mounts: tuple[VolumeMount, ...] = ()
+    run_as_user: int | None = None
+    """Effective runAsUser (container overrides pod)."""
+    restart_policy: str | None = None
+    """``Always`` for native sidecar init containers."""
+
+    def env_value(self, name: str) -> str | None:
+        for var in self.env:
+            if var.name == name:
+                return var.value
+        return None
+
+    def has_env(self, name: str) -> bool:
+        return any(var.name == name for var in self.env)
+
+
+@dataclass(frozen=True)
+class TokenVolume:
+    """The serviceAccountToken source of a projected volume."""
+
+    audience: str | None
+    expiration_seconds: int | None
+    path: str
+
+
+@dataclass(frozen=True)
+class VolumeFacts:
+    name: str
+    kind: str
+    """The volume source type: ``projected``, ``hostPath``, ``secret``, ``emptyDir``, ..."""
+    token: TokenVolume | None = None
+    """The serviceAccountToken source when kind is projected and has one."""
+    detail: str | None = None
+    """E.g. the hostPath path or secret name, for evidence."""
+
+
+@dataclass(frozen=True)
+class OwnerRef:
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PodFacts:
+    name: str
+    namespace: str
+    uid: str
+    service_account_name: str | None
+    """``spec.serviceAccountName`` as written; None when absent (Kubernetes then uses ``default``)."""
+    created: datetime | None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    containers: tuple[ContainerFacts, ...] = ()
+    """Init containers first (kind ``init``), then regular ones."""
+    volumes: tuple[VolumeFacts, ...] = ()
+    node_name: str | None = None
+    node_selector: Mapping[str, str] = field(default_factory=dict)
+    host_network: bool = False
+    phase: str | None = None
+    fs_group: int | None = None
+    run_as_user: int | None = None
+    """Pod-level securityContext.runAsUser."""
+    owner: OwnerRef | None = None
+    """The top controller (Deployment for a ReplicaSet-owned pod), resolved when readable."""
+    scheduler_name: str | None = None
+    fargate: bool = False
+    """Scheduled on Fargate (``eks.amazonaws.com/fargate-profile`` label or fargate- node)."""
+
+    @property
+    def sa_name(self) -> str:
+        return self.service_account_name or "default"
+
+
+@dataclass(frozen=True)
+class ServiceAccountFacts:
+    name: str
+    namespace: str
+    uid: str
+    created: datetime | None
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    annotations_changed: datetime | None = None
+    """Latest managedFields time that touched metadata.annotations (None when unknown)."""
+
+
+@dataclass(frozen=True)
+class WebhookFacts:
+    """MutatingWebhookConfigurations that look like the pod identity webhook."""
+
+    names: tuple[str, ...]
+    """``name/webhook`` for each matching webhook; empty when none found."""
+    failure_policy: str | None = None
+
+
+@dataclass(frozen=True)
+class TokenFacts:
+    """A service-account token, as the kubelet would mount it, decoded (never printed)."""
+
+    origin: Literal["token-request", "predicted"]
+    """``predicted``: TokenRequest was not possible; claims are what the kubelet would produce."""
+    header: Mapping[str, Any]
+    claims: Mapping[str, Any]
+    signature_redacted: str
+    """First and last 4 characters of the signature, e.g. ``abcd…wxyz (342 chars)``."""
+    fetched_at: datetime
+    """When we got it (our clock)."""
+    raw: str = field(default="", repr=False, compare=False)
+    """The token itself, in memory only, for STS and signature checks. Never render it."""
+
+
+@dataclass(frozen=True)
+class ClusterFacts:
+    name: str
+    region: str
+    issuer: str | None
+    """``cluster.identity.oidc.issuer`` from EKS DescribeCluster."""
+    arn: str | None = None
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class OidcProviderFacts:
+    """IAM's view of OIDC providers in the role's account."""
+
+    account: str
+    providers: tuple[str, ...]
+    """Every provider ARN in the account (ListOpenIDConnectProviders)."""
+    arn: str | None
+    """The provider matching the issuer, None when none matches."""
+    url: str | None = None
+    client_ids: tuple[str, ...] = ()
+    thumbprints: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IssuerFacts:
+    """What the OIDC issuer serves over HTTPS."""
+
+    issuer: str
+    discovery: Fetched[Mapping[str, Any]] = None
+    jwks: Fetched[Mapping[str, Any]] = None
+    top_ca_thumbprint: str | None = None
+    """Lower-case hex SHA-1 of the last certificate of the JWKS host's chain."""
+    signature: Literal["valid", "invalid", "no-key", "unchecked"] = "unchecked"
+    signature_detail: str | None = None
+
+
+@dataclass(frozen=True)
+class RoleFacts:
+    arn: str
+    name: str
+    account: str
+    trust_policy: str
+    """The trust policy document as text (URL-decoded JSON); the check parses it."""
+    max_session_duration: int = 3600
+    policies: Fetched[tuple[Mapping[str, Any], ...]] = None
+    """Identity policy documents (inline + attached), for the S3 probe."""
+    permissions_boundary: str | None = None
+
+
+@dataclass(frozen=True)
+class StsFacts:
+    """The live AssumeRoleWithWebIdentity call."""
+
+    endpoint: str
+    ok: bool
+    assumed_role_arn: str | None = None
+    subject: str | None = None
+    audience: str | None = None
+    provider: str | None = None
+    expiration: datetime | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    http_status: int | None = None
+
+
+@dataclass(frozen=True)
+class S3Facts:
+    bucket: str | None
+    """None for ListBuckets."""
+    bucket_origin: Literal["flag", "role-policy", "list-buckets"]
+    operation: str
+    """``ListObjectsV2``, ``ListBuckets``, ``GetObject``."""
+    ok: bool
+    error_code: str | None = None
+    error_message: str | None = None
+    http_status: int | None = None
+    bucket_region: str | None = None
+    objects_seen: int | None = None
+    simulation: Mapping[str, str] | None = None
+    """iam:SimulatePrincipalPolicy decision per action, when the caller could run it."""
+
+
+@dataclass
+class Facts:
+    """All facts for one pod. Mutable only while sources gather; checks treat it as read-only."""
+
+    namespace: str
+    pod_name: str
+    now: datetime
+    live: bool = True
+    bucket: str | None = None
+    """``--bucket`` when given."""
+    pod: Fetched[PodFacts] = None
+    service_account: Fetched[ServiceAccountFacts] = None
+    namespace_service_accounts: Fetched[tuple[ServiceAccountFacts, ...]] = None
+    """All SAs of the namespace, for near-miss suggestions."""
+    webhook: Fetched[WebhookFacts] = None
+    token: Fetched[TokenFacts] = None
+    token_request_error: SourceError | None = None
+    """Set when TokenRequest failed and ``token`` holds *predicted* claims instead."""
+    cluster: Fetched[ClusterFacts] = None
+    provider: Fetched[OidcProviderFacts] = None
+    issuer: Fetched[IssuerFacts] = None
+    role: Fetched[RoleFacts] = None
+    sts: Fetched[StsFacts] = None
+    s3: Fetched[S3Facts] = None
+    gaps: dict[str, str] = field(default_factory=dict)
+    """Why a fact is None: field name -> one-line reason."""
+    caller: str | None = None
+    """The AWS identity we act as (sts:GetCallerIdentity ARN), when known."""
+    region: str | None = None
+    context: str | None = None

@@ -1,0 +1,253 @@
+"""The result model: link ids, statuses, findings, evidence, link and chain results.
+
+Pure data. Every renderer (TUI, text, Markdown, JSON) reads these and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from irsa_tui.chain.codes import Code
+
+__all__ = [
+    "LinkId",
+    "Status",
+    "Verdict",
+    "Evidence",
+    "Finding",
+    "LinkResult",
+    "ChainResult",
+    "Target",
+    "LINK_ORDER",
+    "exit_code",
+]
+
+
+class LinkId(str, Enum):
+    """The seven links of the IRSA chain, in order. The value is the public id."""
+
+    SERVICE_ACCOUNT = "service-account"
+    INJECTION = "injection"
+    TOKEN = "token"
+    OIDC_PROVIDER = "oidc-provider"
+    TRUST_POLICY = "trust-policy"
+    STS = "sts"
+    S3 = "s3"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def title(self) -> str:
+        return _TITLES[self]
+
+
+_TITLES = {
+    LinkId.SERVICE_ACCOUNT: "ServiceAccount",
+    LinkId.INJECTION: "Webhook injection",
+    LinkId.TOKEN: "Projected token",
+    LinkId.OIDC_PROVIDER: "OIDC provider",
+    LinkId.TRUST_POLICY: "Trust policy",
+    LinkId.STS: "STS AssumeRoleWithWebIdentity",
+    LinkId.S3: "S3 access",
+}
+
+LINK_ORDER: tuple[LinkId, ...] = tuple(LinkId)
+
+
+class Status(str, Enum):
+    """Outcome of one link.
+
+    pass/warn/fail are judgements of the chain; skip means an earlier link made this
+    one moot or the user turned it off; error means we could not find out.
+    """
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    SKIP = "skip"
+    ERROR = "error"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def glyph(self) -> str:
+        """A symbol that reads without colour."""
+        return _GLYPHS[self]
+
+    @property
+    def rank(self) -> int:
+        """Badness, for picking the worst status: fail > error > warn > skip > pass."""
+        return _RANKS[self]
+
+
+_GLYPHS = {
+    Status.PASS: "✔",
+    Status.WARN: "▲",
+    Status.FAIL: "✘",
+    Status.SKIP: "–",
+    Status.ERROR: "?",
+}
+_RANKS = {Status.PASS: 0, Status.SKIP: 1, Status.WARN: 2, Status.ERROR: 3, Status.FAIL: 4}
+
+
+class Verdict(str, Enum):
+    OK = "ok"
+    BROKEN = "broken"
+    INCOMPLETE = "incomplete"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One fact compared: what the chain needs versus what we found."""
+
+    key: str
+    """Stable kebab-case id, e.g. ``role-arn``; the key in the JSON ``evidence`` object."""
+    label: str
+    """Human label, e.g. ``AWS_ROLE_ARN in container app``."""
+    expected: str | None
+    actual: str | None
+    ok: bool | None = None
+    """True when actual satisfies expected, False when not, None when informational."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label, "expected": self.expected, "actual": self.actual, "ok": self.ok}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One coded observation, e.g. ``SA-003`` with its template arguments."""
+
+    code: str
+    args: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def spec(self) -> "Code":
+        from irsa_tui.chain.codes import CODES
+
+        return CODES[self.code]
+
+    @property
+    def status(self) -> Status:
+        return self.spec.status
+
+    @property
+    def message(self) -> str:
+        return self.spec.render(self.spec.message, self.args)
+
+    @property
+    def fix(self) -> str | None:
+        if self.spec.fix is None:
+            return None
+        return self.spec.render(self.spec.fix, self.args)
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """The judgement of one link."""
+
+    id: LinkId
+    status: Status
+    summary: str
+    """One line."""
+    findings: tuple[Finding, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    explanation: str = ""
+    """Why this matters, a few sentences for people learning IRSA."""
+    fix: str | None = None
+    """Exact commands (or a minimal patch) with the real names filled in."""
+    details: Mapping[str, Any] = field(default_factory=dict)
+    """Extra JSON-safe data for views (token claims, policy analysis...). Never secrets."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id.value,
+            "status": self.status.value,
+            "summary": self.summary,
+            "evidence": {e.key: e.to_json() for e in self.evidence},
+            "explanation": self.explanation,
+            "fix": self.fix,
+            "findings": [
+                {"code": f.code, "status": f.status.value, "message": f.message} for f in self.findings
+            ],
+            "details": dict(self.details),
+        }
+
+
+@dataclass(frozen=True)
+class Target:
+    """What is being diagnosed."""
+
+    namespace: str
+    pod: str
+    context: str | None = None
+    cluster: str | None = None
+    region: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "context": self.context,
+            "cluster": self.cluster,
+            "region": self.region,
+            "namespace": self.namespace,
+            "pod": self.pod,
+        }
+
+
+@dataclass(frozen=True)
+class ChainResult:
+    target: Target
+    links: tuple[LinkResult, ...]
+    duration_ms: int = 0
+
+    @property
+    def verdict(self) -> Verdict:
+        statuses = {link.status for link in self.links}
+        if Status.FAIL in statuses:
+            return Verdict.BROKEN
+        if Status.ERROR in statuses:
+            return Verdict.INCOMPLETE
+        return Verdict.OK
+
+    @property
+    def first_failure(self) -> LinkId | None:
+        for link in self.links:
+            if link.status is Status.FAIL:
+                return link.id
+        return None
+
+    @property
+    def worst(self) -> Status:
+        return max((link.status for link in self.links), key=lambda s: s.rank, default=Status.PASS)
+
+    def link(self, link_id: LinkId | str) -> LinkResult:
+        for link in self.links:
+            if link.id == LinkId(link_id):
+                return link
+        raise KeyError(str(link_id))
+
+    def to_json(self) -> dict[str, Any]:
+        first = self.first_failure
+        return {
+            "target": self.target.to_json(),
+            "verdict": self.verdict.value,
+            "first_failure": first.value if first else None,
+            "links": [link.to_json() for link in self.links],
+            "duration_ms": self.duration_ms,
+        }
+
+
+def exit_code(result: ChainResult) -> int:
+    """0 ok (pass/warn/skip), 1 broken (a fail), 2 incomplete (an error, no fail)."""
+    return {Verdict.OK: 0, Verdict.BROKEN: 1, Verdict.INCOMPLETE: 2}[result.verdict]
+

@@ -1,0 +1,49 @@
+"""Judge: run the seven checks in chain order over one set of facts."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Callable
+
+from irsa_tui.chain.facts import Facts
+from irsa_tui.chain.links import (
+    injection,
+    oidc_provider,
+    s3,
+    service_account,
+    sts,
+    token,
+    trust_policy,
+)
+from irsa_tui.chain.model import LinkId, LinkResult, Status
+
+__all__ = ["LINKS", "judge", "judge_link"]
+
+LINKS: tuple[ModuleType, ...] = (service_account, injection, token, oidc_provider, trust_policy, sts, s3)
+"""Each module has ``LINK: LinkId``, ``NEEDS: tuple[str, ...]`` (Facts fields it reads) and
+``check(facts, prior) -> LinkResult``."""
+
+
+def judge_link(module: ModuleType, facts: Facts, prior: dict[LinkId, LinkResult]) -> LinkResult:
+    """Run one check; a bug in a check becomes an ``error`` link, never a crash."""
+    link: LinkId = module.LINK
+    check: Callable[[Facts, dict[LinkId, LinkResult]], LinkResult] = module.check
+    try:
+        return check(facts, prior)
+    except Exception as exc:  # noqa: BLE001 - never crash; say what happened
+        return LinkResult(
+            id=link,
+            status=Status.ERROR,
+            summary=f"internal error while judging {link}: {type(exc).__name__}: {exc}"[:300],
+            explanation="This is a bug in irsa-tui, not in your chain. Please report it with `--json` output.",
+        )
+
+
+def judge(facts: Facts, on_link: Callable[[LinkResult], None] | None = None) -> tuple[LinkResult, ...]:
+    prior: dict[LinkId, LinkResult] = {}
+    for module in LINKS:
+        result = judge_link(module, facts, prior)
+        prior[result.id] = result
+        if on_link is not None:
+            on_link(result)
+    return tuple(prior[m.LINK] for m in LINKS)

@@ -1,0 +1,206 @@
+"""Command line entry point. Heavy modules (textual, boto3, kubernetes) load inside commands
+so ``irsa-tui --help`` stays instant.
+
+    irsa-tui [NS/POD] [--context C] [-n NS] [--lab]     the TUI
+    irsa-tui check NS/POD [--json|--markdown] ...       non-interactive diagnosis
+    irsa-tui lab list | run SCENARIO -- CMD | serve     the local lab world
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from typing import NoReturn, Sequence
+
+from irsa_tui import __version__
+
+__all__ = ["main", "parse_target", "EXIT_USAGE"]
+
+EXIT_OK, EXIT_BROKEN, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2, 64
+
+_DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+
+EPILOG = """\
+exit codes (check): 0 every link pass/warn/skip, 1 the chain is broken (a link fails),
+2 could not finish (a link is error, none fails), 64 usage error.
+Settings honoured as kubectl and the AWS CLI do: KUBECONFIG, AWS_PROFILE, AWS_REGION,
+AWS_ENDPOINT_URL, SSL_CERT_FILE. irsa-tui changes nothing in your cluster or account:
+its one write is a TokenRequest (a short-lived token, as the kubelet gets)."""
+
+
+class UsageExit(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageExit(f"{self.prog}: {message}")
+
+
+def parse_target(value: str | None, namespace: str | None) -> tuple[str, str]:
+    """``NS/POD`` or ``POD`` (with ``-n``); returns (namespace, pod). Raises UsageExit."""
+    if not value:
+        raise UsageExit("no pod given: use NS/POD, or POD with -n NS")
+    text = value.strip()
+    if text.startswith("pod/") or text.startswith("pods/"):
+        text = text.split("/", 1)[1]
+    if "/" in text:
+        ns, _, pod = text.partition("/")
+        if namespace and namespace != ns:
+            raise UsageExit(f"target {value!r} names namespace {ns!r} but -n says {namespace!r}")
+    else:
+        ns, pod = namespace or "", text
+    if not ns:
+        raise UsageExit(f"no namespace for pod {value!r}: use NS/POD or -n NS")
+    for kind, name in (("namespace", ns), ("pod", pod)):
+        if not name or len(name) > 253 or not _DNS1123.match(name):
+            raise UsageExit(f"{kind} name {name!r} is not a valid Kubernetes name (lower-case letters, digits, '-', '.')")
+    return ns, pod
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--context", help="kube context (default: current-context of KUBECONFIG)")
+    p.add_argument("-n", "--namespace", help="namespace of the pod")
+    p.add_argument("--cluster", help="EKS cluster name (default: derived from the kube context)")
+    p.add_argument("--region", help="AWS region (default: from the kube context, else AWS config)")
+    p.add_argument("--bucket", help="S3 bucket to probe (default: buckets named in the role's policies)")
+    p.add_argument("--no-live", dest="live", action="store_false",
+                   help="static links only: no TokenRequest, STS or S3 call")
+    p.add_argument("--timeout", type=float, default=5.0, help="per network call, seconds (default 5)")
+    p.add_argument("--deadline", type=float, default=30.0, help="whole run, seconds (default 30)")
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="irsa-tui check", description="Diagnose the IRSA chain of one pod, non-interactively.",
+                epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("target", nargs="?", help="NS/POD (or POD with -n)")
+    _common(p)
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON (the stable contract, see README)")
+    fmt.add_argument("--markdown", action="store_true", help="Markdown report")
+    p.add_argument("-v", "--verbose", action="store_true", help="text: details for passing links too")
+    p.add_argument("--lab", metavar="SCENARIO", help="run inside a lab scenario (starts and stops the local world)")
+    return p
+
+
+def _tui_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="irsa-tui",
+        description="Find exactly why a pod on Amazon EKS cannot reach AWS through IRSA.",
+        epilog="commands:\n  check      diagnose one pod non-interactively (irsa-tui check --help)\n"
+        "  lab        the local lab world (irsa-tui lab --help)\n\n" + EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("target", nargs="?", help="NS/POD to open straight on its chain")
+    _common(p)
+    p.add_argument("--lab", nargs="?", const="", metavar="SCENARIO",
+                   help="open on the lab world (every scenario is a context)")
+    p.add_argument("--version", action="version", version=f"irsa-tui {__version__}")
+    return p
+
+
+def _check(argv: Sequence[str]) -> int:
+    args = _check_parser().parse_args(argv)
+    world = None
+    try:
+        if args.lab:
+            world = _start_lab([args.lab])
+            context = args.lab
+            if args.target:
+                ns, pod = parse_target(args.target, args.namespace)
+            else:
+                ns, pod = world.target(args.lab)
+        else:
+            ns, pod = parse_target(args.target, args.namespace or _context_namespace(args.context))
+            context = args.context
+        from irsa_tui.engine import Options, UsageError, diagnose
+        from irsa_tui.chain.model import exit_code
+        from irsa_tui import report
+
+        options = Options(namespace=ns, pod=pod, context=context, cluster=args.cluster, region=args.region,
+                          bucket=args.bucket, live=args.live, timeout=args.timeout, deadline=args.deadline)
+        try:
+            result = diagnose(options)
+        except UsageError as exc:
+            raise UsageExit(str(exc)) from None
+        if args.json:
+            sys.stdout.write(report.render_json(result))
+        elif args.markdown:
+            sys.stdout.write(report.render_markdown(result))
+        else:
+            color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            sys.stdout.write(report.render_text(result, color=color, verbose=args.verbose))
+        sys.stdout.flush()
+        return exit_code(result)
+    finally:
+        if world is not None:
+            world.stop()
+
+
+def _context_namespace(context: str | None) -> str | None:
+    """The namespace the kube context sets, like kubectl's default."""
+    try:
+        from irsa_tui.sources.kubeconfig import KubeconfigError, find_context
+
+        return find_context(context).namespace
+    except KubeconfigError:
+        return None
+
+
+def _start_lab(names: list[str] | None) -> object:
+    from irsa_tui.lab.world import LabWorld
+
+    try:
+        world = LabWorld.start(names)
+    except KeyError as exc:
+        raise UsageExit(str(exc).strip("'\"")) from None
+    except ValueError as exc:
+        raise UsageExit(str(exc)) from None
+    os.environ.update(world.env)
+    return world
+
+
+def _tui(argv: Sequence[str]) -> int:
+    args = _tui_parser().parse_args(argv)
+    world = None
+    try:
+        ns = pod = None
+        if args.target:
+            ns, pod = parse_target(args.target, args.namespace or _context_namespace(args.context))
+        context = args.context
+        if args.lab is not None:
+            world = _start_lab(None)
+            context = args.lab or context
+        from irsa_tui.ui.app import IrsaApp
+
+        IrsaApp(context=context, namespace=ns or args.namespace, pod=pod, bucket=args.bucket, live=args.live,
+                timeout=args.timeout).run()
+        return 0
+    finally:
+        if world is not None:
+            world.stop()  # type: ignore[attr-defined]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] == "check":
+            return _check(argv[1:])
+        if argv and argv[0] == "lab":
+            from irsa_tui.lab.cli import main as lab_main
+
+            return lab_main(argv[1:])
+        return _tui(argv)
+    except UsageExit as exc:
+        print(f"irsa-tui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

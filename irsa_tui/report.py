@@ -1,0 +1,144 @@
+"""Text, Markdown and JSON renderings of one ChainResult (the TUI renders the same result).
+
+Renderers only read the result: whatever reaches them has already been redacted
+(no raw token, no signature, no credentials ever enter a LinkResult).
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+from irsa_tui.chain.model import ChainResult, LinkResult, Status
+
+__all__ = ["render_text", "render_markdown", "render_json", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+
+_ANSI = {
+    Status.PASS: "\x1b[32m",
+    Status.WARN: "\x1b[33m",
+    Status.FAIL: "\x1b[31;1m",
+    Status.SKIP: "\x1b[2m",
+    Status.ERROR: "\x1b[35m",
+}
+_RESET = "\x1b[0m"
+
+
+def _target_line(result: ChainResult) -> str:
+    t = result.target
+    parts = [f"{t.namespace}/{t.pod}"]
+    if t.context:
+        parts.append(f"context {t.context}")
+    if t.cluster:
+        parts.append(f"cluster {t.cluster}" + (f" ({t.region})" if t.region else ""))
+    elif t.region:
+        parts.append(f"region {t.region}")
+    return " · ".join(parts)
+
+
+def _verdict_line(result: ChainResult) -> str:
+    first = result.first_failure
+    verdict = result.verdict.value.upper()
+    where = f" at {first.value}" if first else ""
+    if result.verdict.value == "incomplete":
+        errs = [link.id.value for link in result.links if link.status is Status.ERROR]
+        where = f": could not check {', '.join(errs)}"
+    return f"Verdict: {verdict}{where}   ({result.duration_ms / 1000:.2f} s)"
+
+
+def _status_word(status: Status, color: bool) -> str:
+    word = f"{status.glyph} {status.value if status is not Status.FAIL else 'FAIL'}"
+    return f"{_ANSI[status]}{word:<7}{_RESET}" if color else f"{word:<7}"
+
+
+def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
+    out: list[str] = []
+    for para in text.splitlines() or [""]:
+        out += textwrap.wrap(para, width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
+    return out
+
+
+def _detail_text(link: LinkResult, color: bool) -> list[str]:
+    head = f"── {link.id.value} · {link.id.title} · {link.status.value.upper()} "
+    lines = ["", head + "─" * max(0, 78 - len(head))]
+    lines += _wrap(link.summary, "  ")
+    if link.evidence:
+        lines.append("  Evidence:")
+        for ev in link.evidence:
+            mark = "✔" if ev.ok else ("✘" if ev.ok is False else "·")
+            lines.append(f"    {mark} {ev.label}")
+            if ev.expected is not None:
+                lines += _wrap(f"expected: {ev.expected}", "        ")
+            if ev.actual is not None:
+                lines += _wrap(f"actual:   {ev.actual}", "        ")
+    if len(link.findings) > 1:
+        lines.append("  Findings:")
+        for f in link.findings:
+            lines += _wrap(f"{f.status.glyph} [{f.code}] {f.message}", "    ")
+    if link.explanation:
+        lines.append("  Why it matters:")
+        lines += _wrap(link.explanation, "    ")
+    if link.fix:
+        lines.append("  Fix:")
+        lines += ["    " + ln for ln in link.fix.splitlines()]
+    return lines
+
+
+def render_text(result: ChainResult, color: bool = False, verbose: bool = False) -> str:
+    lines = [f"irsa-tui · {_target_line(result)}", _verdict_line(result), ""]
+    width = max(len(link.id.value) for link in result.links) if result.links else 10
+    for link in result.links:
+        lines.append(f"  {_status_word(link.status, color)} {link.id.value:<{width}}  {link.summary}")
+    for link in result.links:
+        if verbose or link.status in (Status.FAIL, Status.WARN, Status.ERROR):
+            lines += _detail_text(link, color)
+    return "\n".join(lines) + "\n"
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(result: ChainResult) -> str:
+    out = [
+        f"# irsa-tui: `{result.target.namespace}/{result.target.pod}`",
+        "",
+        f"- **Target:** {_target_line(result)}",
+        f"- **Verdict:** `{result.verdict.value}`"
+        + (f", first failure at `{result.first_failure.value}`" if result.first_failure else ""),
+        f"- **Duration:** {result.duration_ms} ms",
+        "",
+        "| | link | status | summary |",
+        "|---|---|---|---|",
+    ]
+    for link in result.links:
+        out.append(f"| {link.status.glyph} | `{link.id.value}` | {link.status.value} | {_md_escape(link.summary)} |")
+    for link in result.links:
+        out += ["", f"## {link.status.glyph} `{link.id.value}` — {link.id.title}: {link.status.value}", "", link.summary]
+        if link.evidence:
+            out += ["", "| evidence | expected | actual | ok |", "|---|---|---|---|"]
+            for ev in link.evidence:
+                ok = "✔" if ev.ok else ("✘" if ev.ok is False else "")
+                out.append(
+                    f"| {_md_escape(ev.label)} | `{_md_escape(ev.expected or '')}` | "
+                    f"`{_md_escape(ev.actual or '')}` | {ok} |"
+                )
+        if link.findings:
+            out += [""] + [f"- `{f.code}` ({f.status.value}): {f.message}" for f in link.findings]
+        if link.explanation:
+            out += ["", f"**Why it matters.** {link.explanation}"]
+        if link.fix:
+            out += ["", "**Fix:**", "", "```sh", link.fix, "```"]
+    return "\n".join(out) + "\n"
+
+
+def to_document(result: ChainResult) -> dict[str, Any]:
+    doc = result.to_json()
+    doc["schema_version"] = SCHEMA_VERSION
+    return doc
+
+
+def render_json(result: ChainResult, indent: int | None = 2) -> str:
+    return json.dumps(to_document(result), indent=indent, ensure_ascii=False, default=str) + "\n"

@@ -1,0 +1,351 @@
+"""AWS adapter: boto3 with per-call timeouts, no retries, errors mapped to SourceError.
+
+Standard settings only: the session honours AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL
+(and per-service AWS_ENDPOINT_URL_*), credentials chain, SSO and so on, exactly as
+the AWS CLI does. Assumed credentials stay in memory (a frozen object) and are never
+logged, rendered or put into any environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, TypeVar
+from urllib.parse import unquote
+
+from irsa_tui.chain.arn import issuer_host_path, provider_arn
+from irsa_tui.chain.facts import (
+    ClusterFacts,
+    OidcProviderFacts,
+    RoleFacts,
+    S3Facts,
+    SourceError,
+    StsFacts,
+)
+from irsa_tui.sources.kube import SourceFailure
+
+__all__ = ["Aws", "Credentials", "map_aws_error"]
+
+T = TypeVar("T")
+
+_SSO_ERRORS = ("SSOTokenLoadError", "UnauthorizedSSOTokenError", "SSOError", "TokenRetrievalError")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Temporary credentials from STS. repr hides everything secret."""
+
+    access_key_id: str = field(repr=False)
+    secret_access_key: str = field(repr=False)
+    session_token: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return "Credentials(<redacted>)"
+
+
+def map_aws_error(exc: BaseException, service: str, what: str, action: str | None = None) -> SourceError:
+    """Map a botocore/boto3 exception to a one-line SourceError (never a traceback)."""
+    from botocore import exceptions as bx
+
+    name = type(exc).__name__
+    if isinstance(exc, bx.ClientError):
+        err = exc.response.get("Error", {}) if isinstance(exc.response, dict) else {}
+        code = str(err.get("Code") or "Unknown")
+        message = str(err.get("Message") or "").strip().splitlines()[0:1]
+        msg = message[0] if message else ""
+        status = (exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+        line = f"{what}: {code}" + (f": {msg}" if msg else "")
+        if code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "Forbidden", "403"):
+            return SourceError(service, "forbidden", line, permission=action, code=code, status=status)
+        if code in ("NoSuchEntity", "ResourceNotFoundException", "NoSuchBucket", "NotFound", "404"):
+            return SourceError(service, "not-found", line, code=code, status=status)
+        if code in ("Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
+                    "SlowDown", "429"):
+            return SourceError(service, "throttled", line, code=code, status=status)
+        if code in ("ExpiredToken", "ExpiredTokenException", "RequestExpired"):
+            return SourceError(service, "unauthorized", line + " (the AWS credentials irsa-tui uses have expired)",
+                               code=code, status=status)
+        if code in ("InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch",
+                    "InvalidAccessKeyId", "AuthFailure"):
+            return SourceError(service, "unauthorized", line + " (the AWS credentials irsa-tui uses are not valid)",
+                               code=code, status=status)
+        if isinstance(status, int) and status >= 500:
+            return SourceError(service, "server-error", line, code=code, status=status)
+        return SourceError(service, "invalid", line, code=code, status=status)
+    if isinstance(exc, bx.NoCredentialsError):
+        return SourceError(service, "no-credentials",
+                           f"{what}: no AWS credentials found (set AWS_PROFILE, run 'aws sso login', or export keys)")
+    if name in _SSO_ERRORS or isinstance(exc, getattr(bx, "SSOTokenLoadError", ())):
+        return SourceError(service, "unauthorized",
+                           f"{what}: AWS SSO session expired or missing; run 'aws sso login'")
+    if isinstance(exc, bx.ProfileNotFound):
+        return SourceError("aws-config", "invalid", f"{what}: {exc}")
+    if isinstance(exc, (bx.ConnectTimeoutError, bx.ReadTimeoutError)):
+        return SourceError(service, "timeout", f"{what}: timed out")
+    if isinstance(exc, bx.SSLError):
+        return SourceError(service, "tls", f"{what}: TLS failure: {_short(exc)}")
+    if isinstance(exc, (bx.EndpointConnectionError, bx.ConnectionClosedError, bx.ProxyConnectionError)):
+        return SourceError(service, "unreachable", f"{what}: cannot connect: {_short(exc)}")
+    if isinstance(exc, bx.ResponseParserError):
+        return SourceError(service, "bad-response", f"{what}: response is not what the API promised")
+    if isinstance(exc, bx.NoRegionError):
+        return SourceError("aws-config", "invalid", f"{what}: no AWS region (pass --region or set AWS_REGION)")
+    if isinstance(exc, bx.ParamValidationError):
+        return SourceError(service, "invalid", f"{what}: {_short(exc)}")
+    if isinstance(exc, bx.BotoCoreError):
+        return SourceError(service, "other", f"{what}: {_short(exc)}")
+    if isinstance(exc, (ValueError, KeyError, TypeError)):
+        return SourceError(service, "bad-response", f"{what}: unexpected response: {_short(exc)}")
+    return SourceError(service, "other", f"{what}: {name}: {_short(exc)}")
+
+
+def _short(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return (lines[0] if lines else type(exc).__name__)[:240]
+
+
+def _policy_text(value: Any) -> str:
+    """IAM returns policy documents URL-encoded; boto3 usually decodes them to dicts."""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    if isinstance(value, str):
+        return unquote(value) if value.startswith("%7B") or "%22" in value else value
+    return str(value)
+
+
+class Aws:
+    """boto3 clients for one run: per-call timeouts, no retries, thread-safe client cache."""
+
+    def __init__(self, region: str | None, timeout: float = 5.0) -> None:
+        self.region = region
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._session: Any = None
+        self._clients: dict[tuple[str, bool], Any] = {}
+
+    def _config(self, unsigned: bool = False) -> Any:
+        from botocore import UNSIGNED
+        from botocore.config import Config
+
+        kwargs: dict[str, Any] = {
+            "connect_timeout": self.timeout,
+            "read_timeout": self.timeout,
+            "retries": {"max_attempts": 1, "mode": "standard"},
+            "user_agent_extra": "irsa-tui",
+        }
+        if unsigned:
+            kwargs["signature_version"] = UNSIGNED
+        return Config(**kwargs)
+
+    @property
+    def session(self) -> Any:
+        with self._lock:
+            if self._session is None:
+                import boto3
+
+                try:
+                    self._session = boto3.Session(region_name=self.region) if self.region else boto3.Session()
+                except Exception as exc:  # noqa: BLE001 - ProfileNotFound etc.
+                    raise SourceFailure(map_aws_error(exc, "aws-config", "loading AWS configuration")) from None
+                if self.region is None:
+                    self.region = self._session.region_name
+            return self._session
+
+    def client(self, service: str, unsigned: bool = False) -> Any:
+        session = self.session
+        with self._lock:
+            key = (service, unsigned)
+            if key not in self._clients:
+                region = self.region or "us-east-1"
+                self._clients[key] = session.client(service, region_name=region, config=self._config(unsigned))
+            return self._clients[key]
+
+    def _call(self, service: str, what: str, action: str | None, fn: Callable[[Any], T], unsigned: bool = False) -> T:
+        try:
+            return fn(self.client(service, unsigned))
+        except SourceFailure:
+            raise
+        except Exception as exc:  # noqa: BLE001 - mapped to a one-line SourceError
+            raise SourceFailure(map_aws_error(exc, service, what, action)) from None
+
+    # --- reads -------------------------------------------------------------------------
+    def caller(self) -> tuple[str, str]:
+        doc = self._call("sts", "sts GetCallerIdentity", "sts:GetCallerIdentity", lambda c: c.get_caller_identity())
+        return str(doc["Account"]), str(doc["Arn"])
+
+    def describe_cluster(self, name: str) -> ClusterFacts:
+        doc = self._call("eks", f"eks DescribeCluster {name}", "eks:DescribeCluster",
+                         lambda c: c.describe_cluster(name=name))
+        cluster = doc.get("cluster") or {}
+        issuer = ((cluster.get("identity") or {}).get("oidc") or {}).get("issuer")
+        return ClusterFacts(
+            name=str(cluster.get("name") or name),
+            region=self.region or "",
+            issuer=str(issuer) if issuer else None,
+            arn=cluster.get("arn"),
+            version=cluster.get("version"),
+        )
+
+    def get_role(self, role_name: str, arn: str, account: str) -> RoleFacts:
+        doc = self._call("iam", f"iam GetRole {role_name}", "iam:GetRole", lambda c: c.get_role(RoleName=role_name))
+        role = doc.get("Role") or {}
+        boundary = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+        return RoleFacts(
+            arn=str(role.get("Arn") or arn),
+            name=str(role.get("RoleName") or role_name),
+            account=account,
+            trust_policy=_policy_text(role.get("AssumeRolePolicyDocument")),
+            max_session_duration=int(role.get("MaxSessionDuration") or 3600),
+            permissions_boundary=boundary,
+        )
+
+    def role_policies(self, role_name: str) -> tuple[dict[str, Any], ...]:
+        """Inline and attached identity policy documents of the role."""
+        out: list[dict[str, Any]] = []
+        names = self._call("iam", f"iam ListRolePolicies {role_name}", "iam:ListRolePolicies",
+                           lambda c: c.list_role_policies(RoleName=role_name))
+        for pname in names.get("PolicyNames") or []:
+            doc = self._call("iam", f"iam GetRolePolicy {role_name}/{pname}", "iam:GetRolePolicy",
+                             lambda c, p=pname: c.get_role_policy(RoleName=role_name, PolicyName=p))
+            out.append(_as_doc(doc.get("PolicyDocument")))
+        attached = self._call("iam", f"iam ListAttachedRolePolicies {role_name}", "iam:ListAttachedRolePolicies",
+                              lambda c: c.list_attached_role_policies(RoleName=role_name))
+        for pol in attached.get("AttachedPolicies") or []:
+            parn = pol.get("PolicyArn")
+            meta = self._call("iam", f"iam GetPolicy {parn}", "iam:GetPolicy", lambda c, a=parn: c.get_policy(PolicyArn=a))
+            version = (meta.get("Policy") or {}).get("DefaultVersionId")
+            ver = self._call("iam", f"iam GetPolicyVersion {parn}", "iam:GetPolicyVersion",
+                             lambda c, a=parn, v=version: c.get_policy_version(PolicyArn=a, VersionId=v))
+            out.append(_as_doc((ver.get("PolicyVersion") or {}).get("Document")))
+        return tuple(out)
+
+    def oidc_provider(self, account: str, partition: str, issuer: str) -> OidcProviderFacts:
+        listed = self._call("iam", "iam ListOpenIDConnectProviders", "iam:ListOpenIDConnectProviders",
+                            lambda c: c.list_open_id_connect_providers())
+        arns = tuple(str(p.get("Arn")) for p in listed.get("OpenIDConnectProviderList") or [])
+        wanted = provider_arn(partition, account, issuer)
+        if wanted not in arns:
+            return OidcProviderFacts(account=account, providers=arns, arn=None)
+        doc = self._call("iam", f"iam GetOpenIDConnectProvider {wanted}", "iam:GetOpenIDConnectProvider",
+                         lambda c: c.get_open_id_connect_provider(OpenIDConnectProviderArn=wanted))
+        return OidcProviderFacts(
+            account=account,
+            providers=arns,
+            arn=wanted,
+            url=str(doc.get("Url") or issuer_host_path(issuer)),
+            client_ids=tuple(doc.get("ClientIDList") or ()),
+            thumbprints=tuple(doc.get("ThumbprintList") or ()),
+        )
+
+    # --- live probes ---------------------------------------------------------------------
+    def assume_role_with_web_identity(
+        self, role_arn: str, token: str, region: str | None, regional: bool, session_name: str
+    ) -> tuple[StsFacts, Credentials | None]:
+        """The call the pod's SDK makes: unsigned, with the token. STS errors are data, not failures."""
+        from botocore import exceptions as bx
+
+        explicit = os.environ.get("AWS_ENDPOINT_URL_STS") or os.environ.get("AWS_ENDPOINT_URL")
+        use_region = region or self.region or "us-east-1"
+        kwargs: dict[str, Any] = {"region_name": use_region, "config": self._config(unsigned=True)}
+        if not explicit:
+            kwargs["endpoint_url"] = (
+                f"https://sts.{use_region}.amazonaws.com" if regional else "https://sts.amazonaws.com"
+            )
+        try:
+            client = self.session.client("sts", **kwargs)
+        except Exception as exc:  # noqa: BLE001
+            raise SourceFailure(map_aws_error(exc, "sts", "creating STS client")) from None
+        endpoint = str(client.meta.endpoint_url)
+        try:
+            doc = client.assume_role_with_web_identity(
+                RoleArn=role_arn, RoleSessionName=session_name, WebIdentityToken=token
+            )
+        except bx.ClientError as exc:
+            err = exc.response.get("Error", {})
+            code = str(err.get("Code") or "Unknown")
+            if code in ("Throttling", "ThrottlingException", "RequestLimitExceeded"):
+                raise SourceFailure(map_aws_error(exc, "sts", "sts AssumeRoleWithWebIdentity")) from None
+            return (
+                StsFacts(
+                    endpoint=endpoint,
+                    ok=False,
+                    error_code=code,
+                    error_message=str(err.get("Message") or ""),
+                    http_status=(exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode"),
+                ),
+                None,
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise SourceFailure(map_aws_error(exc, "sts", "sts AssumeRoleWithWebIdentity")) from None
+        creds = doc.get("Credentials") or {}
+        expiration = creds.get("Expiration")
+        return (
+            StsFacts(
+                endpoint=endpoint,
+                ok=True,
+                assumed_role_arn=(doc.get("AssumedRoleUser") or {}).get("Arn"),
+                subject=doc.get("SubjectFromWebIdentityToken"),
+                audience=doc.get("Audience"),
+                provider=doc.get("Provider"),
+                expiration=expiration if isinstance(expiration, datetime) else None,
+            ),
+            Credentials(
+                access_key_id=str(creds.get("AccessKeyId")),
+                secret_access_key=str(creds.get("SecretAccessKey")),
+                session_token=str(creds.get("SessionToken")),
+            ),
+        )
+
+    def s3_probe(self, creds: Credentials, bucket: str | None, origin: str, region: str | None) -> S3Facts:
+        """List with the role's credentials: ListObjectsV2 on the bucket, or ListBuckets."""
+        import boto3
+        from botocore import exceptions as bx
+
+        use_region = region or self.region or "us-east-1"
+        session = boto3.Session(
+            aws_access_key_id=creds.access_key_id,
+            aws_secret_access_key=creds.secret_access_key,
+            aws_session_token=creds.session_token,
+            region_name=use_region,
+        )
+        client = session.client("s3", region_name=use_region, config=self._config())
+        operation = "ListObjectsV2" if bucket else "ListBuckets"
+        try:
+            if bucket:
+                doc = client.list_objects_v2(Bucket=bucket, MaxKeys=5)
+                seen = int(doc.get("KeyCount") or 0)
+            else:
+                doc = client.list_buckets()
+                seen = len(doc.get("Buckets") or [])
+            headers = (doc.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}
+            return S3Facts(
+                bucket=bucket, bucket_origin=origin, operation=operation, ok=True,  # type: ignore[arg-type]
+                bucket_region=headers.get("x-amz-bucket-region") or use_region, objects_seen=seen,
+            )
+        except bx.ClientError as exc:
+            err = exc.response.get("Error", {})
+            code = str(err.get("Code") or "Unknown")
+            status = (exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+            if code in ("SlowDown", "Throttling", "ServiceUnavailable", "InternalError") or (status or 0) >= 500:
+                raise SourceFailure(map_aws_error(exc, "s3", f"s3 {operation}")) from None
+            headers = (exc.response.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}
+            return S3Facts(
+                bucket=bucket, bucket_origin=origin, operation=operation, ok=False,  # type: ignore[arg-type]
+                error_code=code, error_message=str(err.get("Message") or ""), http_status=status,
+                bucket_region=headers.get("x-amz-bucket-region") or err.get("Region"),
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise SourceFailure(map_aws_error(exc, "s3", f"s3 {operation}")) from None
+
+
+def _as_doc(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    try:
+        doc = json.loads(_policy_text(value))
+        return doc if isinstance(doc, dict) else {}
+    except (TypeError, ValueError):
+        return {}

@@ -1,0 +1,155 @@
+"""OIDC issuer adapter: discovery + JWKS over HTTPS with httpx, signature check with pyjwt,
+and the thumbprint of the top certificate the JWKS host serves.
+
+TLS trust follows httpx: the system/certifi bundle, or ``SSL_CERT_FILE`` /
+``SSL_CERT_DIR`` when set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import ssl
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from irsa_tui.chain.facts import IssuerFacts, SourceError
+
+__all__ = ["fetch_issuer", "verify_signature", "top_ca_thumbprint", "map_http_error"]
+
+_MAX_BODY = 1_000_000
+
+
+def map_http_error(exc: BaseException, what: str) -> SourceError:
+    import httpx
+
+    if isinstance(exc, httpx.TimeoutException):
+        return SourceError("oidc-issuer", "timeout", f"{what}: timed out")
+    text = str(exc)
+    if isinstance(exc, httpx.ConnectError) and ("CERTIFICATE" in text or "SSL" in text or "certificate" in text):
+        return SourceError("oidc-issuer", "tls", f"{what}: TLS failure: {text.splitlines()[0][:200]}")
+    if isinstance(exc, (httpx.ConnectError, httpx.NetworkError)):
+        return SourceError("oidc-issuer", "unreachable", f"{what}: cannot connect: {text.splitlines()[0][:200] if text else ''}")
+    if isinstance(exc, ssl.SSLError):
+        return SourceError("oidc-issuer", "tls", f"{what}: TLS failure: {exc}")
+    if isinstance(exc, httpx.HTTPError):
+        return SourceError("oidc-issuer", "other", f"{what}: {type(exc).__name__}: {text[:200]}")
+    return SourceError("oidc-issuer", "other", f"{what}: {type(exc).__name__}: {text[:200]}")
+
+
+def _get_json(client: Any, url: str, what: str) -> Mapping[str, Any] | SourceError:
+    try:
+        response = client.get(url)
+    except Exception as exc:  # noqa: BLE001
+        return map_http_error(exc, what)
+    status = response.status_code
+    if status != 200:
+        kind = {401: "unauthorized", 403: "forbidden", 404: "not-found", 429: "throttled"}.get(
+            status, "server-error" if status >= 500 else "invalid"
+        )
+        return SourceError("oidc-issuer", kind, f"{what}: HTTP {status}", status=status)  # type: ignore[arg-type]
+    if len(response.content) > _MAX_BODY:
+        return SourceError("oidc-issuer", "bad-response", f"{what}: body larger than 1 MB")
+    try:
+        doc = json.loads(response.content)
+    except ValueError:
+        return SourceError("oidc-issuer", "bad-response", f"{what}: body is not JSON")
+    if not isinstance(doc, dict):
+        return SourceError("oidc-issuer", "bad-response", f"{what}: body is not a JSON object")
+    return doc
+
+
+def verify_signature(token: str, jwks: Mapping[str, Any]) -> tuple[str, str | None]:
+    """('valid'|'invalid'|'no-key', detail). Only the signature: claims are judged by the checks."""
+    import jwt
+
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        return "invalid", f"token header unreadable: {exc}"
+    kid = header.get("kid")
+    alg = header.get("alg") or "RS256"
+    keys = [k for k in jwks.get("keys") or [] if isinstance(k, dict)]
+    matching = [k for k in keys if k.get("kid") == kid] if kid else keys
+    if not matching:
+        return "no-key", f"JWKS has no key with kid {kid!r} ({len(keys)} keys published)"
+    last = None
+    for jwk in matching:
+        try:
+            key = jwt.PyJWK.from_dict(dict(jwk), algorithm=alg).key
+            jwt.decode(
+                token,
+                key=key,
+                algorithms=[alg],
+                options={"verify_aud": False, "verify_exp": False, "verify_iat": False, "verify_nbf": False,
+                         "verify_iss": False},
+            )
+            return "valid", f"signature verified with kid {kid} ({alg})"
+        except jwt.InvalidSignatureError:
+            last = f"signature does not verify with kid {kid}"
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
+            last = f"cannot use JWKS key {kid}: {exc}"
+    return "invalid", last
+
+
+def top_ca_thumbprint(url: str, timeout: float) -> str | None:
+    """SHA-1 (hex, lower case) of the last certificate the host serves, as IAM documents it.
+
+    ``openssl s_client -showcerts`` shows the same chain. The handshake verifies the
+    chain with the same trust httpx uses; None when the chain cannot be read.
+    """
+    import httpx
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or 443
+    context = httpx.create_ssl_context()
+    with socket.create_connection((host, port), timeout=timeout) as raw, context.wrap_socket(
+        raw, server_hostname=host
+    ) as tls:
+        getter = getattr(tls, "get_unverified_chain", None)
+        if getter is None:
+            sslobj = getattr(tls, "_sslobj", None)
+            getter = getattr(sslobj, "get_unverified_chain", None)
+        if getter is None:
+            return None
+        chain = getter()
+        if not chain:
+            return None
+        last = chain[-1]
+        der = last.public_bytes(ssl._ssl.ENCODING_DER) if hasattr(last, "public_bytes") else bytes(last)  # type: ignore[attr-defined]
+        return hashlib.sha1(der).hexdigest()
+
+
+def fetch_issuer(issuer: str, token: str | None, timeout: float) -> IssuerFacts:
+    """Discovery, then JWKS, then signature and thumbprint. Every fault lands in the facts."""
+    import httpx
+
+    base = issuer.rstrip("/")
+    with httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": "irsa-tui"}) as client:
+        discovery = _get_json(client, base + "/.well-known/openid-configuration", "GET discovery document")
+        jwks_uri = base + "/keys"
+        if isinstance(discovery, Mapping) and isinstance(discovery.get("jwks_uri"), str):
+            jwks_uri = discovery["jwks_uri"]
+        if isinstance(discovery, SourceError) and discovery.kind in ("timeout", "unreachable", "tls"):
+            jwks: Mapping[str, Any] | SourceError = discovery
+        else:
+            jwks = _get_json(client, jwks_uri, f"GET JWKS {jwks_uri}")
+    signature, detail = "unchecked", None
+    if isinstance(jwks, Mapping) and token:
+        signature, detail = verify_signature(token, jwks)
+    thumb = None
+    if not isinstance(jwks, SourceError) or jwks.kind not in ("timeout", "unreachable", "tls"):
+        try:
+            thumb = top_ca_thumbprint(jwks_uri, timeout)
+        except (OSError, ValueError):
+            thumb = None
+    return IssuerFacts(
+        issuer=issuer,
+        discovery=discovery,
+        jwks=jwks,
+        top_ca_thumbprint=thumb,
+        signature=signature,  # type: ignore[arg-type]
+        signature_detail=detail,
+    )

@@ -1,0 +1,461 @@
+"""Kubernetes adapter: the official client, raw JSON, timeouts, errors mapped to SourceError.
+
+We ask the client for raw responses (``_preload_content=False``) and read plain
+JSON: it is faster than model deserialisation and keeps fields the models drop.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable, TypeVar
+
+from irsa_tui.chain.facts import (
+    ROLE_ANNOTATION,
+    ContainerFacts,
+    EnvVar,
+    OwnerRef,
+    PodFacts,
+    ServiceAccountFacts,
+    SourceError,
+    TokenVolume,
+    VolumeFacts,
+    VolumeMount,
+    WebhookFacts,
+)
+from irsa_tui.sources.kubeconfig import ContextInfo, KubeconfigError, find_context, list_contexts
+
+__all__ = [
+    "ContextInfo",
+    "KubeconfigError",
+    "SourceFailure",
+    "PodSummary",
+    "Kube",
+    "list_contexts",
+    "list_namespaces",
+    "list_pods",
+    "parse_pod",
+    "parse_service_account",
+]
+
+T = TypeVar("T")
+
+
+class SourceFailure(Exception):
+    """A source call failed; ``error`` says how, in one line."""
+
+    def __init__(self, error: SourceError) -> None:
+        super().__init__(error.one_line())
+        self.error = error
+
+
+@dataclass(frozen=True)
+class PodSummary:
+    name: str
+    namespace: str
+    service_account: str
+    role_arn: str | None
+    phase: str | None
+    created: datetime | None
+
+
+def _ts(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def map_kube_error(exc: BaseException, what: str, verb: str, resource: str) -> SourceError:
+    """Turn a kubernetes-client / urllib3 exception into a one-line SourceError."""
+    from kubernetes.client.exceptions import ApiException
+    from urllib3 import exceptions as u3
+
+    if isinstance(exc, ApiException):
+        status = exc.status or 0
+        message = ""
+        reason = exc.reason or ""
+        try:
+            body = json.loads(exc.body) if exc.body else {}
+            if isinstance(body, dict):
+                message = str(body.get("message") or "")
+                reason = str(body.get("reason") or reason)
+        except (ValueError, TypeError):
+            pass
+        line = f"{what}: {status} {reason}" + (f": {message}" if message else "")
+        if status == 403:
+            return SourceError("kubernetes", "forbidden", line, permission=f"{verb} {resource}", status=403, code=reason)
+        if status == 401:
+            return SourceError("kubernetes", "unauthorized", line + " (kubeconfig credentials rejected or expired)", status=401)
+        if status == 404:
+            return SourceError("kubernetes", "not-found", line, status=404, code="NotFound")
+        if status == 429:
+            return SourceError("kubernetes", "throttled", line, status=429)
+        if status >= 500:
+            return SourceError("kubernetes", "server-error", line, status=status)
+        if status == 0:
+            return SourceError("kubernetes", "unreachable", f"{what}: {reason or exc}")
+        return SourceError("kubernetes", "invalid", line, status=status)
+    inner: BaseException = exc
+    if isinstance(exc, u3.MaxRetryError) and exc.reason is not None:
+        inner = exc.reason
+    if isinstance(inner, (u3.ReadTimeoutError, u3.ConnectTimeoutError, TimeoutError)):
+        return SourceError("kubernetes", "timeout", f"{what}: timed out")
+    if isinstance(inner, u3.SSLError) or "SSL" in type(inner).__name__ or "CERTIFICATE" in str(inner):
+        return SourceError("kubernetes", "tls", f"{what}: TLS failure: {_first_line(inner)}")
+    if isinstance(inner, (u3.NewConnectionError, ConnectionError, u3.ProtocolError)):
+        return SourceError("kubernetes", "unreachable", f"{what}: cannot connect: {_first_line(inner)}")
+    if isinstance(exc, (ValueError, KeyError, TypeError)):
+        return SourceError("kubernetes", "bad-response", f"{what}: unexpected response: {_first_line(exc)}")
+    return SourceError("kubernetes", "other", f"{what}: {type(exc).__name__}: {_first_line(exc)}")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    line = text[0] if text else type(exc).__name__
+    # urllib3 messages repeat the pool repr; keep the tail that says what happened.
+    if "Caused by" in str(exc):
+        line = str(exc).split("Caused by", 1)[1].strip(" ()'")
+    return line[:240]
+
+
+class Kube:
+    """A kubernetes API client for one context, with per-call timeouts and no retries."""
+
+    def __init__(self, context: str | None, timeout: float = 5.0) -> None:
+        self.info = find_context(context)
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._api: Any = None
+
+    @property
+    def api(self) -> Any:
+        with self._lock:
+            if self._api is None:
+                from kubernetes import config
+                from kubernetes.client import ApiClient, Configuration
+                from kubernetes.config.config_exception import ConfigException
+
+                cfg = Configuration()
+                try:
+                    config.load_kube_config(
+                        config_file=os.environ.get("KUBECONFIG") or None,
+                        context=self.info.name,
+                        client_configuration=cfg,
+                        persist_config=False,
+                    )
+                except ConfigException as exc:
+                    raise KubeconfigError(f"kubeconfig context {self.info.name!r}: {_first_line(exc)}") from None
+                except OSError as exc:  # exec plugin missing, unreadable cert files...
+                    raise KubeconfigError(f"kubeconfig context {self.info.name!r}: {_first_line(exc)}") from None
+                cfg.retries = False
+                self._api = ApiClient(configuration=cfg)
+            return self._api
+
+    def _call(self, method: str, path: str, what: str, verb: str, resource: str, body: Any = None,
+              query: list[tuple[str, Any]] | None = None) -> dict[str, Any]:
+        try:
+            api = self.api
+            request = api.param_serialize(
+                method,
+                path,
+                query_params=query or [],
+                header_params={"Accept": "application/json", "Content-Type": "application/json"},
+                body=body,
+                auth_settings=["BearerToken"],
+            )
+            response = api.call_api(*request, _request_timeout=self.timeout)
+            response.read()
+            if not 200 <= response.status <= 299:
+                from kubernetes.client.exceptions import ApiException
+
+                raise ApiException.from_response(http_resp=response, body=response.data.decode("utf-8", "replace"), data=None)
+            doc = json.loads(response.data)
+            if not isinstance(doc, dict):
+                raise ValueError("response is not a JSON object")
+            return doc
+        except KubeconfigError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - mapped to a one-line SourceError
+            raise SourceFailure(map_kube_error(exc, what, verb, resource)) from None
+
+    # --- reads -------------------------------------------------------------------------
+    def get_pod(self, ns: str, name: str) -> PodFacts:
+        doc = self._call("GET", f"/api/v1/namespaces/{ns}/pods/{name}", f"GET pod {ns}/{name}", "get", "pods")
+        pod = parse_pod(doc)
+        return pod
+
+    def get_owner(self, pod: PodFacts, raw_owner: OwnerRef | None) -> OwnerRef | None:
+        """Follow ReplicaSet -> Deployment so the fix can name the real owner."""
+        if raw_owner is None:
+            return None
+        if raw_owner.kind != "ReplicaSet":
+            return raw_owner
+        doc = self._call(
+            "GET",
+            f"/apis/apps/v1/namespaces/{pod.namespace}/replicasets/{raw_owner.name}",
+            f"GET replicaset {pod.namespace}/{raw_owner.name}",
+            "get",
+            "replicasets.apps",
+        )
+        for ref in (doc.get("metadata") or {}).get("ownerReferences") or []:
+            if ref.get("controller") and ref.get("kind"):
+                return OwnerRef(str(ref["kind"]), str(ref.get("name")))
+        return raw_owner
+
+    def get_service_account(self, ns: str, name: str) -> ServiceAccountFacts:
+        doc = self._call(
+            "GET", f"/api/v1/namespaces/{ns}/serviceaccounts/{name}", f"GET serviceaccount {ns}/{name}", "get",
+            "serviceaccounts",
+        )
+        return parse_service_account(doc)
+
+    def list_service_accounts(self, ns: str) -> tuple[ServiceAccountFacts, ...]:
+        doc = self._call(
+            "GET", f"/api/v1/namespaces/{ns}/serviceaccounts", f"LIST serviceaccounts in {ns}", "list",
+            "serviceaccounts",
+        )
+        return tuple(parse_service_account(item) for item in doc.get("items") or [] if isinstance(item, dict))
+
+    def webhooks(self) -> WebhookFacts:
+        doc = self._call(
+            "GET",
+            "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations",
+            "LIST mutatingwebhookconfigurations",
+            "list",
+            "mutatingwebhookconfigurations.admissionregistration.k8s.io",
+        )
+        return parse_webhooks(doc)
+
+    def token_request(self, pod: PodFacts, audience: str, expiration: int = 600) -> tuple[str, str | None]:
+        """TokenRequest bound to the pod, as the kubelet does. Returns (token, expirationTimestamp)."""
+        body = {
+            "apiVersion": "authentication.k8s.io/v1",
+            "kind": "TokenRequest",
+            "spec": {
+                "audiences": [audience],
+                "expirationSeconds": expiration,
+                "boundObjectRef": {"apiVersion": "v1", "kind": "Pod", "name": pod.name, "uid": pod.uid},
+            },
+        }
+        doc = self._call(
+            "POST",
+            f"/api/v1/namespaces/{pod.namespace}/serviceaccounts/{pod.sa_name}/token",
+            f"TokenRequest for serviceaccount {pod.namespace}/{pod.sa_name}",
+            "create",
+            "serviceaccounts/token",
+            body=body,
+        )
+        status = doc.get("status") or {}
+        token = status.get("token")
+        if not isinstance(token, str) or not token:
+            raise SourceFailure(
+                SourceError("kubernetes", "bad-response", "TokenRequest answered without status.token")
+            )
+        return token, status.get("expirationTimestamp")
+
+    def namespaces(self) -> list[str]:
+        doc = self._call("GET", "/api/v1/namespaces", "LIST namespaces", "list", "namespaces")
+        return sorted(str((i.get("metadata") or {}).get("name")) for i in doc.get("items") or [])
+
+    def pods(self, ns: str) -> list[PodSummary]:
+        pods_doc = self._call("GET", f"/api/v1/namespaces/{ns}/pods", f"LIST pods in {ns}", "list", "pods")
+        roles: dict[str, str] = {}
+        try:
+            for sa in self.list_service_accounts(ns):
+                arn = sa.annotations.get(ROLE_ANNOTATION)
+                if arn:
+                    roles[sa.name] = arn
+        except SourceFailure:
+            pass  # role column stays empty; listing pods still works
+        out = []
+        for item in pods_doc.get("items") or []:
+            meta = item.get("metadata") or {}
+            spec = item.get("spec") or {}
+            sa = spec.get("serviceAccountName") or "default"
+            out.append(
+                PodSummary(
+                    name=str(meta.get("name")),
+                    namespace=str(meta.get("namespace") or ns),
+                    service_account=sa,
+                    role_arn=roles.get(sa),
+                    phase=(item.get("status") or {}).get("phase"),
+                    created=_ts(meta.get("creationTimestamp")),
+                )
+            )
+        return out
+
+
+def _guard(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except KubeconfigError as exc:
+        raise SourceFailure(SourceError("kubeconfig", "invalid", str(exc))) from None
+
+
+def list_namespaces(context: str | None, timeout: float = 5.0) -> list[str]:
+    return _guard(lambda: Kube(context, timeout).namespaces())
+
+
+def list_pods(context: str | None, namespace: str, timeout: float = 5.0) -> list[PodSummary]:
+    return _guard(lambda: Kube(context, timeout).pods(namespace))
+
+
+# --- parsing (pure) ------------------------------------------------------------------------
+
+
+def _env(items: Any) -> tuple[EnvVar, ...]:
+    out = []
+    for item in items or []:
+        if not isinstance(item, dict) or "name" not in item:
+            continue
+        if "value" in item or "valueFrom" not in item:
+            out.append(EnvVar(str(item["name"]), str(item.get("value") or "")))
+            continue
+        ref = item.get("valueFrom") or {}
+        source = None
+        for key in ("secretKeyRef", "configMapKeyRef", "fieldRef", "resourceFieldRef"):
+            if key in ref:
+                detail = ref[key] or {}
+                source = f"{key} {detail.get('name', detail.get('fieldPath', ''))}/{detail.get('key', '')}".rstrip("/")
+        out.append(EnvVar(str(item["name"]), None, source))
+    return tuple(out)
+
+
+def _container(c: dict[str, Any], kind: str, pod_run_as: int | None) -> ContainerFacts:
+    sc = c.get("securityContext") or {}
+    mounts = tuple(
+        VolumeMount(str(m.get("name")), str(m.get("mountPath")), bool(m.get("readOnly")), m.get("subPath"))
+        for m in c.get("volumeMounts") or []
+        if isinstance(m, dict)
+    )
+    env_from = []
+    for src in c.get("envFrom") or []:
+        if isinstance(src, dict):
+            if "secretRef" in src:
+                env_from.append(f"secret/{(src['secretRef'] or {}).get('name')}")
+            if "configMapRef" in src:
+                env_from.append(f"configmap/{(src['configMapRef'] or {}).get('name')}")
+    run_as = sc.get("runAsUser", pod_run_as)
+    return ContainerFacts(
+        name=str(c.get("name")),
+        kind=kind,  # type: ignore[arg-type]
+        image=str(c.get("image") or ""),
+        env=_env(c.get("env")),
+        env_from=tuple(env_from),
+        mounts=mounts,
+        run_as_user=run_as if isinstance(run_as, int) else None,
+        restart_policy=c.get("restartPolicy"),
+    )
+
+
+def _volume(v: dict[str, Any]) -> VolumeFacts:
+    name = str(v.get("name"))
+    kinds = [k for k in v if k != "name"]
+    kind = kinds[0] if kinds else "unknown"
+    token = None
+    detail = None
+    if kind == "projected":
+        for src in (v.get("projected") or {}).get("sources") or []:
+            sat = (src or {}).get("serviceAccountToken")
+            if isinstance(sat, dict):
+                exp = sat.get("expirationSeconds")
+                token = TokenVolume(
+                    audience=sat.get("audience"),
+                    expiration_seconds=int(exp) if isinstance(exp, int) else None,
+                    path=str(sat.get("path") or ""),
+                )
+                break
+    elif kind == "hostPath":
+        detail = str((v.get("hostPath") or {}).get("path"))
+    elif kind == "secret":
+        detail = str((v.get("secret") or {}).get("secretName"))
+    return VolumeFacts(name=name, kind=kind, token=token, detail=detail)
+
+
+def parse_pod(doc: dict[str, Any]) -> PodFacts:
+    meta = doc.get("metadata") or {}
+    spec = doc.get("spec") or {}
+    psc = spec.get("securityContext") or {}
+    pod_run_as = psc.get("runAsUser") if isinstance(psc.get("runAsUser"), int) else None
+    containers = [_container(c, "init", pod_run_as) for c in spec.get("initContainers") or [] if isinstance(c, dict)]
+    containers += [_container(c, "container", pod_run_as) for c in spec.get("containers") or [] if isinstance(c, dict)]
+    containers += [
+        _container(c, "ephemeral", pod_run_as) for c in spec.get("ephemeralContainers") or [] if isinstance(c, dict)
+    ]
+    owner = None
+    for ref in meta.get("ownerReferences") or []:
+        if isinstance(ref, dict) and ref.get("controller"):
+            owner = OwnerRef(str(ref.get("kind")), str(ref.get("name")))
+    labels = {str(k): str(v) for k, v in (meta.get("labels") or {}).items()}
+    node = spec.get("nodeName")
+    return PodFacts(
+        name=str(meta.get("name")),
+        namespace=str(meta.get("namespace")),
+        uid=str(meta.get("uid") or ""),
+        service_account_name=spec.get("serviceAccountName") or None,
+        created=_ts(meta.get("creationTimestamp")),
+        labels=labels,
+        annotations={str(k): str(v) for k, v in (meta.get("annotations") or {}).items()},
+        containers=tuple(containers),
+        volumes=tuple(_volume(v) for v in spec.get("volumes") or [] if isinstance(v, dict)),
+        node_name=node,
+        node_selector={str(k): str(v) for k, v in (spec.get("nodeSelector") or {}).items()},
+        host_network=bool(spec.get("hostNetwork")),
+        phase=(doc.get("status") or {}).get("phase"),
+        fs_group=psc.get("fsGroup") if isinstance(psc.get("fsGroup"), int) else None,
+        run_as_user=pod_run_as,
+        owner=owner,
+        scheduler_name=spec.get("schedulerName"),
+        fargate="eks.amazonaws.com/fargate-profile" in labels or str(node or "").startswith("fargate-"),
+    )
+
+
+def _annotations_changed(meta: dict[str, Any]) -> datetime | None:
+    """Latest managedFields time that set the role annotation (or any annotation)."""
+    best: datetime | None = None
+    fallback: datetime | None = None
+    for entry in meta.get("managedFields") or []:
+        if not isinstance(entry, dict):
+            continue
+        when = _ts(entry.get("time"))
+        fields = ((entry.get("fieldsV1") or {}).get("f:metadata") or {}).get("f:annotations")
+        if when is None or not isinstance(fields, dict):
+            continue
+        if f"f:{ROLE_ANNOTATION}" in fields:
+            best = max(best, when) if best else when
+        fallback = max(fallback, when) if fallback else when
+    return best or fallback
+
+
+def parse_service_account(doc: dict[str, Any]) -> ServiceAccountFacts:
+    meta = doc.get("metadata") or {}
+    return ServiceAccountFacts(
+        name=str(meta.get("name")),
+        namespace=str(meta.get("namespace")),
+        uid=str(meta.get("uid") or ""),
+        created=_ts(meta.get("creationTimestamp")),
+        annotations={str(k): str(v) for k, v in (meta.get("annotations") or {}).items()},
+        annotations_changed=_annotations_changed(meta),
+    )
+
+
+_WEBHOOK_NAMES = ("iam-for-pods.amazonaws.com", "pod-identity-webhook.amazonaws.com")
+
+
+def parse_webhooks(doc: dict[str, Any]) -> WebhookFacts:
+    names: list[str] = []
+    policy = None
+    for item in doc.get("items") or []:
+        cfg_name = str((item.get("metadata") or {}).get("name"))
+        for hook in item.get("webhooks") or []:
+            hook_name = str(hook.get("name"))
+            if hook_name in _WEBHOOK_NAMES or cfg_name == "pod-identity-webhook":
+                names.append(f"{cfg_name}/{hook_name}")
+                policy = policy or hook.get("failurePolicy")
+    return WebhookFacts(names=tuple(names), failure_policy=policy)

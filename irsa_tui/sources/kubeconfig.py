@@ -1,0 +1,170 @@
+"""Reading kubeconfig files the way kubectl does, without importing the kubernetes client.
+
+Kept light (yaml only) so the TUI's context list appears instantly. Honours
+``KUBECONFIG`` (several files joined by ``:``, first definition of a name wins,
+``current-context`` from the first file that sets it) and ``~/.kube/config``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ContextInfo", "KubeconfigError", "kubeconfig_paths", "load_merged", "list_contexts", "derive_eks"]
+
+_ARN_CLUSTER = re.compile(r"^arn:aws[a-z-]*:eks:([a-z0-9-]+):(\d{12}):cluster/([A-Za-z0-9][A-Za-z0-9_-]*)$")
+_EKS_HOST = re.compile(r"\.([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)\.eks\.amazonaws\.com(?:\.cn)?(?::\d+)?$")
+_EKSCTL = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_-]*)\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.eksctl\.io$")
+
+
+class KubeconfigError(Exception):
+    """A kubeconfig problem worth a one-line message (missing file, bad YAML, unknown context)."""
+
+
+@dataclass(frozen=True)
+class ContextInfo:
+    name: str
+    cluster: str
+    """The kubeconfig cluster entry name."""
+    server: str
+    namespace: str | None
+    eks_cluster: str | None
+    """EKS cluster name derived from exec args, ARN-style names or eksctl names."""
+    region: str | None
+    current: bool
+    user: str = ""
+
+
+def kubeconfig_paths() -> list[Path]:
+    value = os.environ.get("KUBECONFIG")
+    if value:
+        return [Path(p).expanduser() for p in value.split(os.pathsep) if p]
+    return [Path("~/.kube/config").expanduser()]
+
+
+def load_merged() -> dict[str, Any]:
+    """Merge the kubeconfig files like kubectl: first occurrence of each name wins."""
+    import yaml
+
+    merged: dict[str, Any] = {"contexts": [], "clusters": [], "users": [], "current-context": None}
+    seen: dict[str, set[str]] = {"contexts": set(), "clusters": set(), "users": set()}
+    found = False
+    for path in kubeconfig_paths():
+        if not path.exists():
+            continue
+        found = True
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise KubeconfigError(f"cannot read kubeconfig {path}: {first}") from None
+        if not isinstance(doc, dict):
+            raise KubeconfigError(f"kubeconfig {path} is not a YAML mapping")
+        if not merged["current-context"] and isinstance(doc.get("current-context"), str):
+            merged["current-context"] = doc["current-context"]
+        for section in ("contexts", "clusters", "users"):
+            for item in doc.get(section) or []:
+                if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"] not in seen[section]:
+                    seen[section].add(item["name"])
+                    merged[section].append(item)
+    if not found:
+        where = os.pathsep.join(str(p) for p in kubeconfig_paths())
+        raise KubeconfigError(f"no kubeconfig found at {where} (set KUBECONFIG or run 'aws eks update-kubeconfig')")
+    return merged
+
+
+def _arg_after(args: list[str], *flags: str) -> str | None:
+    for i, arg in enumerate(args):
+        for flag in flags:
+            if arg == flag and i + 1 < len(args):
+                return args[i + 1]
+            if arg.startswith(flag + "="):
+                return arg.split("=", 1)[1]
+    return None
+
+
+def derive_eks(context_name: str, cluster_name: str, server: str, user: dict[str, Any]) -> tuple[str | None, str | None]:
+    """EKS cluster name and region from what a kubeconfig says, most specific first.
+
+    1. exec args: ``aws eks get-token --cluster-name X --region Y`` (or ``--cluster-id``),
+       ``aws-iam-authenticator token -i X``; region also from the exec env ``AWS_REGION``.
+    2. ARN-style cluster/context names written by ``aws eks update-kubeconfig``.
+    3. eksctl context names ``user@NAME.REGION.eksctl.io``.
+    4. the API server host ``*.REGION.eks.amazonaws.com`` (region only).
+    """
+    name: str | None = None
+    region: str | None = None
+    exec_cfg = user.get("exec") if isinstance(user, dict) else None
+    if isinstance(exec_cfg, dict):
+        args = [str(a) for a in exec_cfg.get("args") or []]
+        command = str(exec_cfg.get("command") or "")
+        if "get-token" in args or command.endswith("aws"):
+            name = _arg_after(args, "--cluster-name", "--cluster-id")
+            region = _arg_after(args, "--region")
+        if name is None and ("aws-iam-authenticator" in command or "token" in args):
+            name = _arg_after(args, "-i", "--cluster-id")
+            region = region or _arg_after(args, "--region")
+        for env in exec_cfg.get("env") or []:
+            if isinstance(env, dict) and env.get("name") in ("AWS_REGION", "AWS_DEFAULT_REGION") and not region:
+                region = str(env.get("value") or "") or None
+    for candidate in (cluster_name, context_name):
+        match = _ARN_CLUSTER.match(candidate or "")
+        if match:
+            region = region or match.group(1)
+            name = name or match.group(3)
+    match = _EKSCTL.search(context_name or "")
+    if match:
+        name = name or match.group(1)
+        region = region or match.group(2)
+    host = re.sub(r"^https?://", "", server or "").split("/", 1)[0]
+    match = _EKS_HOST.search(host)
+    if match:
+        region = region or match.group(1)
+    return name, region
+
+
+def list_contexts() -> list[ContextInfo]:
+    doc = load_merged()
+    clusters = {c["name"]: c.get("cluster") or {} for c in doc["clusters"]}
+    users = {u["name"]: u.get("user") or {} for u in doc["users"]}
+    out: list[ContextInfo] = []
+    for ctx in doc["contexts"]:
+        body = ctx.get("context") or {}
+        cluster_name = str(body.get("cluster") or "")
+        cluster = clusters.get(cluster_name, {})
+        server = str(cluster.get("server") or "") if isinstance(cluster, dict) else ""
+        user = users.get(str(body.get("user") or ""), {})
+        eks, region = derive_eks(ctx["name"], cluster_name, server, user if isinstance(user, dict) else {})
+        out.append(
+            ContextInfo(
+                name=ctx["name"],
+                cluster=cluster_name,
+                server=server,
+                namespace=body.get("namespace"),
+                eks_cluster=eks,
+                region=region,
+                current=ctx["name"] == doc["current-context"],
+                user=str(body.get("user") or ""),
+            )
+        )
+    return out
+
+
+def find_context(name: str | None) -> ContextInfo:
+    contexts = list_contexts()
+    if name is None:
+        for ctx in contexts:
+            if ctx.current:
+                return ctx
+        raise KubeconfigError("no current-context in kubeconfig; pass --context")
+    for ctx in contexts:
+        if ctx.name == name:
+            return ctx
+    import difflib
+
+    close = difflib.get_close_matches(name, [c.name for c in contexts], n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(c.name for c in contexts[:8])}"
+    raise KubeconfigError(f"context {name!r} not found in kubeconfig{hint}")

@@ -1,0 +1,47 @@
+"""Target parsing and usage errors: one line, exit 64, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from irsa_tui.cli import EXIT_USAGE, UsageExit, main, parse_target
+
+
+@pytest.mark.parametrize(
+    ("value", "namespace", "expected"),
+    [
+        ("payments/api-7d9f", None, ("payments", "api-7d9f")),
+        ("api-7d9f", "payments", ("payments", "api-7d9f")),
+        ("pod/api-7d9f", "payments", ("payments", "api-7d9f")),
+        ("payments/api-7d9f", "payments", ("payments", "api-7d9f")),
+    ],
+)
+def test_parse_target_ok(value: str, namespace: str | None, expected: tuple[str, str]) -> None:
+    assert parse_target(value, namespace) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "namespace", "message"),
+    [
+        ("api", None, "no namespace"),
+        ("payments/API", None, "not a valid Kubernetes name"),
+        ("payments/", None, "not a valid Kubernetes name"),
+        ("a/b", "c", "names namespace 'a' but -n says 'c'"),
+        ("pay ments/api", None, "not a valid Kubernetes name"),
+        ("payments/api\x00", None, "not a valid Kubernetes name"),
+        (None, None, "no pod given"),
+    ],
+)
+def test_parse_target_rejects(value: str | None, namespace: str | None, message: str) -> None:
+    with pytest.raises(UsageExit, match=message):
+        parse_target(value, namespace)
+
+
+def test_usage_errors_exit_64_with_one_line(capsys: pytest.CaptureFixture[str], tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "none"))
+    assert main(["check", "--bogus"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("irsa-tui: ") and "Traceback" not in err
+    assert main(["check", "payments/api", "--context", "nope"]) == EXIT_USAGE
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no kubeconfig found" in err
