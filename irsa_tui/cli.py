@@ -12,11 +12,12 @@ import argparse
 import os
 import re
 import sys
-from typing import NoReturn, Sequence
+from collections.abc import Sequence
+from typing import NoReturn
 
 from irsa_tui import __version__
 
-__all__ = ["main", "parse_target", "EXIT_USAGE"]
+__all__ = ["EXIT_USAGE", "main", "parse_target"]
 
 EXIT_OK, EXIT_BROKEN, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2, 64
 
@@ -115,9 +116,9 @@ def _check(argv: Sequence[str]) -> int:
         else:
             ns, pod = parse_target(args.target, args.namespace or _context_namespace(args.context))
             context = args.context
-        from irsa_tui.engine import Options, UsageError, diagnose
-        from irsa_tui.chain.model import exit_code
         from irsa_tui import report
+        from irsa_tui.chain.model import exit_code
+        from irsa_tui.engine import Options, UsageError, diagnose
 
         options = Options(namespace=ns, pod=pod, context=context, cluster=args.cluster, region=args.region,
                           bucket=args.bucket, live=args.live, timeout=args.timeout, deadline=args.deadline)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from irsa_tui.chain.arn import RoleArn, parse_role_arn, partition_for_region
 from irsa_tui.chain.buckets import buckets_in_policies
@@ -35,7 +36,7 @@ from irsa_tui.chain.model import ChainResult, LinkId, LinkResult, Target
 from irsa_tui.chain.walk import LINKS, judge, judge_link
 from irsa_tui.sources.kube import SourceFailure
 
-__all__ = ["Options", "UsageError", "diagnose", "Run", "decode_token", "redact_signature"]
+__all__ = ["Options", "Run", "UsageError", "decode_token", "diagnose", "redact_signature"]
 
 
 class UsageError(Exception):
@@ -171,7 +172,7 @@ def diagnose(
     facts = Facts(
         namespace=options.namespace,
         pod_name=options.pod,
-        now=datetime.now(timezone.utc),
+        now=datetime.now(UTC),
         live=options.live,
         bucket=options.bucket,
         region=region,
@@ -226,7 +227,7 @@ class _Gather:
     def _guarded(self, name: str, fn: Callable[[], Any]) -> Any:
         try:
             return fn()
-        except Exception as exc:  # noqa: BLE001 - a bug in a step must not hang or crash the run
+        except Exception as exc:
             err = SourceError("irsa-tui", "other", f"internal error in step {name}: {type(exc).__name__}: {exc}")
             for field in _STEP_FIELDS.get(name, ()):
                 if field not in self.run.settled:
@@ -467,7 +468,7 @@ class _Gather:
             self.run.facts.gaps["token"] = "live probes off (--no-live): claims predicted, no TokenRequest made"
             self.run.settle(token=token, token_request_error=None)
             return token, depth
-        fetched_at = datetime.now(timezone.utc)
+        fetched_at = datetime.now(UTC)
         try:
             raw, _ = self.call(f"kubernetes TokenRequest {pod.namespace}/{pod.sa_name}", depth + 1,
                                lambda: self.kube.token_request(pod, audience))
@@ -498,7 +499,7 @@ class _Gather:
         if isinstance(cluster, ClusterFacts) and cluster.issuer:
             claims["iss"] = cluster.issuer
         return TokenFacts(origin="predicted", header={}, claims=claims, signature_redacted="(predicted: no token)",
-                          fetched_at=datetime.now(timezone.utc), raw="")
+                          fetched_at=datetime.now(UTC), raw="")
 
     def step_issuer(self) -> tuple[None, int]:
         from irsa_tui.sources.issuer import fetch_issuer

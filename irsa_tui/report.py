@@ -12,7 +12,7 @@ from typing import Any
 
 from irsa_tui.chain.model import ChainResult, LinkResult, Status
 
-__all__ = ["render_text", "render_markdown", "render_json", "SCHEMA_VERSION"]
+__all__ = ["SCHEMA_VERSION", "render_json", "render_markdown", "render_text"]
 
 SCHEMA_VERSION = 1
 
@@ -61,7 +61,7 @@ def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
 
 
 def _detail_text(link: LinkResult, color: bool) -> list[str]:
-    head = f"── {link.id.value} · {link.id.title} · {link.status.value.upper()} "
+    head = f"── {link.id.value} · {link.id.label} · {link.status.value.upper()} "
     lines = ["", head + "─" * max(0, 78 - len(head))]
     lines += _wrap(link.summary, "  ")
     if link.evidence:
@@ -116,7 +116,7 @@ def render_markdown(result: ChainResult) -> str:
     for link in result.links:
         out.append(f"| {link.status.glyph} | `{link.id.value}` | {link.status.value} | {_md_escape(link.summary)} |")
     for link in result.links:
-        out += ["", f"## {link.status.glyph} `{link.id.value}` — {link.id.title}: {link.status.value}", "", link.summary]
+        out += ["", f"## {link.status.glyph} `{link.id.value}` — {link.id.label}: {link.status.value}", "", link.summary]
         if link.evidence:
             out += ["", "| evidence | expected | actual | ok |", "|---|---|---|---|"]
             for ev in link.evidence:

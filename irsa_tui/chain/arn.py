@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
-    "RoleArn",
-    "ArnProblem",
-    "parse_role_arn",
-    "provider_arn",
-    "issuer_host_path",
-    "partition_for_region",
     "PARTITIONS",
+    "ArnProblem",
+    "RoleArn",
+    "issuer_host_path",
+    "parse_role_arn",
+    "partition_for_region",
+    "provider_arn",
 ]
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")

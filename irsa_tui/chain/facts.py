@@ -14,37 +14,38 @@ Each gathered fact is ``T | SourceError | None``:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Mapping, TypeVar, Union
+from typing import Any, Literal, TypeVar, Union
 
 __all__ = [
-    "SourceError",
-    "ErrorKind",
-    "Fetched",
-    "EnvVar",
-    "VolumeMount",
-    "ContainerFacts",
-    "TokenVolume",
-    "VolumeFacts",
-    "OwnerRef",
-    "PodFacts",
-    "ServiceAccountFacts",
-    "WebhookFacts",
-    "TokenFacts",
-    "ClusterFacts",
-    "OidcProviderFacts",
-    "IssuerFacts",
-    "RoleFacts",
-    "StsFacts",
-    "S3Facts",
-    "Facts",
-    "TOKEN_PATH",
-    "TOKEN_DIR",
-    "TOKEN_VOLUME",
-    "ROLE_ANNOTATION",
     "AUDIENCE_ANNOTATION",
     "DEFAULT_AUDIENCE",
+    "ROLE_ANNOTATION",
+    "TOKEN_DIR",
+    "TOKEN_PATH",
+    "TOKEN_VOLUME",
+    "ClusterFacts",
+    "ContainerFacts",
+    "EnvVar",
+    "ErrorKind",
+    "Facts",
+    "Fetched",
+    "IssuerFacts",
+    "OidcProviderFacts",
+    "OwnerRef",
+    "PodFacts",
+    "RoleFacts",
+    "S3Facts",
+    "ServiceAccountFacts",
+    "SourceError",
+    "StsFacts",
+    "TokenFacts",
+    "TokenVolume",
+    "VolumeFacts",
+    "VolumeMount",
+    "WebhookFacts",
 ]
 
 ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
@@ -99,7 +100,7 @@ class SourceError:
 
 
 T = TypeVar("T")
-Fetched = Union[T, SourceError, None]
+Fetched = Union[T, SourceError, None]  # noqa: UP007 - a generic alias needs Union
 
 
 @dataclass(frozen=True)

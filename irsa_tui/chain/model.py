@@ -5,28 +5,29 @@ Pure data. Every renderer (TUI, text, Markdown, JSON) reads these and nothing el
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import TYPE_CHECKING, Any, Mapping
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from irsa_tui.chain.codes import Code
 
 __all__ = [
-    "LinkId",
-    "Status",
-    "Verdict",
+    "LINK_ORDER",
+    "ChainResult",
     "Evidence",
     "Finding",
+    "LinkId",
     "LinkResult",
-    "ChainResult",
+    "Status",
     "Target",
-    "LINK_ORDER",
+    "Verdict",
     "exit_code",
 ]
 
 
-class LinkId(str, Enum):
+class LinkId(StrEnum):
     """The seven links of the IRSA chain, in order. The value is the public id."""
 
     SERVICE_ACCOUNT = "service-account"
@@ -41,7 +42,8 @@ class LinkId(str, Enum):
         return self.value
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
+        """Human name of the link, e.g. ``OIDC provider``."""
         return _TITLES[self]
 
 
@@ -58,7 +60,7 @@ _TITLES = {
 LINK_ORDER: tuple[LinkId, ...] = tuple(LinkId)
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Outcome of one link.
 
     pass/warn/fail are judgements of the chain; skip means an earlier link made this
@@ -95,7 +97,7 @@ _GLYPHS = {
 _RANKS = {Status.PASS: 0, Status.SKIP: 1, Status.WARN: 2, Status.ERROR: 3, Status.FAIL: 4}
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     OK = "ok"
     BROKEN = "broken"
     INCOMPLETE = "incomplete"
@@ -129,7 +131,7 @@ class Finding:
     args: Mapping[str, str] = field(default_factory=dict)
 
     @property
-    def spec(self) -> "Code":
+    def spec(self) -> Code:
         from irsa_tui.chain.codes import CODES
 
         return CODES[self.code]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import ModuleType
-from typing import Callable
 
 from irsa_tui.chain.facts import Facts
 from irsa_tui.chain.links import (
@@ -30,7 +30,7 @@ def judge_link(module: ModuleType, facts: Facts, prior: dict[LinkId, LinkResult]
     check: Callable[[Facts, dict[LinkId, LinkResult]], LinkResult] = module.check
     try:
         return check(facts, prior)
-    except Exception as exc:  # noqa: BLE001 - never crash; say what happened
+    except Exception as exc:
         return LinkResult(
             id=link,
             status=Status.ERROR,

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from irsa_tui.chain.arn import issuer_host_path, provider_arn
@@ -148,7 +149,7 @@ class Aws:
 
                 try:
                     self._session = boto3.Session(region_name=self.region) if self.region else boto3.Session()
-                except Exception as exc:  # noqa: BLE001 - ProfileNotFound etc.
+                except Exception as exc:
                     raise SourceFailure(map_aws_error(exc, "aws-config", "loading AWS configuration")) from None
                 if self.region is None:
                     self.region = self._session.region_name
@@ -168,7 +169,7 @@ class Aws:
             return fn(self.client(service, unsigned))
         except SourceFailure:
             raise
-        except Exception as exc:  # noqa: BLE001 - mapped to a one-line SourceError
+        except Exception as exc:
             raise SourceFailure(map_aws_error(exc, service, what, action)) from None
 
     # --- reads -------------------------------------------------------------------------
@@ -256,7 +257,7 @@ class Aws:
             )
         try:
             client = self.session.client("sts", **kwargs)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise SourceFailure(map_aws_error(exc, "sts", "creating STS client")) from None
         endpoint = str(client.meta.endpoint_url)
         try:
@@ -278,7 +279,7 @@ class Aws:
                 ),
                 None,
             )
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise SourceFailure(map_aws_error(exc, "sts", "sts AssumeRoleWithWebIdentity")) from None
         creds = doc.get("Credentials") or {}
         expiration = creds.get("Expiration")
@@ -337,7 +338,7 @@ class Aws:
                 error_code=code, error_message=str(err.get("Message") or ""), http_status=status,
                 bucket_region=headers.get("x-amz-bucket-region") or err.get("Region"),
             )
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise SourceFailure(map_aws_error(exc, "s3", f"s3 {operation}")) from None
 
 

@@ -11,12 +11,13 @@ import hashlib
 import json
 import socket
 import ssl
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from irsa_tui.chain.facts import IssuerFacts, SourceError
 
-__all__ = ["fetch_issuer", "verify_signature", "top_ca_thumbprint", "map_http_error"]
+__all__ = ["fetch_issuer", "map_http_error", "top_ca_thumbprint", "verify_signature"]
 
 _MAX_BODY = 1_000_000
 
@@ -41,7 +42,7 @@ def map_http_error(exc: BaseException, what: str) -> SourceError:
 def _get_json(client: Any, url: str, what: str) -> Mapping[str, Any] | SourceError:
     try:
         response = client.get(url)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return map_http_error(exc, what)
     status = response.status_code
     if status != 200:

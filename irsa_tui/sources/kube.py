@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from irsa_tui.chain.facts import (
     ROLE_ANNOTATION,
@@ -30,10 +31,10 @@ from irsa_tui.sources.kubeconfig import ContextInfo, KubeconfigError, find_conte
 
 __all__ = [
     "ContextInfo",
-    "KubeconfigError",
-    "SourceFailure",
-    "PodSummary",
     "Kube",
+    "KubeconfigError",
+    "PodSummary",
+    "SourceFailure",
     "list_contexts",
     "list_namespaces",
     "list_pods",
@@ -181,7 +182,7 @@ class Kube:
             return doc
         except KubeconfigError:
             raise
-        except Exception as exc:  # noqa: BLE001 - mapped to a one-line SourceError
+        except Exception as exc:
             raise SourceFailure(map_kube_error(exc, what, verb, resource)) from None
 
     # --- reads -------------------------------------------------------------------------

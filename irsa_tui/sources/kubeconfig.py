@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ContextInfo", "KubeconfigError", "kubeconfig_paths", "load_merged", "list_contexts", "derive_eks"]
+__all__ = ["ContextInfo", "KubeconfigError", "derive_eks", "kubeconfig_paths", "list_contexts", "load_merged"]
 
 _ARN_CLUSTER = re.compile(r"^arn:aws[a-z-]*:eks:([a-z0-9-]+):(\d{12}):cluster/([A-Za-z0-9][A-Za-z0-9_-]*)$")
 _EKS_HOST = re.compile(r"\.([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)\.eks\.amazonaws\.com(?:\.cn)?(?::\d+)?$")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from irsa_tui.chain.facts import ROLE_ANNOTATION, Facts, PodFacts, ServiceAccountFacts, SourceError
 from irsa_tui.chain.model import Evidence, Finding, LinkId, LinkResult, Status
 
-__all__ = ["from_findings", "skipped", "errored", "effective_role_arn", "app_containers"]
+__all__ = ["app_containers", "effective_role_arn", "errored", "from_findings", "skipped"]
 
 _STATUS_ORDER = {Status.PASS: 0, Status.WARN: 1, Status.FAIL: 2}
 
