@@ -1,0 +1,304 @@
+"""Decide, the way STS does, whether a trust policy lets a web-identity token assume the role.
+
+Multi-valued request keys (a Sequence in ``RequestContext.condition_keys``, e.g. a token ``aud``
+array): a plain operator is satisfied when *any* request value matches *any* policy value (a negated
+operator when *no* request value matches); ``ForAnyValue:`` is satisfied when some request value
+satisfies the operator; ``ForAllValues:`` when every request value does (and, as in IAM, when the
+key is absent or empty).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from irsa_tui.policy.errors import show
+from irsa_tui.policy.explain import (
+    absent_key_reason,
+    action_reason,
+    present_key_reason,
+    principal_reason,
+    strip_scheme,
+)
+from irsa_tui.policy.operators import any_match, glob_match
+from irsa_tui.policy.parse import ConditionClause, PolicyDocument, Statement, parse_policy
+
+__all__ = [
+    "Evaluation",
+    "Mismatch",
+    "RequestContext",
+    "StatementResult",
+    "evaluate",
+    "weak_allow_statements",
+]
+
+WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity"
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    principal_federated: str
+    """Provider ARN the token maps to, e.g. ``arn:aws:iam::111122223333:oidc-provider/oidc.eks.…/id/ABC``."""
+    condition_keys: Mapping[str, str | Sequence[str]]
+    """``{"<issuer>:sub": "system:serviceaccount:ns:sa", "<issuer>:aud": "sts.amazonaws.com"}``;
+    keys absent from the mapping are absent from the request."""
+    action: str = WEB_IDENTITY_ACTION
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    element: Literal["Principal", "NotPrincipal", "Action", "NotAction", "Condition"]
+    operator: str | None
+    """Full operator as written, e.g. ``ForAnyValue:StringLike``; None for Principal/Action."""
+    key: str | None
+    """Condition key as written in the policy."""
+    expected: tuple[str, ...]
+    """The policy's values."""
+    actual: tuple[str, ...] | None
+    """The request's values (None: key absent)."""
+    reason: str
+
+
+@dataclass(frozen=True)
+class StatementResult:
+    index: int
+    sid: str | None
+    effect: Literal["Allow", "Deny"]
+    applies: bool
+    """Principal, Action and every Condition matched."""
+    mismatches: tuple[Mismatch, ...]
+    """Every reason it does not apply, not only the first."""
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    decision: Literal["allow", "explicit-deny", "implicit-deny"]
+    allowed_by: int | None
+    denied_by: int | None
+    statements: tuple[StatementResult, ...]
+    warnings: tuple[str, ...]
+
+
+class _Request:
+    """The request context with keys folded for case-insensitive lookup."""
+
+    def __init__(self, ctx: RequestContext) -> None:
+        self.ctx = ctx
+        self.keys: dict[str, tuple[str, ...]] = {}
+        for key, value in ctx.condition_keys.items():
+            if isinstance(value, str):
+                values: tuple[str, ...] = (value,)
+            elif isinstance(value, Sequence):
+                values = tuple(v if isinstance(v, str) else str(v) for v in value)
+            else:  # tolerate a caller passing a number or bool: compare as text
+                values = (str(value),)
+            self.keys.setdefault(str(key).lower(), values)
+        self.issuer = self._token_issuer()
+
+    def _token_issuer(self) -> str | None:
+        for key in self.ctx.condition_keys:
+            prefix, sep, suffix = str(key).rpartition(":")
+            if sep and suffix.lower() in ("sub", "aud") and not prefix.lower().startswith("aws"):
+                return strip_scheme(prefix)
+        marker = ":oidc-provider/"
+        if marker in self.ctx.principal_federated:
+            return self.ctx.principal_federated.split(marker, 1)[1]
+        return None
+
+    def get(self, key: str) -> tuple[str, ...] | None:
+        return self.keys.get(key.lower())
+
+
+def _satisfies(clause: ConditionClause, value: str) -> bool:
+    matched = any_match(clause.operator.operator, clause.values, value)
+    return not matched if clause.operator.operator.negated else matched
+
+
+def _condition(clause: ConditionClause, req: _Request) -> tuple[Mismatch | None, str | None]:
+    """Evaluate one (operator, key) pair: (mismatch when false, note when true only vacuously)."""
+    parsed = clause.operator
+    op = parsed.operator
+    request = req.get(clause.key)
+    failed_value: str | None = None
+    vacuous: str | None = None
+    if op.name == "Null":
+        present = bool(request)
+        ok = any((v.lower() == "true") != present for v in clause.values)
+        if not ok and not present:
+            reason = (
+                f"Null 'false' requires {show(clause.key)} to be present, but the request has no such key"
+            )
+            return _cond_mismatch(clause, request, reason), None
+    elif request is None:
+        if parsed.if_exists:
+            ok = True
+        elif parsed.qualifier == "ForAllValues":
+            ok = True
+            vacuous = f"{parsed.canonical} on {show(clause.key)} passed only because the key is absent"
+        elif parsed.qualifier == "ForAnyValue":
+            ok = False
+        else:
+            ok = op.negated
+    elif parsed.qualifier == "ForAllValues":
+        failed = [r for r in request if not _satisfies(clause, r)]
+        ok = not failed
+        failed_value = failed[0] if failed else None
+        if not request:
+            vacuous = f"{parsed.canonical} on {show(clause.key)} passed only because the key is empty"
+    elif parsed.qualifier == "ForAnyValue":
+        ok = any(_satisfies(clause, r) for r in request)
+    else:
+        matched = any(any_match(op, clause.values, r) for r in request)
+        ok = not matched if op.negated else matched
+    if ok:
+        return None, vacuous
+    if request is None:
+        reason = absent_key_reason(clause, req.issuer)
+        if parsed.qualifier == "ForAnyValue":
+            reason = "ForAnyValue is false when the key is absent; " + reason
+    else:
+        reason = present_key_reason(clause, request, failed_value)
+    return _cond_mismatch(clause, request, reason), None
+
+
+def _cond_mismatch(clause: ConditionClause, request: tuple[str, ...] | None, reason: str) -> Mismatch:
+    return Mismatch("Condition", clause.operator.written, clause.key, clause.values, request, reason)
+
+
+def _statement(stmt: Statement, req: _Request) -> StatementResult:
+    ctx = req.ctx
+    mismatches: list[Mismatch] = []
+    notes = list(stmt.notes)
+    actual = (ctx.principal_federated,)
+    if stmt.principal is not None:
+        p = stmt.principal
+        if not (p.any_web_identity or ctx.principal_federated in p.values("Federated")):
+            mismatches.append(
+                Mismatch(
+                    "Principal",
+                    None,
+                    None,
+                    p.all_values(),
+                    actual,
+                    principal_reason(p, ctx.principal_federated),
+                )
+            )
+    if stmt.not_principal is not None:
+        np = stmt.not_principal
+        if stmt.effect == "Allow":
+            reason = "NotPrincipal cannot be used in a role trust policy, and never with Allow; use Principal"
+            mismatches.append(Mismatch("NotPrincipal", None, None, np.all_values(), actual, reason))
+        elif np.any_web_identity or ctx.principal_federated in np.values("Federated"):
+            reason = "NotPrincipal lists the token's provider, so this Deny does not apply to it"
+            mismatches.append(Mismatch("NotPrincipal", None, None, np.all_values(), actual, reason))
+    if stmt.action is not None and not any(glob_match(a, ctx.action, ignore_case=True) for a in stmt.action):
+        mismatches.append(
+            Mismatch("Action", None, None, stmt.action, (ctx.action,), action_reason(stmt.action, ctx.action))
+        )
+    if stmt.not_action is not None:
+        hits = [a for a in stmt.not_action if glob_match(a, ctx.action, ignore_case=True)]
+        if hits:
+            reason = f"NotAction excludes {ctx.action} (matched by {show(hits[0])})"
+            mismatches.append(Mismatch("NotAction", None, None, stmt.not_action, (ctx.action,), reason))
+    for clause in stmt.conditions:
+        mismatch, note = _condition(clause, req)
+        if mismatch is not None:
+            mismatches.append(mismatch)
+        if note is not None:
+            notes.append(note)
+    return StatementResult(
+        index=stmt.index,
+        sid=stmt.sid,
+        effect=stmt.effect,
+        applies=not mismatches,
+        mismatches=tuple(mismatches),
+        notes=tuple(notes),
+    )
+
+
+def evaluate(document: str | Mapping[str, Any] | PolicyDocument, ctx: RequestContext) -> Evaluation:
+    """Evaluate the trust policy for one AssumeRoleWithWebIdentity request. Raises PolicyError.
+
+    An applying Deny wins over any Allow; otherwise the first applying Allow allows; else implicit deny.
+    """
+    doc = parse_policy(document)
+    req = _Request(ctx)
+    results = tuple(_statement(stmt, req) for stmt in doc.statements)
+    denied_by = next((r.index for r in results if r.applies and r.effect == "Deny"), None)
+    allowed_by = next((r.index for r in results if r.applies and r.effect == "Allow"), None)
+    if denied_by is not None:
+        decision: Literal["allow", "explicit-deny", "implicit-deny"] = "explicit-deny"
+    elif allowed_by is not None:
+        decision = "allow"
+    else:
+        decision = "implicit-deny"
+    return Evaluation(decision, allowed_by, denied_by, results, doc.warnings)
+
+
+_PINNING = ("StringEquals", "StringEqualsIgnoreCase", "StringLike")
+
+
+def _sub_pin_problem(stmt: Statement, sub_key: str) -> str | None:
+    """None when the statement pins ``<issuer>:sub`` to specific service accounts, else why not."""
+    clauses = [c for c in stmt.conditions if c.key.lower() == sub_key.lower()]
+    if any(
+        c.operator.operator.name in _PINNING and not c.values and c.operator.qualifier is None
+        for c in clauses
+    ):
+        return None  # an empty value list matches nothing: the statement never applies
+    pinning = [c for c in clauses if c.operator.operator.name in _PINNING and c.values]
+    if not pinning:
+        if clauses:
+            ops = ", ".join(sorted({c.operator.written for c in clauses}))
+            return f"{ops} on {sub_key} does not pin it to a service account: any service account of the cluster can assume the role"
+        return f"no condition on {sub_key}: any service account of the cluster can assume the role"
+    for c in pinning:
+        if c.operator.qualifier == "ForAllValues":
+            return f"{c.operator.written} on {sub_key} is true when the key is absent: use plain StringEquals"
+        if c.operator.operator.wildcards:
+            for v in c.values:
+                parts = v.split(":")
+                ns = parts[2] if len(parts) >= 3 else "*"
+                if len(parts) < 4 or "*" in ns or "?" in ns or not v.startswith("system:serviceaccount:"):
+                    return f"{c.operator.written} value {show(v)} on {sub_key} matches service accounts of every namespace"
+    return None
+
+
+def weak_allow_statements(
+    document: str | Mapping[str, Any] | PolicyDocument, issuer_host_path: str
+) -> list[tuple[int, str]]:
+    """Allow statements that let more than the intended service account assume the role.
+
+    Flags ``Principal: "*"`` / ``{"AWS": "*"}`` and statements trusting the issuer's provider without a
+    condition pinning ``<issuer>:sub`` to a namespace. Returns (statement index, one-line why).
+    """
+    doc = parse_policy(document)
+    issuer = strip_scheme(issuer_host_path.strip()).rstrip("/")
+    sub_key = f"{issuer}:sub"
+    weak: list[tuple[int, str]] = []
+    for stmt in doc.statements:
+        if stmt.effect != "Allow":
+            continue
+        if stmt.action is not None and not any(
+            glob_match(a, WEB_IDENTITY_ACTION, ignore_case=True) for a in stmt.action
+        ):
+            continue
+        if stmt.not_action is not None and any(
+            glob_match(a, WEB_IDENTITY_ACTION, ignore_case=True) for a in stmt.not_action
+        ):
+            continue
+        principal = stmt.principal
+        if principal is None:
+            continue
+        if principal.any_web_identity:
+            weak.append((stmt.index, 'Principal is "*": any identity that can call STS may assume the role'))
+            continue
+        trusts_issuer = any(fed.endswith(f":oidc-provider/{issuer}") for fed in principal.values("Federated"))
+        if not trusts_issuer:
+            continue
+        problem = _sub_pin_problem(stmt, sub_key)
+        if problem:
+            weak.append((stmt.index, problem))
+    return weak

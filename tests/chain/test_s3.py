@@ -1,0 +1,247 @@
+"""Link s3: the assumed-role credentials reach S3, and which policy says no when they do not."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from irsa_tui.chain.facts import Facts, RoleFacts, S3Facts, SourceError, StsFacts
+from irsa_tui.chain.links import s3
+from irsa_tui.chain.model import LinkId, LinkResult, Status
+from tests.chain.builders import BUCKET, NS, POD, REGION, ROLE_ARN, healthy_facts
+
+BUCKET_ARN = f"arn:aws:s3:::{BUCKET}"
+PREFIX = f'User: arn:aws:sts::111122223333:assumed-role/payments-api/irsa-tui is not authorized to perform: s3:ListBucket on resource: "{BUCKET_ARN}" '
+
+
+def denied(message: str, code: str = "AccessDenied", http: int = 403, **kw: Any) -> Callable[[Facts], None]:
+    def change(f: Facts) -> None:
+        assert isinstance(f.s3, S3Facts)
+        f.s3 = replace(
+            f.s3, ok=False, objects_seen=None, error_code=code, error_message=message, http_status=http, **kw
+        )
+
+    return change
+
+
+def role_policies(*policies: dict[str, Any]) -> Callable[[Facts], None]:
+    def change(f: Facts) -> None:
+        assert isinstance(f.role, RoleFacts)
+        f.role = replace(f.role, policies=tuple(policies))
+
+    return change
+
+
+def both(*changes: Callable[[Facts], None]) -> Callable[[Facts], None]:
+    def change(f: Facts) -> None:
+        for c in changes:
+            c(f)
+
+    return change
+
+
+OBJECTS_ONLY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject"], "Resource": f"{BUCKET_ARN}/*"}
+    ],
+}
+NOTHING_FOR_S3 = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}],
+}
+IDENTITY_MSG = PREFIX + "because no identity-based policy allows the s3:ListBucket action"
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        (IDENTITY_MSG, "identity"),
+        (PREFIX + "with an explicit deny in an identity-based policy", "identity"),
+        (PREFIX + "with an explicit deny in a resource-based policy", "resource"),
+        (PREFIX + "because no resource-based policy allows the s3:ListBucket action", "resource"),
+        (PREFIX + "with an explicit deny in a service control policy", "scp"),
+        (PREFIX + "with an explicit deny in a resource control policy", "scp"),
+        (PREFIX + "because no permissions boundary allows the s3:ListBucket action", "boundary"),
+        (PREFIX + "because no session policy allows the s3:ListBucket action", "session"),
+        ("Access Denied", "unknown"),
+        ("", "unknown"),
+    ],
+    ids=lambda v: v if v in ("identity", "resource", "scp", "boundary", "session", "unknown") else None,
+)
+def test_classify_denial(message: str, kind: str) -> None:
+    assert s3.classify_denial(message) == kind
+
+
+def test_healthy_facts_pass() -> None:
+    result = s3.check(healthy_facts(), {})
+    assert result.status is Status.PASS
+    assert [f.code for f in result.findings] == ["S3-001"]
+    assert result.summary == f"ListObjectsV2 on s3://{BUCKET} works (3 objects seen)"
+
+
+CASES = [
+    pytest.param(both(denied(IDENTITY_MSG), role_policies(OBJECTS_ONLY)), Status.FAIL, "S3-201",
+                 id="list-bucket-on-objects.fail"),
+    pytest.param(both(denied("Access Denied"), role_policies(OBJECTS_ONLY)), Status.FAIL, "S3-201",
+                 id="list-bucket-on-objects-terse-message.fail"),
+    pytest.param(both(denied(IDENTITY_MSG), role_policies(NOTHING_FOR_S3)), Status.FAIL, "S3-202",
+                 id="no-s3-grant.fail"),
+    pytest.param(denied(PREFIX + "with an explicit deny in an identity-based policy"), Status.FAIL, "S3-203",
+                 id="identity-deny.fail"),
+    pytest.param(denied(PREFIX + "with an explicit deny in a resource-based policy"), Status.FAIL, "S3-204",
+                 id="bucket-policy-deny.fail"),
+    pytest.param(denied(PREFIX + "with an explicit deny in a service control policy"), Status.FAIL, "S3-205",
+                 id="scp-deny.fail"),
+    pytest.param(denied(PREFIX + "because no permissions boundary allows the s3:ListBucket action"), Status.FAIL,
+                 "S3-206", id="boundary.fail"),
+    pytest.param(denied(PREFIX + "because no session policy allows the s3:ListBucket action"), Status.FAIL,
+                 "S3-207", id="session-policy.fail"),
+    pytest.param(denied("Access Denied"), Status.FAIL, "S3-208", id="terse-denial-policy-allows.fail"),
+    pytest.param(denied("The specified bucket does not exist", "NoSuchBucket", 404), Status.FAIL, "S3-209",
+                 id="no-such-bucket.fail"),
+    pytest.param(denied("The bucket you are attempting to access must be addressed using the specified endpoint.",
+                        "PermanentRedirect", 301, bucket_region="us-east-1"), Status.FAIL, "S3-210",
+                 id="wrong-region.fail"),
+    pytest.param(denied("All access to this object has been disabled", "AllAccessDisabled", 403), Status.FAIL,
+                 "S3-211", id="all-access-disabled.fail"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("change", "status", "code"), CASES)
+def test_cases(change: Callable[[Facts], None], status: Status, code: str) -> None:
+    facts = healthy_facts()
+    change(facts)
+    result = s3.check(facts, {})
+    assert result.status is status, result.summary
+    assert [f.code for f in result.findings] == [code]
+    assert {e.key: e.ok for e in result.evidence}["s3-call"] is False
+
+
+def test_classic_mistake_shows_the_missing_statement_and_put_role_policy() -> None:
+    facts = healthy_facts()
+    both(denied(IDENTITY_MSG), role_policies(OBJECTS_ONLY))(facts)
+    result = s3.check(facts, {})
+    assert f"{BUCKET_ARN}/*" in result.summary and f"bucket ARN {BUCKET_ARN}" in result.summary
+    assert result.fix is not None
+    assert f"aws iam put-role-policy --role-name payments-api --policy-name s3-list-{BUCKET}" in result.fix
+    document = result.fix.split("--policy-document '", 1)[1].rstrip("'")
+    assert json.loads(document)["Statement"] == [
+        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": BUCKET_ARN}
+    ]
+    ev = {e.key: e for e in result.evidence}["list-bucket-resource"]
+    assert (ev.expected, ev.actual) == (BUCKET_ARN, f"{BUCKET_ARN}/*")
+
+
+def test_wrong_region_names_both_regions() -> None:
+    facts = healthy_facts()
+    denied(
+        "The authorization header is malformed; the region 'eu-west-1' is wrong; expecting 'us-east-1'",
+        "AuthorizationHeaderMalformed",
+        400,
+    )(facts)
+    result = s3.check(facts, {})
+    assert (
+        result.summary
+        == f"bucket {BUCKET} is in us-east-1, the client used {REGION} (AuthorizationHeaderMalformed)"
+    )
+    assert result.fix is not None and "region_name='us-east-1'" in result.fix
+
+
+def test_scp_fix_points_at_the_org_admin() -> None:
+    facts = healthy_facts()
+    denied(PREFIX + "with an explicit deny in a service control policy")(facts)
+    result = s3.check(facts, {})
+    assert result.fix is not None and "Organizations administrator" in result.fix
+    assert "--target-id 111122223333" in result.fix
+
+
+def test_bucket_policy_deny_names_the_bucket() -> None:
+    facts = healthy_facts()
+    denied(PREFIX + "with an explicit deny in a resource-based policy")(facts)
+    result = s3.check(facts, {})
+    assert f"bucket policy of s3://{BUCKET}" in result.summary
+    assert result.fix is not None and f"get-bucket-policy --bucket {BUCKET}" in result.fix
+
+
+def test_list_buckets_denied_without_a_known_bucket_is_only_a_warning() -> None:
+    facts = healthy_facts(
+        s3=S3Facts(
+            bucket=None,
+            bucket_origin="list-buckets",
+            operation="ListBuckets",
+            ok=False,
+            error_code="AccessDenied",
+            error_message="Access Denied",
+            http_status=403,
+        )
+    )
+    result = s3.check(facts, {})
+    assert result.status is Status.WARN
+    assert [f.code for f in result.findings] == ["S3-101"]
+    assert result.fix == f"irsa-tui check {NS}/{POD} --bucket <bucket-name>"
+
+
+def test_simulation_goes_into_evidence() -> None:
+    facts = healthy_facts()
+    denied("Access Denied")(facts)
+    assert isinstance(facts.s3, S3Facts)
+    facts.s3 = replace(facts.s3, simulation={"s3:ListBucket": "implicitDeny"})
+    result = s3.check(facts, {})
+    ev = {e.key: e for e in result.evidence}["simulation/s3:ListBucket"]
+    assert (ev.actual, ev.ok) == ("implicitDeny", False)
+    assert result.fix is not None and f"--policy-source-arn {ROLE_ARN}" in result.fix
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "text"),
+    [
+        pytest.param(denied("Please reduce your request rate.", "SlowDown", 503), Status.ERROR, "SlowDown",
+                     id="slow-down.error"),
+        pytest.param(denied("We encountered an internal error.", "InternalError", 500), Status.ERROR,
+                     "InternalError", id="internal-error.error"),
+        pytest.param(lambda f: setattr(f, "s3", SourceError("s3", "timeout", "ListObjectsV2: no answer in 5s")),
+                     Status.ERROR, "no answer", id="timeout.error"),
+        pytest.param(lambda f: (setattr(f, "s3", None), setattr(f, "live", False)), Status.SKIP, "--no-live",
+                     id="no-live.skip"),
+        pytest.param(
+            lambda f: (setattr(f, "s3", None),
+                       setattr(f, "sts", StsFacts(endpoint="x", ok=False, error_code="AccessDenied"))),
+            Status.SKIP, "no credentials: sts failed", id="sts-failed.skip"),
+    ],
+)  # fmt: skip
+def test_skip_and_error(change: Callable[[Facts], object], status: Status, text: str) -> None:
+    facts = healthy_facts()
+    change(facts)
+    result = s3.check(facts, {})
+    assert result.status is status
+    assert text in result.summary
+
+
+def test_skip_when_prior_sts_failed() -> None:
+    prior = {LinkId.STS: LinkResult(id=LinkId.STS, status=Status.FAIL, summary="refused")}
+    assert s3.check(healthy_facts(s3=None), prior).summary == "no credentials: sts failed"
+
+
+@pytest.mark.parametrize(
+    ("policy", "action", "resource", "allowed"),
+    [
+        pytest.param({"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}, "s3:ListBucket",
+                     BUCKET_ARN, True, id="s3-star"),
+        pytest.param({"Statement": [{"Effect": "Allow", "Action": "S3:list*", "Resource": "arn:aws:s3:::pay*"}]},
+                     "s3:ListBucket", BUCKET_ARN, True, id="wildcards-action-case-insensitive"),
+        pytest.param({"Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": f"{BUCKET_ARN}/*"}]},
+                     "s3:ListBucket", BUCKET_ARN, False, id="objects-only"),
+        pytest.param({"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]},
+                     "s3:ListBucket", BUCKET_ARN, True, id="not-action"),
+        pytest.param({"Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]},
+                     "s3:ListBucket", BUCKET_ARN, False, id="deny-is-no-allow"),
+        pytest.param({"Statement": 5}, "s3:ListBucket", BUCKET_ARN, False, id="garbage"),
+    ],
+)  # fmt: skip
+def test_action_allowed(policy: dict[str, Any], action: str, resource: str, allowed: bool) -> None:
+    assert s3.action_allowed([policy], action, resource) is allowed
