@@ -1,0 +1,471 @@
+"""AWS for the lab: moto in server mode behind a small front that plays the parts moto does not.
+
+The front's URL is ``AWS_ENDPOINT_URL``. It reads the service from the SigV4 credential scope
+(or ``Action=`` for unsigned STS) and forwards to moto, except:
+
+* STS AssumeRoleWithWebIdentity: judged by :mod:`irsa_tui.lab.sts_judge` like real STS;
+* S3 with credentials minted by that call: authorised against the role's policies, the bucket
+  policy, the scenario's boundary/SCP; wrong signing region answers 301 PermanentRedirect;
+* EKS DescribeCluster/ListClusters: answered from the scenario (moto invents issuers).
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import re
+import ssl
+import threading
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+from xml.sax.saxutils import escape
+
+from irsa_tui.lab._server import LabHandler, LabServer
+from irsa_tui.lab.sts_judge import Denied, judge_s3, judge_web_identity
+
+__all__ = ["AwsFront", "AwsScenario", "Moto"]
+
+_SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request")
+_HOP = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "content-length",
+    "proxy-connection",
+    "upgrade",
+    "te",
+    "trailer",
+    "server",
+    "date",
+}
+
+
+@dataclass
+class AwsScenario:
+    """What the front needs to know about one scenario beyond what moto holds."""
+
+    name: str
+    cluster: str
+    cluster_arn: str
+    kube_url: str
+    issuer: str
+    issuer_id: str
+    region: str
+    version: str
+    platform_version: str
+    ca_pem: bytes
+    role_name: str
+    region_disabled: bool = False
+    boundary: Any = None
+    scp: Any = None
+
+
+@dataclass
+class Assumed:
+    arn: str
+    role_arn: str
+    role_name: str
+    account: str
+    scenario: str | None
+
+
+class Moto:
+    """moto's ThreadedMotoServer on 127.0.0.1 with a free port."""
+
+    def __init__(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.url = ""
+        self._stopped = False
+        self.clients: list[Any] = []
+
+    def start(self) -> Moto:
+        import logging
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        self.url = f"http://{host}:{port}"
+        return self
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        for client in self.clients:
+            client.close()  # drop keep-alive connections so moto's handler threads end
+        self._server.stop()
+        inner = getattr(self._server, "_server", None)
+        if inner is not None:
+            inner.server_close()
+
+
+@dataclass
+class _State:
+    moto_url: str
+    ca_file: str
+    admin: Any  # boto3 clients keyed by service, talking straight to moto
+    scenarios: dict[str, AwsScenario] = field(default_factory=dict)
+    by_issuer: dict[str, str] = field(default_factory=dict)
+    by_role: dict[str, str] = field(default_factory=dict)
+    by_cluster: dict[str, str] = field(default_factory=dict)
+    assumed: dict[str, Assumed] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _sts_error(status: int, code: str, message: str) -> tuple[int, bytes]:
+    kind = "Sender" if status < 500 else "Receiver"
+    body = (
+        '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n  <Error>\n'
+        f"    <Type>{kind}</Type>\n    <Code>{escape(code)}</Code>\n    <Message>{escape(message)}</Message>\n"
+        f"  </Error>\n  <RequestId>{uuid.uuid4()}</RequestId>\n</ErrorResponse>\n"
+    )
+    return status, body.encode()
+
+
+def _s3_error(code: str, message: str, extra: str = "") -> bytes:
+    rid = uuid.uuid4().hex[:16].upper()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{escape(message)}'
+        f"</Message>{extra}<RequestId>{rid}</RequestId><HostId>{base64.b64encode(uuid.uuid4().bytes).decode()}"
+        "</HostId></Error>"
+    ).encode()
+
+
+class _Handler(LabHandler):
+    def _state(self) -> _State:
+        return self.server.lab.state  # type: ignore[attr-defined,no-any-return]
+
+    def _dispatch(self) -> None:
+        body = self.body()
+        auth = self.headers.get("Authorization") or ""
+        url = urlsplit(self.path)
+        query = parse_qs(url.query, keep_blank_values=True)
+        match = _SCOPE.search(auth) or _SCOPE.search(
+            "Credential=" + (query.get("X-Amz-Credential") or [""])[0]
+        )
+        akid, region, service = (match.group(1), match.group(2), match.group(3)) if match else ("", "", "")
+        form: dict[str, list[str]] = {}
+        ctype = self.headers.get("Content-Type") or ""
+        if self.command == "POST" and "x-www-form-urlencoded" in ctype:
+            form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        action = (form.get("Action") or query.get("Action") or [""])[0]
+        if not service and action == "AssumeRoleWithWebIdentity":
+            service = "sts"
+        try:
+            if service == "sts" and action == "AssumeRoleWithWebIdentity":
+                self._web_identity(
+                    body, {k: v[0] for k, v in form.items()} or {k: v[0] for k, v in query.items()}
+                )
+                return
+            if service == "eks" and self.command == "GET" and url.path.startswith("/clusters"):
+                self._eks(url.path)
+                return
+            if (
+                service == "s3"
+                and akid in self._state().assumed
+                and not self._s3_allowed(akid, region, url.path, query)
+            ):
+                return
+        except Exception as exc:
+            self.send(500, _s3_error("InternalError", f"lab front: {type(exc).__name__}"), "application/xml")
+            return
+        extra: dict[str, str] = {}
+        if service == "s3":
+            bucket = unquote(url.path.lstrip("/").split("/", 1)[0])
+            region_of = self._bucket_region(bucket) if bucket else None
+            if region_of:
+                extra["x-amz-bucket-region"] = region_of  # real S3 sends it on bucket-level answers
+        self._forward(body, extra_headers=extra)
+
+    def _bucket_region(self, bucket: str) -> str | None:
+        try:
+            loc = self._state().admin["s3"].get_bucket_location(Bucket=bucket).get("LocationConstraint")
+        except Exception:
+            return None
+        return str(loc or "us-east-1")
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _dispatch
+
+    # --- forwarding ----------------------------------------------------------------------------
+    def _forward(
+        self, body: bytes, rewrite: Any = None, extra_headers: dict[str, str] | None = None
+    ) -> bytes | None:
+        st = self._state()
+        target = urlsplit(st.moto_url)
+        conn = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=30)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP}
+        try:
+            conn.request(
+                self.command,
+                self.path,
+                body=body if body or self.command in ("POST", "PUT") else None,
+                headers=headers,
+            )
+            resp = conn.getresponse()
+            payload = resp.read()
+            out_headers = {
+                k: v for k, v in resp.getheaders() if k.lower() not in _HOP and k.lower() != "content-type"
+            }
+            ctype = resp.getheader("Content-Type") or "text/xml"
+            if rewrite is not None and resp.status == 200:
+                payload = rewrite(payload)
+            out_headers.update(extra_headers or {})
+            self.send(resp.status, payload, ctype, out_headers)
+            return payload
+        finally:
+            conn.close()
+
+    # --- STS -------------------------------------------------------------------------------------
+    def _web_identity(self, body: bytes, params: dict[str, str]) -> None:
+        st = self._state()
+        iam = st.admin["iam"]
+
+        def scenario_for(iss: str) -> AwsScenario | None:
+            hexid = iss.rstrip("/").rsplit("/", 1)[-1]
+            name = st.by_issuer.get(hexid)
+            return st.scenarios.get(name) if name else None
+
+        def find_provider(account: str, host_path: str) -> dict[str, Any] | None:
+            arn = f"arn:aws:iam::{account}:oidc-provider/{host_path}"
+            try:
+                doc = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+            except Exception:
+                return None
+            return {"client_ids": doc.get("ClientIDList") or []}
+
+        def find_role(account: str, name: str) -> dict[str, Any] | None:
+            try:
+                role = iam.get_role(RoleName=name)["Role"]
+            except Exception:
+                return None
+            return {"arn": role["Arn"], "trust_policy": role.get("AssumeRolePolicyDocument")}
+
+        def fetch_jwks(iss: str) -> dict[str, Any]:
+            ctx = ssl.create_default_context(cafile=st.ca_file)
+            with urllib.request.urlopen(
+                f"{iss}/.well-known/openid-configuration", context=ctx, timeout=5
+            ) as r:
+                discovery = json.loads(r.read())
+            with urllib.request.urlopen(str(discovery["jwks_uri"]), context=ctx, timeout=5) as r:
+                doc = json.loads(r.read())
+            if not isinstance(doc, dict):
+                raise ValueError("JWKS is not an object")
+            return doc
+
+        def region_disabled(account: str, iss: str) -> bool:
+            scn = scenario_for(iss)
+            return bool(scn and scn.region_disabled)
+
+        try:
+            claims = judge_web_identity(
+                params,
+                find_provider=find_provider,
+                find_role=find_role,
+                fetch_jwks=fetch_jwks,
+                region_disabled=region_disabled,
+            )
+        except Denied as denied:
+            status, payload = _sts_error(denied.status, denied.code, denied.message)
+            self.send(status, payload, "text/xml")
+            return
+
+        def rewrite(payload: bytes) -> bytes:
+            text = payload.decode("utf-8")
+            extra = (
+                f"<SubjectFromWebIdentityToken>{escape(claims.subject)}</SubjectFromWebIdentityToken>"
+                f"<Audience>{escape(claims.audience)}</Audience><Provider>{escape(claims.issuer)}</Provider>"
+            )
+            text = text.replace(
+                "</AssumeRoleWithWebIdentityResult>", extra + "</AssumeRoleWithWebIdentityResult>", 1
+            )
+            akid = re.search(r"<AccessKeyId>([^<]+)</AccessKeyId>", text)
+            arn = re.search(r"<Arn>([^<]+)</Arn>", text)
+            if akid and arn:
+                scn = scenario_for(claims.issuer)
+                with st.lock:
+                    st.assumed[akid.group(1)] = Assumed(
+                        arn=arn.group(1),
+                        role_arn=claims.role_arn,
+                        role_name=claims.role_name,
+                        account=claims.account,
+                        scenario=scn.name if scn else None,
+                    )
+            return text.encode()
+
+        self._forward(body, rewrite)
+
+    # --- EKS -------------------------------------------------------------------------------------
+    def _eks(self, path: str) -> None:
+        st = self._state()
+        parts = [unquote(p) for p in path.split("/") if p]
+        if len(parts) == 1:
+            self.send_json(200, {"clusters": sorted(st.by_cluster)})
+            return
+        name = parts[1]
+        scn = st.scenarios.get(st.by_cluster.get(name, ""))
+        if scn is None or len(parts) != 2:
+            self.send_json(
+                404,
+                {"message": f"No cluster found for name: {name}."},
+                {"x-amzn-ErrorType": "ResourceNotFoundException"},
+            )
+            return
+        self.send_json(
+            200,
+            {
+                "cluster": {
+                    "name": scn.cluster,
+                    "arn": scn.cluster_arn,
+                    "createdAt": 1717000000.0,
+                    "version": scn.version,
+                    "endpoint": scn.kube_url,
+                    "roleArn": f"arn:aws:iam::{scn.cluster_arn.split(':')[4]}:role/eks-cluster-role",
+                    "resourcesVpcConfig": {
+                        "subnetIds": ["subnet-0a1b2c3d4e5f60718"],
+                        "securityGroupIds": [],
+                        "clusterSecurityGroupId": "sg-0a1b2c3d4e5f60718",
+                        "vpcId": "vpc-0a1b2c3d",
+                        "endpointPublicAccess": True,
+                        "endpointPrivateAccess": True,
+                        "publicAccessCidrs": ["0.0.0.0/0"],
+                    },
+                    "kubernetesNetworkConfig": {"serviceIpv4Cidr": "172.20.0.0/16", "ipFamily": "ipv4"},
+                    "identity": {"oidc": {"issuer": scn.issuer}},
+                    "status": "ACTIVE",
+                    "certificateAuthority": {"data": base64.b64encode(scn.ca_pem).decode()},
+                    "platformVersion": scn.platform_version,
+                    "tags": {},
+                    "accessConfig": {"authenticationMode": "API_AND_CONFIG_MAP"},
+                }
+            },
+        )
+
+    # --- S3 --------------------------------------------------------------------------------------
+    def _s3_allowed(self, akid: str, region: str, path: str, query: dict[str, list[str]]) -> bool:
+        st = self._state()
+        who = st.assumed[akid]
+        parts = path.lstrip("/").split("/", 1)
+        bucket = unquote(parts[0]) if parts and parts[0] else ""
+        key = unquote(parts[1]) if len(parts) > 1 else ""
+        method = self.command
+        if not bucket:
+            action, resource = "s3:ListAllMyBuckets", "arn:aws:s3:::*"
+        elif key:
+            if method in ("GET", "HEAD"):
+                action = "s3:GetObject"
+            elif method == "PUT":
+                action = "s3:PutObject"
+            elif method == "DELETE":
+                action = "s3:DeleteObject"
+            else:
+                return True
+            resource = f"arn:aws:s3:::{bucket}/{key}"
+        elif "location" in query:
+            action, resource = "s3:GetBucketLocation", f"arn:aws:s3:::{bucket}"
+        elif method in ("GET", "HEAD") and not (
+            set(query)
+            - {
+                "list-type",
+                "prefix",
+                "delimiter",
+                "max-keys",
+                "continuation-token",
+                "start-after",
+                "encoding-type",
+                "marker",
+                "fetch-owner",
+            }
+        ):
+            action, resource = "s3:ListBucket", f"arn:aws:s3:::{bucket}"
+        else:
+            return True
+        s3 = st.admin["s3"]
+        bucket_region: str | None = None
+        bucket_policy: Any = None
+        if bucket:
+            bucket_region = self._bucket_region(bucket)
+            if bucket_region is None:
+                return True  # NoSuchBucket: moto answers it
+            try:
+                bucket_policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+            except Exception:
+                bucket_policy = None
+        if bucket_region and region and bucket_region != region and action != "s3:GetBucketLocation":
+            extra = f"<Endpoint>{bucket}.s3.{bucket_region}.amazonaws.com</Endpoint><Bucket>{bucket}</Bucket>"
+            self.send(
+                301,
+                b""
+                if method == "HEAD"
+                else _s3_error(
+                    "PermanentRedirect",
+                    "The bucket you are attempting to access must be addressed using the "
+                    "specified endpoint. Please send all future requests to this endpoint.",
+                    extra,
+                ),
+                "application/xml",
+                {"x-amz-bucket-region": bucket_region},
+            )
+            return False
+        scn = st.scenarios.get(who.scenario or "")
+        ctx: dict[str, list[str]] = {"aws:requestedregion": [region or "us-east-1"]}
+        if action == "s3:ListBucket":
+            ctx["s3:prefix"] = [(query.get("prefix") or [""])[0]]
+        message = judge_s3(
+            action=action,
+            resource=resource,
+            caller_arn=who.arn,
+            role_arn=who.role_arn,
+            account=who.account,
+            identity_policies=self._identity_policies(who.role_name),
+            bucket_policy=bucket_policy,
+            boundary=scn.boundary if scn else None,
+            scp=scn.scp if scn else None,
+            context=ctx,
+        )
+        if message is None:
+            return True
+        self.send(403, b"" if method == "HEAD" else _s3_error("AccessDenied", message), "application/xml")
+        return False
+
+    def _identity_policies(self, role_name: str) -> list[Any]:
+        iam = self._state().admin["iam"]
+        docs: list[Any] = []
+        try:
+            for name in iam.list_role_policies(RoleName=role_name).get("PolicyNames") or []:
+                docs.append(iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"])
+            for att in iam.list_attached_role_policies(RoleName=role_name).get("AttachedPolicies") or []:
+                meta = iam.get_policy(PolicyArn=att["PolicyArn"])["Policy"]
+                ver = iam.get_policy_version(PolicyArn=att["PolicyArn"], VersionId=meta["DefaultVersionId"])
+                docs.append(ver["PolicyVersion"]["Document"])
+        except Exception:
+            return []
+        return [unquote(d) if isinstance(d, str) else d for d in docs]
+
+
+class AwsFront:
+    """The front server; ``url`` is AWS_ENDPOINT_URL."""
+
+    def __init__(self, moto_url: str, ca_file: str, admin: dict[str, Any]) -> None:
+        self.state = _State(moto_url=moto_url, ca_file=ca_file, admin=admin)
+        self.server = LabServer(_Handler, None, self)
+        self.url = self.server.url
+
+    def add(self, scn: AwsScenario) -> None:
+        st = self.state
+        st.scenarios[scn.name] = scn
+        st.by_issuer[scn.issuer_id] = scn.name
+        st.by_role[scn.role_name] = scn.name
+        st.by_cluster[scn.cluster] = scn.name
+
+    def start(self) -> AwsFront:
+        self.server.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.stop()

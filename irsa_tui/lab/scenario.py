@@ -1,0 +1,305 @@
+"""Declarative lab scenarios: a healthy baseline plus small deep-merge overrides in YAML.
+
+Each ``scenarios/*.yaml`` file holds one scenario::
+
+    name: sa-annotation-missing
+    title: one line
+    breaks: service-account        # link id, or null for healthy
+    namespace: payments
+    pod: api-7d9f8c6b5-x2x4z
+    expect: {verdict: broken, first_failure: service-account, codes: []}
+    world: {...}                   # deep-merged over BASELINE; null deletes a key
+
+Strings may hold placeholders (``${ISSUER}``, ``${PROVIDER_ARN}``, ...) expanded at world start.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "ACCOUNT",
+    "BASELINE",
+    "LINKS",
+    "REGION",
+    "Expect",
+    "Scenario",
+    "close_names",
+    "deep_merge",
+    "expand",
+    "get",
+    "placeholders",
+    "scenarios",
+]
+
+ACCOUNT = "123456789012"
+REGION = "eu-west-1"
+LINKS = ("service-account", "injection", "token", "oidc-provider", "trust-policy", "sts", "s3")
+VERDICTS = ("ok", "broken", "incomplete")
+
+_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Federated": "${PROVIDER_ARN}"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {
+                    "${ISSUER_HOSTPATH}:sub": "system:serviceaccount:${NAMESPACE}:${SA}",
+                    "${ISSUER_HOSTPATH}:aud": "sts.amazonaws.com",
+                }
+            },
+        }
+    ],
+}
+
+_S3_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "ListInvoices",
+            "Effect": "Allow",
+            "Action": "s3:ListBucket",
+            "Resource": "arn:aws:s3:::${BUCKET}",
+        },
+        {
+            "Sid": "ReadWriteInvoices",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:PutObject"],
+            "Resource": "arn:aws:s3:::${BUCKET}/*",
+        },
+    ],
+}
+
+BASELINE: dict[str, Any] = {
+    "cluster": {"version": "1.31", "platform_version": "eks.12"},
+    "namespace": "payments",
+    "serviceaccount": {
+        "name": "api",
+        "annotations": {"eks.amazonaws.com/role-arn": "${ROLE_ARN}"},
+        "labels": {"app.kubernetes.io/name": "api"},
+        "created_days_ago": 40,
+        "annotated_days_ago": 40,  # when the role annotation was last written (managedFields)
+        "patch": {},
+    },
+    "pod": {
+        "name": "api-7d9f8c6b5-x2x4z",
+        "replicaset": "api-7d9f8c6b5",
+        "deployment": "api",
+        "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments-api:1.42.0",
+        "created_days_ago": 2,
+        "labels": {"app": "api", "pod-template-hash": "7d9f8c6b5"},
+        "annotations": {},
+        "node": "ip-10-0-12-34.eu-west-1.compute.internal",
+        # auto: mutated like the webhook would at CREATE (SA annotated before the pod, webhook
+        # present, no skip label); true/false forces it.
+        "mutate": "auto",
+        "patch": {},
+    },
+    "webhook": {"present": True, "patch": {}},
+    "token": {"issuer": "${ISSUER}", "key": "issuer"},  # key: issuer | foreign (not in the JWKS)
+    "provider": {
+        "present": True,
+        "url": "${ISSUER}",
+        "client_ids": ["sts.amazonaws.com"],
+        "thumbprints": ["${THUMBPRINT}"],
+    },
+    "role": {
+        "present": True,
+        "name": "${ROLE_NAME}",
+        "trust_policy": _TRUST,
+        "inline_policies": {"payments-invoices-s3": _S3_POLICY},
+        "managed_policies": {},
+        "boundary": None,  # a policy document, attached as a permissions boundary
+        "max_session_duration": 3600,
+    },
+    "bucket": {
+        "present": True,
+        "name": "${BUCKET}",
+        "region": "${REGION}",
+        "objects": {
+            "2024/06/INV-0001.pdf": "invoice 1",
+            "2024/06/INV-0002.pdf": "invoice 2",
+            "2024/07/INV-0003.pdf": "invoice 3",
+        },
+        "policy": None,
+    },
+    "rbac": {"deny": []},  # "verb resource" pairs answered 403, e.g. "create serviceaccounts/token"
+    "sts": {"region_disabled": False},
+    "scp": None,  # an SCP policy document applied to the assumed role's S3 calls
+}
+
+
+@dataclass(frozen=True)
+class Expect:
+    verdict: str
+    first_failure: str | None
+    codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    title: str
+    breaks: str | None
+    namespace: str
+    pod: str
+    expect: Expect
+    world: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def config(self) -> dict[str, Any]:
+        """The baseline with this scenario's overrides merged in (placeholders not yet expanded)."""
+        merged = deep_merge(BASELINE, self.world)
+        merged["namespace"] = self.namespace
+        merged["pod"]["name"] = self.pod
+        return merged
+
+
+def deep_merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """Recursive dict merge; ``None`` in the patch deletes the key; lists and scalars replace."""
+    out = copy.deepcopy(base)
+    for key, value in (patch or {}).items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+_PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
+
+
+def expand(value: Any, names: dict[str, str]) -> Any:
+    """Replace ``${NAME}`` in every string (keys too); unknown names are an error, not silence."""
+    if isinstance(value, str):
+
+        def sub(match: re.Match[str]) -> str:
+            key = match.group(1)
+            if key not in names:
+                raise ValueError(f"unknown placeholder ${{{key}}} (known: {', '.join(sorted(names))})")
+            return names[key]
+
+        return _PLACEHOLDER.sub(sub, value)
+    if isinstance(value, dict):
+        return {expand(k, names): expand(v, names) for k, v in value.items()}
+    if isinstance(value, list):
+        return [expand(v, names) for v in value]
+    return value
+
+
+def issuer_id(name: str) -> str:
+    """A stable 32-uppercase-hex issuer id per scenario, like EKS's."""
+    return hashlib.sha256(f"irsa-tui-lab/{name}".encode()).hexdigest()[:32].upper()
+
+
+def placeholders(scn: Scenario, issuer_base: str, thumbprint: str, kube_url: str) -> dict[str, str]:
+    suffix = "" if scn.name == "healthy" else f"-{scn.name}"
+    role_name = f"payments-api{suffix}"[:64]
+    bucket = f"payments-invoices{suffix}"[:63].rstrip("-")
+    issuer = f"{issuer_base}/id/{issuer_id(scn.name)}"
+    host_path = issuer.split("://", 1)[1]
+    cfg = scn.config()
+    return {
+        "ACCOUNT": ACCOUNT,
+        "REGION": REGION,
+        "ISSUER": issuer,
+        "ISSUER_HOSTPATH": host_path,
+        "PROVIDER_ARN": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{host_path}",
+        "ROLE_NAME": role_name,
+        "ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/{role_name}",
+        "BUCKET": bucket,
+        "CLUSTER": cluster_name(scn.name),
+        "CLUSTER_ARN": f"arn:aws:eks:{REGION}:{ACCOUNT}:cluster/{cluster_name(scn.name)}",
+        "NAMESPACE": scn.namespace,
+        "SA": str(cfg["serviceaccount"]["name"]),
+        "THUMBPRINT": thumbprint,
+        "KUBE_URL": kube_url,
+    }
+
+
+def cluster_name(scenario: str) -> str:
+    return f"lab-{scenario}"[:100]
+
+
+def _load(text: str, origin: str) -> Scenario:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{origin}: not valid YAML: {exc}") from None
+    if not isinstance(doc, dict):
+        raise ValueError(f"{origin}: a scenario must be a mapping")
+    try:
+        name = str(doc["name"])
+        title = str(doc["title"])
+        expect_doc = doc.get("expect") or {}
+    except KeyError as exc:
+        raise ValueError(f"{origin}: missing key {exc}") from None
+    breaks = doc.get("breaks")
+    if breaks is not None and breaks not in LINKS:
+        raise ValueError(f"{origin}: breaks must be one of {', '.join(LINKS)} or null, not {breaks!r}")
+    verdict = str(expect_doc.get("verdict") or ("ok" if breaks is None else "broken"))
+    if verdict not in VERDICTS:
+        raise ValueError(f"{origin}: expect.verdict must be one of {', '.join(VERDICTS)}")
+    first = expect_doc.get("first_failure", breaks)
+    world = doc.get("world") or {}
+    if not isinstance(world, dict):
+        raise ValueError(f"{origin}: world must be a mapping")
+    return Scenario(
+        name=name,
+        title=title,
+        breaks=breaks,
+        namespace=str(doc.get("namespace") or BASELINE["namespace"]),
+        pod=str(doc.get("pod") or BASELINE["pod"]["name"]),
+        expect=Expect(
+            verdict=verdict, first_failure=first, codes=tuple(str(c) for c in expect_doc.get("codes") or ())
+        ),
+        world=world,
+    )
+
+
+_cache: list[Scenario] | None = None
+
+
+def scenarios() -> list[Scenario]:
+    """The catalogue, healthy first then by link order and name. Reads YAML only; starts nothing."""
+    global _cache
+    if _cache is None:
+        found: list[Scenario] = []
+        folder = resources.files("irsa_tui.lab").joinpath("scenarios")
+        for entry in folder.iterdir():
+            if entry.name.endswith((".yaml", ".yml")):
+                found.append(_load(entry.read_text(encoding="utf-8"), entry.name))
+        names = [s.name for s in found]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise ValueError(f"duplicate scenario names: {', '.join(sorted(dupes))}")
+        order = {link: i for i, link in enumerate(LINKS)}
+        found.sort(key=lambda s: (s.breaks is not None, order.get(s.breaks or "", -1), s.name))
+        _cache = found
+    return list(_cache)
+
+
+def close_names(name: str) -> list[str]:
+    names = [s.name for s in scenarios()]
+    close = difflib.get_close_matches(name, names, n=5, cutoff=0.5)
+    return close or [n for n in names if name.split("-")[0] in n][:5]
+
+
+def get(name: str) -> Scenario:
+    for scn in scenarios():
+        if scn.name == name:
+            return scn
+    hint = close_names(name)
+    extra = f"; did you mean: {', '.join(hint)}" if hint else " (irsa-tui lab list shows them all)"
+    raise KeyError(f"unknown lab scenario {name!r}{extra}")

@@ -1,0 +1,335 @@
+"""LabWorld: every scenario as its own EKS cluster, issuer and IAM names, on 127.0.0.1 only.
+
+The product reaches it through standard settings alone (``.env``): ``KUBECONFIG``,
+``AWS_ENDPOINT_URL``, AWS keys and region, ``SSL_CERT_FILE``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import yaml
+
+from irsa_tui.lab import scenario as scn_mod
+from irsa_tui.lab.aws import AwsFront, AwsScenario, Moto
+from irsa_tui.lab.issuer import IssuerServer
+from irsa_tui.lab.kube import Cluster, KubeServer, build_objects
+from irsa_tui.lab.pki import pki, signing_key
+from irsa_tui.lab.scenario import REGION, Scenario
+
+__all__ = ["LabWorld", "serve"]
+
+CALLER_KEY_ID = "AKIALABCALLER0000001"
+CALLER_SECRET = "lab-caller-secret-not-a-real-credential"
+
+
+def _admin_clients(moto_url: str) -> dict[str, Any]:
+    import boto3
+    from botocore.config import Config
+
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    cfg = Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30)
+    clients = {svc: session.client(svc, endpoint_url=moto_url, config=cfg) for svc in ("iam", "s3", "sts")}
+    clients["s3:us-east-1"] = session.client("s3", endpoint_url=moto_url, config=cfg, region_name="us-east-1")
+    return clients
+
+
+_live_lock = threading.Lock()
+_live: list[LabWorld] = []
+
+
+class LabWorld:
+    """One per process at a time: moto keeps its state in process-wide globals."""
+
+    def __init__(self, selected: list[Scenario]) -> None:
+        self.scenarios = selected
+        self._dir = Path(tempfile.mkdtemp(prefix="irsa-tui-lab-"))
+        self._stopped = False
+        self._lock = threading.Lock()
+        self.env: dict[str, str] = {}
+        self.configs: dict[str, dict[str, Any]] = {}
+        self.names: dict[str, dict[str, str]] = {}
+        self.started_in = 0.0
+        self.issuer: IssuerServer | None = None
+        self.kube: KubeServer | None = None
+        self.moto: Moto | None = None
+        self.front: AwsFront | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------------
+    @classmethod
+    def start(cls, scenarios: Sequence[str] | None = None) -> LabWorld:
+        """Start every server and seed every requested scenario (all when None).
+
+        Unknown names raise KeyError with close matches.
+        """
+        t0 = time.perf_counter()
+        if scenarios is None:
+            selected = scn_mod.scenarios()
+        else:
+            selected = []
+            for name in scenarios:
+                scn = scn_mod.get(name)
+                if scn not in selected:
+                    selected.append(scn)
+            if not selected:
+                raise ValueError("no lab scenario requested")
+        with _live_lock:
+            if _live:
+                raise RuntimeError(
+                    "a lab world is already running in this process; stop() it first "
+                    "(moto keeps its state process-wide)"
+                )
+            world = cls(selected)
+            _live.append(world)
+        try:
+            world._start()
+        except BaseException:
+            world.stop()
+            raise
+        world.started_in = time.perf_counter() - t0
+        return world
+
+    def _start(self) -> None:
+        bundle = pki()
+        ca_file, chain, key = bundle.write(self._dir / "pki")
+        tls = (chain, key)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            moto_future = pool.submit(lambda: Moto().start())
+            key_futures = {s.name: pool.submit(signing_key, s.name) for s in self.scenarios}
+            self.issuer = IssuerServer(tls).start()
+            self.kube = KubeServer(tls).start()
+            self.moto = moto_future.result()
+            keys = {name: f.result() for name, f in key_futures.items()}
+        self._reset_moto()
+        admin = _admin_clients(self.moto.url)
+        self.moto.clients.extend(admin.values())
+        self.front = AwsFront(self.moto.url, str(ca_file), admin).start()
+        token = "lab-" + secrets.token_urlsafe(24)
+        thumb = bundle.intermediate_der_sha1
+        kubeconfig: dict[str, Any] = {
+            "apiVersion": "v1",
+            "kind": "Config",
+            "preferences": {},
+            "clusters": [],
+            "contexts": [],
+            "users": [],
+        }
+        ca_data = __import__("base64").b64encode(bundle.root_pem).decode()
+
+        def seed(scn: Scenario) -> None:
+            assert self.issuer is not None and self.kube is not None and self.front is not None
+            kube_url = f"{self.kube.base_url}/clusters/{scn.name}"
+            names = scn_mod.placeholders(scn, self.issuer.base_url, thumb, kube_url)
+            cfg = scn_mod.expand(scn.config(), names)
+            self.names[scn.name] = names
+            self.configs[scn.name] = cfg
+            jwks = [keys[scn.name].jwk]
+            tok = cfg.get("token") or {}
+            sign_with = (
+                keys[scn.name] if tok.get("key", "issuer") == "issuer" else signing_key(f"{scn.name}/foreign")
+            )
+            if (cfg.get("issuer") or {}).get("serve", True):
+                self.issuer.register(scn_mod.issuer_id(scn.name), jwks)
+            cluster = Cluster(
+                name=scn.name,
+                token=token,
+                issuer=str(tok.get("issuer") or names["ISSUER"]),
+                key=sign_with,
+                objects=build_objects(cfg, names["CLUSTER"], REGION),
+                deny=frozenset(str(d) for d in (cfg.get("rbac") or {}).get("deny") or []),
+                version=str(cfg["cluster"]["version"]),
+            )
+            self.kube.add(cluster)
+            self._seed_aws(admin, cfg, names)
+            self.front.add(
+                AwsScenario(
+                    name=scn.name,
+                    cluster=names["CLUSTER"],
+                    cluster_arn=names["CLUSTER_ARN"],
+                    kube_url=kube_url,
+                    issuer=names["ISSUER"],
+                    issuer_id=scn_mod.issuer_id(scn.name),
+                    region=REGION,
+                    version=str(cfg["cluster"]["version"]),
+                    platform_version=str(cfg["cluster"]["platform_version"]),
+                    ca_pem=bundle.root_pem,
+                    role_name=names["ROLE_NAME"],
+                    region_disabled=bool((cfg.get("sts") or {}).get("region_disabled")),
+                    boundary=(cfg.get("role") or {}).get("boundary"),
+                    scp=cfg.get("scp"),
+                )
+            )
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(seed, self.scenarios))
+        for scn in self.scenarios:
+            names = self.names[scn.name]
+            arn = names["CLUSTER_ARN"]
+            kubeconfig["clusters"].append(
+                {"name": arn, "cluster": {"server": names["KUBE_URL"], "certificate-authority-data": ca_data}}
+            )
+            kubeconfig["users"].append({"name": arn, "user": {"token": token}})
+            kubeconfig["contexts"].append({"name": scn.name, "context": {"cluster": arn, "user": arn}})
+        names_in = [s.name for s in self.scenarios]
+        kubeconfig["current-context"] = "healthy" if "healthy" in names_in else names_in[0]
+        kc = self._dir / "kubeconfig"
+        kc.write_text(yaml.safe_dump(kubeconfig, sort_keys=False), encoding="utf-8")
+        kc.chmod(0o600)
+        self.env = {
+            "KUBECONFIG": str(kc),
+            "AWS_ENDPOINT_URL": self.front.url,
+            "AWS_ACCESS_KEY_ID": CALLER_KEY_ID,
+            "AWS_SECRET_ACCESS_KEY": CALLER_SECRET,
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+            "SSL_CERT_FILE": str(ca_file),
+        }
+
+    def _reset_moto(self) -> None:
+        """Forget anything an earlier world of this process left in moto's global backends."""
+        import urllib.request
+
+        assert self.moto is not None
+        req = urllib.request.Request(f"{self.moto.url}/moto-api/reset", method="POST", data=b"")
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            resp.read()
+
+    @staticmethod
+    def _seed_aws(admin: dict[str, Any], cfg: dict[str, Any], names: dict[str, str]) -> None:
+        iam, s3 = admin["iam"], admin["s3"]
+        prov = cfg.get("provider") or {}
+        if prov.get("present", True):
+            iam.create_open_id_connect_provider(
+                Url=str(prov["url"]),
+                ClientIDList=list(prov.get("client_ids") or []),
+                ThumbprintList=list(prov.get("thumbprints") or []),
+            )
+        role = cfg.get("role") or {}
+        if role.get("present", True):
+            kwargs: dict[str, Any] = {}
+            if role.get("boundary") is not None:
+                arn = iam.create_policy(
+                    PolicyName=f"{role['name']}-boundary"[:128], PolicyDocument=json.dumps(role["boundary"])
+                )["Policy"]["Arn"]
+                kwargs["PermissionsBoundary"] = arn
+            iam.create_role(
+                RoleName=str(role["name"]),
+                AssumeRolePolicyDocument=json.dumps(role["trust_policy"]),
+                MaxSessionDuration=int(role.get("max_session_duration") or 3600),
+                Description=f"irsa-tui lab role ({names['CLUSTER']})",
+                **kwargs,
+            )
+            for pname, doc in (role.get("inline_policies") or {}).items():
+                iam.put_role_policy(
+                    RoleName=str(role["name"]), PolicyName=str(pname), PolicyDocument=json.dumps(doc)
+                )
+            for pname, doc in (role.get("managed_policies") or {}).items():
+                arn = iam.create_policy(PolicyName=str(pname), PolicyDocument=json.dumps(doc))["Policy"][
+                    "Arn"
+                ]
+                iam.attach_role_policy(RoleName=str(role["name"]), PolicyArn=arn)
+        bucket = cfg.get("bucket") or {}
+        if bucket.get("present", True):
+            name, region = str(bucket["name"]), str(bucket.get("region") or REGION)
+            if region == "us-east-1":
+                admin["s3:us-east-1"].create_bucket(Bucket=name)
+            else:
+                s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+            for key, text in (bucket.get("objects") or {}).items():
+                s3.put_object(Bucket=name, Key=str(key), Body=str(text).encode())
+            if bucket.get("policy") is not None:
+                s3.put_bucket_policy(Bucket=name, Policy=json.dumps(bucket["policy"]))
+
+    def stop(self) -> None:
+        """Stop every server and remove the temp dir. Safe to call twice."""
+        with self._lock:
+            if self._stopped:
+                return
+            self._stopped = True
+        try:
+            for server in (self.front, self.kube, self.issuer, self.moto):
+                if server is not None:
+                    server.stop()
+            shutil.rmtree(self._dir, ignore_errors=True)
+        finally:
+            with _live_lock:
+                if self in _live:
+                    _live.remove(self)
+
+    def __enter__(self) -> LabWorld:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # --- queries ---------------------------------------------------------------------------------
+    def _scenario(self, name: str) -> Scenario:
+        for scn in self.scenarios:
+            if scn.name == name:
+                return scn
+        raise KeyError(
+            f"scenario {name!r} is not running in this lab world "
+            f"(running: {', '.join(s.name for s in self.scenarios)})"
+        )
+
+    def target(self, name: str) -> tuple[str, str]:
+        """(namespace, pod) the scenario is about."""
+        scn = self._scenario(name)
+        return scn.namespace, scn.pod
+
+    def requests(self, name: str) -> list[tuple[str, str]]:
+        """Every (method, path) the kube stand-in received for this scenario's cluster."""
+        self._scenario(name)
+        assert self.kube is not None
+        cluster = self.kube.clusters[name]
+        with cluster.lock:
+            return list(cluster.requests)
+
+    def placeholders(self, name: str) -> dict[str, str]:
+        """The expanded names of a scenario (issuer, role, bucket, cluster...)."""
+        self._scenario(name)
+        return dict(self.names[name])
+
+    def __repr__(self) -> str:
+        state = "stopped" if self._stopped else "running"
+        return f"LabWorld({len(self.scenarios)} scenarios, {state})"
+
+
+def serve(scenarios: Sequence[str] | None = None, out: Any = None) -> int:
+    """Start the world, print ``export`` lines, block until SIGINT/SIGTERM, stop."""
+    import shlex
+    import sys
+
+    stream = out or sys.stdout
+    world = LabWorld.start(scenarios)
+    done = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: done.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        for key, value in world.env.items():
+            print(f"export {key}={shlex.quote(value)}", file=stream)
+        print(
+            f"# irsa-tui lab: {len(world.scenarios)} scenarios up in {world.started_in:.2f}s; "
+            "kube contexts are the scenario names. Ctrl-C to stop.",
+            file=stream,
+        )
+        stream.flush()
+        while not done.wait(0.5):
+            pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        world.stop()
+    return 0

@@ -1,0 +1,127 @@
+"""Every lab scenario through `irsa-tui check … --json`: real clients, real sockets.
+
+The CLI's `main` runs in this process (same code path as the console script, without
+paying interpreter start-up 25 times); a few cases also run the real executable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from irsa_tui.cli import main
+from irsa_tui.lab.scenario import Scenario, scenarios
+from irsa_tui.lab.world import LabWorld
+
+pytestmark = pytest.mark.integration
+
+LINK_IDS = ["service-account", "injection", "token", "oidc-provider", "trust-policy", "sts", "s3"]
+EXIT = {"ok": 0, "broken": 1, "incomplete": 2}
+EXE = str(Path(sys.executable).with_name("irsa-tui"))
+
+
+def check_json(world: LabWorld, name: str, *extra: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
+    ns, pod = world.target(name)
+    code = main(["check", f"{ns}/{pod}", "--context", name, "--json", *extra])
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.name)
+def test_scenario_verdict(world: LabWorld, scenario: Scenario, capsys: pytest.CaptureFixture[str]) -> None:
+    code, doc = check_json(world, scenario.name, capsys=capsys)
+    assert [link["id"] for link in doc["links"]] == LINK_IDS
+    assert (doc["verdict"], doc["first_failure"]) == (scenario.expect.verdict, scenario.expect.first_failure), [
+        (link["id"], link["status"], link["summary"]) for link in doc["links"] if link["status"] != "pass"
+    ]
+    assert code == EXIT[doc["verdict"]]
+    found = {f["code"] for link in doc["links"] for f in link["findings"]}
+    missing = set(scenario.expect.codes) - found
+    assert not missing, f"expected finding codes not reported: {missing}; got {sorted(found)}"
+    for link in doc["links"]:
+        assert link["summary"] and "\n" not in link["summary"]
+        if link["status"] == "fail":
+            assert link["fix"] or link["id"] in ("sts",), f"{link['id']} fails without a fix"
+    assert doc["target"]["context"] == scenario.name
+    assert doc["target"]["cluster"] and doc["target"]["region"] == "eu-west-1"
+
+
+def test_healthy_evidence_names_real_values(world: LabWorld, capsys: pytest.CaptureFixture[str]) -> None:
+    _, doc = check_json(world, "healthy", capsys=capsys)
+    names = world.placeholders("healthy")
+    text = json.dumps(doc)
+    assert names["ROLE_ARN"] in text
+    assert names["ISSUER"] in text
+    sts = next(link for link in doc["links"] if link["id"] == "sts")
+    assert "assumed-role/" in sts["summary"]
+
+
+def test_trust_policy_failure_shows_expected_vs_actual(world: LabWorld, capsys: pytest.CaptureFixture[str]) -> None:
+    _, doc = check_json(world, "trust-sub-wrong-namespace", capsys=capsys)
+    trust = next(link for link in doc["links"] if link["id"] == "trust-policy")
+    evidence = json.dumps(trust["evidence"])
+    assert "system:serviceaccount:default:api" in evidence
+    assert "system:serviceaccount:payments:api" in evidence
+    assert "update-assume-role-policy" in (trust["fix"] or "")
+
+
+def test_no_live_makes_no_tokenrequest_sts_or_s3(world: LabWorld, capsys: pytest.CaptureFixture[str]) -> None:
+    before = len(world.requests("trust-sub-wrong-namespace"))
+    code, doc = check_json(world, "trust-sub-wrong-namespace", "--no-live", capsys=capsys)
+    statuses = {link["id"]: link["status"] for link in doc["links"]}
+    assert statuses["sts"] == statuses["s3"] == "skip"
+    assert statuses["trust-policy"] == "fail"  # judged statically on the predicted claims
+    assert code == 1
+    new = world.requests("trust-sub-wrong-namespace")[before:]
+    assert new and not any(method == "POST" for method, _ in new), new
+
+
+def test_only_write_is_tokenrequest(world: LabWorld, capsys: pytest.CaptureFixture[str]) -> None:
+    before = len(world.requests("healthy"))
+    check_json(world, "healthy", capsys=capsys)
+    writes = [(m, p) for m, p in world.requests("healthy")[before:] if m not in ("GET", "HEAD")]
+    assert writes and all(m == "POST" and p.endswith("/token") for m, p in writes), writes
+
+
+def test_bucket_flag_probes_that_bucket(world: LabWorld, capsys: pytest.CaptureFixture[str]) -> None:
+    _, doc = check_json(world, "healthy", "--bucket", "no-such-bucket-here", capsys=capsys)
+    s3 = next(link for link in doc["links"] if link["id"] == "s3")
+    assert s3["status"] == "fail" and "no-such-bucket-here" in s3["summary"]
+
+
+def test_pod_not_found_is_usage_error(world: LabWorld, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "payments/nope-123", "--context", "healthy", "--json"])
+    captured = capsys.readouterr()
+    assert code == 64 and captured.out == ""
+    assert "pod payments/nope-123 not found" in captured.err and "Traceback" not in captured.err
+
+
+def test_executable_exit_codes_and_text(world: LabWorld) -> None:
+    env = {**os.environ, **world.env}
+    ns, pod = world.target("oidc-provider-missing")
+    proc = subprocess.run([EXE, "check", f"{ns}/{pod}", "--context", "oidc-provider-missing"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    assert "Verdict: BROKEN at oidc-provider" in proc.stdout
+    assert "No OpenIDConnect provider found" in proc.stdout
+    proc = subprocess.run([EXE, "check", "--context", "healthy", "nope/x"], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 64 and "Traceback" not in proc.stderr
+
+
+def test_lab_shorthand_runs_its_own_world() -> None:
+    # Separate process: the lab keeps moto state process-wide, one world per process.
+    proc = subprocess.run([EXE, "check", "--lab", "trust-sub-wrong-namespace", "--json"], capture_output=True,
+                          text=True, timeout=120)
+    doc = json.loads(proc.stdout)
+    assert proc.returncode == 1 and doc["first_failure"] == "trust-policy"
+    proc = subprocess.run([EXE, "lab", "run", "healthy", "--", EXE, "check", "payments/api-7d9f8c6b5-x2x4z", "--json"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["verdict"] == "ok"
