@@ -20,9 +20,8 @@ def main() -> None:
     parser.add_argument("--scenario", default="healthy")
     args = parser.parse_args()
 
-    from irsa_tui.lab.world import LabWorld
-
     from irsa_tui.engine import Options, Run, diagnose
+    from irsa_tui.lab.world import LabWorld
 
     with LabWorld.start([args.scenario], latency_ms=args.latency_ms) as world:
         os.environ.update(world.env)

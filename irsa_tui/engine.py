@@ -8,6 +8,7 @@ tracks the longest chain of dependent round trips (``Run.floor_depth``).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -108,6 +109,9 @@ class Run:
         self.lock = threading.RLock()
         self.calls: list[tuple[str, int, float]] = []
         """(name, depth, ms) of every network call, for the bench."""
+        self.timeline: list[tuple[str, float, float]] = []
+        """(name, start_ms, end_ms) relative to the run's start."""
+        self.t0 = time.perf_counter()
 
     @property
     def floor_depth(self) -> int:
@@ -120,8 +124,10 @@ class Run:
         try:
             return fn()
         finally:
+            ended = time.perf_counter()
             with self.lock:
-                self.calls.append((name, depth, (time.perf_counter() - started) * 1000))
+                self.calls.append((name, depth, (ended - started) * 1000))
+                self.timeline.append((name, (started - self.t0) * 1000, (ended - self.t0) * 1000))
             if self.on_call:
                 self.on_call(name, False)
 
@@ -243,6 +249,7 @@ class _Gather:
         self.submit("webhook", self.step_webhook)
         self.submit("ns_sas", self.step_ns_sas)
         self.submit("caller", self.step_caller)
+        self.submit("warm", self._warm)
         self.submit("cluster", self.step_cluster)
         self.submit("sa", self.step_sa)
         self.submit("owner", self.step_owner)
@@ -329,6 +336,11 @@ class _Gather:
             value = failure.error
         self.run.settle(namespace_service_accounts=value)
         return None, 1
+
+    def _warm(self) -> tuple[None, int]:
+        with contextlib.suppress(Exception):  # warming is an optimisation only
+            self.aws.warm()
+        return None, 0
 
     def step_caller(self) -> tuple[tuple[str, str] | SourceError, int]:
         try:
@@ -593,7 +605,13 @@ class _Gather:
         if not role_value:
             self.run.gap("sts", "no role ARN to assume (see service-account)")
             return None, depth
+        # The pod's SDK uses AWS_ROLE_SESSION_NAME when set (botocore: else botocore-session-<ts>).
         session = f"irsa-tui-{int(time.time())}"
+        if isinstance(pod, PodFacts):
+            for container in pod.containers:
+                if container.kind != "ephemeral" and container.env_value("AWS_ROLE_SESSION_NAME"):
+                    session = str(container.env_value("AWS_ROLE_SESSION_NAME"))
+                    break
         try:
             sts, creds = self.call("sts AssumeRoleWithWebIdentity", depth + 1, lambda: self.aws.assume_role_with_web_identity(
                 role_value, token.raw, region, regional, session))

@@ -56,10 +56,527 @@ P, W, F = Status.PASS, Status.WARN, Status.FAIL
 
 _ALL: list[Code] = [
     # --- service-account (begin) ---
+    Code(
+        "SA-001",
+        _S,
+        P,
+        "ServiceAccount names a role",
+        "ServiceAccount {namespace}/{sa} names role {role_arn}",
+        "IRSA starts at the pod's ServiceAccount: the pod identity webhook reads its "
+        "eks.amazonaws.com/role-arn annotation when the pod is created and injects that ARN as AWS_ROLE_ARN. "
+        "The ServiceAccount exists and the annotation holds a well-formed role ARN.",
+    ),
+    Code(
+        "SA-101",
+        _S,
+        W,
+        "Role existence not confirmed",
+        "could not confirm that role {role} exists: caller lacks {permission}",
+        "irsa-tui asks IAM (GetRole) whether the annotated role exists, but the identity it runs as may not "
+        "read it. The annotation itself is well-formed; a missing role would show later as STS AccessDenied.",
+        "aws iam get-role --role-name {role} --query Role.Arn  # run as someone with {permission}",
+    ),
+    Code(
+        "SA-102",
+        _S,
+        W,
+        "sts-regional-endpoints annotation is not a boolean",
+        "annotation eks.amazonaws.com/sts-regional-endpoints={value} on ServiceAccount {namespace}/{sa} is not "
+        "a boolean; the webhook ignores it",
+        "The webhook parses this annotation with Go's strconv.ParseBool (true/false, 1/0, t/f, TRUE/True...). "
+        "Any other value is silently ignored and the webhook's default applies, so AWS_STS_REGIONAL_ENDPOINTS "
+        "may not be injected and older SDKs then call the global STS endpoint.",
+        "kubectl -n {namespace} annotate serviceaccount {sa} eks.amazonaws.com/sts-regional-endpoints=true "
+        "--overwrite\n{restart}",
+    ),
+    Code(
+        "SA-201",
+        _S,
+        F,
+        "ServiceAccount has no role annotation",
+        "ServiceAccount {namespace}/{sa} has no eks.amazonaws.com/role-arn annotation: the pod gets no IRSA "
+        "and the SDK falls back to the node role via IMDS",
+        "The pod identity webhook injects AWS_ROLE_ARN and the token only for pods whose ServiceAccount "
+        "carries eks.amazonaws.com/role-arn. Without it nothing is injected and the AWS SDK walks its credential "
+        "chain down to the instance metadata service, silently acting as the node's role (or failing where "
+        "IMDS is blocked). Annotate the ServiceAccount, then recreate the pods: the webhook only acts on "
+        "pod creation.",
+        "kubectl -n {namespace} annotate serviceaccount {sa} eks.amazonaws.com/role-arn={role_arn} "
+        "--overwrite\n{restart}",
+    ),
+    Code(
+        "SA-202",
+        _S,
+        F,
+        "ServiceAccount does not exist",
+        "ServiceAccount {namespace}/{sa} used by pod {pod} does not exist",
+        "The pod runs as a ServiceAccount that is not (or no longer) in the namespace: it was deleted after "
+        "the pod started, or the pod was created from a manifest applied before the ServiceAccount. The "
+        "webhook found no annotation to inject and the kubelet cannot mint new tokens for a missing "
+        "ServiceAccount. Create it with the role annotation and recreate the pod.",
+        "kubectl -n {namespace} create serviceaccount {sa}\n"
+        "kubectl -n {namespace} annotate serviceaccount {sa} eks.amazonaws.com/role-arn={role_arn}\n"
+        "{restart}",
+    ),
+    Code(
+        "SA-203",
+        _S,
+        F,
+        "Pod runs as 'default' while another ServiceAccount has the role",
+        "pod {pod} runs as ServiceAccount 'default', which names no role; ServiceAccount {suggestion} in "
+        "{namespace} names {role_arn} - did you mean it?",
+        "A pod without spec.serviceAccountName runs as the namespace's 'default' ServiceAccount. The role "
+        "annotation is on another ServiceAccount of the namespace, which this pod does not use, so nothing "
+        "is injected. Set serviceAccountName in the pod template (a pod's ServiceAccount cannot be changed "
+        "in place; the controller rolls out new pods).",
+        "{patch}",
+    ),
+    Code(
+        "SA-204",
+        _S,
+        F,
+        "Role annotation key is misspelt",
+        "ServiceAccount {namespace}/{sa} has annotation {key} ({difference}), not eks.amazonaws.com/role-arn; "
+        "the webhook ignores it",
+        "The webhook looks for the exact key eks.amazonaws.com/role-arn (annotation keys are case-sensitive "
+        "and whitespace counts). A near miss is just an unrelated annotation to it, so the pod gets no IRSA "
+        "and the SDK falls back to the node role.",
+        "kubectl -n {namespace} annotate serviceaccount {sa} {remove} eks.amazonaws.com/role-arn={role_arn}\n"
+        "{restart}",
+    ),
+    Code(
+        "SA-205",
+        _S,
+        F,
+        "Role ARN annotation is malformed",
+        "eks.amazonaws.com/role-arn of {namespace}/{sa} is not a valid role ARN: {value} {problem}; "
+        "STS will answer ValidationError: Request ARN is invalid",
+        "The webhook checks the ARN against a regex but only logs a warning: it injects the value verbatim "
+        "as AWS_ROLE_ARN, and STS rejects AssumeRoleWithWebIdentity with ValidationError 'Request ARN is "
+        "invalid'. A role ARN has the form arn:aws:iam::<12-digit account>:role/<name> (aws-cn / aws-us-gov "
+        "in those partitions).",
+        "kubectl -n {namespace} annotate serviceaccount {sa} eks.amazonaws.com/role-arn={role_arn} "
+        "--overwrite\n{restart}",
+    ),
+    Code(
+        "SA-206",
+        _S,
+        F,
+        "Role ARN partition does not match the region",
+        "role ARN {value} is in partition {partition} but region {region} is in partition {expected}",
+        "AWS partitions (aws, aws-cn, aws-us-gov...) are separate worlds: a pod in a region gets STS and IAM "
+        "of that region's partition and cannot assume a role ARN of another partition. The ARN was probably "
+        "copied from another environment.",
+        "kubectl -n {namespace} annotate serviceaccount {sa} eks.amazonaws.com/role-arn={role_arn} "
+        "--overwrite\n{restart}",
+    ),
+    Code(
+        "SA-207",
+        _S,
+        F,
+        "Annotated role does not exist",
+        "role {role} does not exist in account {account} (annotation of {namespace}/{sa})",
+        "IAM has no role with this name in the account named by the ARN: it was never created, deleted, or "
+        "the name or account is mistyped. STS answers AccessDenied (Not authorized to perform "
+        "sts:AssumeRoleWithWebIdentity) for a missing role, which looks like a trust-policy problem. Create "
+        "the role, or annotate the ServiceAccount with the right ARN.",
+        "aws iam list-roles --query \"Roles[?contains(RoleName, '{role}')].Arn\"  # a similar name?\n"
+        "# or create it (trust.json below):\n"
+        "aws iam create-role --role-name {role} --assume-role-policy-document file://trust.json\n{trust}",
+    ),
     # --- service-account (end) ---
     # --- injection (begin) ---
+    Code(
+        "INJ-001",
+        _I,
+        P,
+        "Webhook injected every container",
+        "all {count} containers have AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE and the aws-iam-token mount",
+        "When the pod was created, the pod identity webhook added AWS_ROLE_ARN (the ServiceAccount's role), "
+        "AWS_WEB_IDENTITY_TOKEN_FILE and a projected ServiceAccount token volume (aws-iam-token) mounted "
+        "read-only at /var/run/secrets/eks.amazonaws.com/serviceaccount. The AWS SDK finds these and calls "
+        "sts:AssumeRoleWithWebIdentity with the token.",
+    ),
+    Code(
+        "INJ-101",
+        _I,
+        W,
+        "Webhook configuration not readable",
+        "could not check the pod identity webhook configuration: {error}",
+        "irsa-tui lists MutatingWebhookConfigurations to tell a missing webhook from one that did not act, "
+        "and the caller may not read them. The diagnosis below is the likely cause, not a certainty.",
+        "kubectl get mutatingwebhookconfigurations pod-identity-webhook -o yaml  # as a cluster admin",
+    ),
+    Code(
+        "INJ-102",
+        _I,
+        W,
+        "AWS_ROLE_ARN / token file set by hand",
+        "container {container} sets {variables} itself (matching the ServiceAccount), so the webhook did not "
+        "inject them",
+        "When a container already defines AWS_ROLE_ARN or AWS_WEB_IDENTITY_TOKEN_FILE, the webhook injects "
+        "neither. The values match today, but they no longer follow the ServiceAccount: change the "
+        "annotation and this container keeps the old role. Let the webhook own these variables.",
+        "# remove AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE from container {container} in the manifest, then\n"
+        "{restart}",
+    ),
+    Code(
+        "INJ-103",
+        _I,
+        W,
+        "skip-containers entry has a leading space",
+        "eks.amazonaws.com/skip-containers entry {entry} has a leading space and matches no container, so "
+        "container {container} IS mutated",
+        "The webhook parses eks.amazonaws.com/skip-containers with Go's encoding/csv, which keeps spaces "
+        "after a comma: 'a, b' yields 'a' and ' b'. ' b' matches no container, so the container you meant "
+        "to skip is mutated after all. Write the list without spaces.",
+        '# in the pod template set the annotation eks.amazonaws.com/skip-containers: "{fixed}" (no spaces), '
+        "then\n{restart}",
+    ),
+    Code(
+        "INJ-104",
+        _I,
+        W,
+        "Static access keys override IRSA",
+        "container {container} has AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ({origin}): the SDK uses these "
+        "keys, not the IRSA role",
+        "The AWS SDKs look for credentials in a fixed order; in botocore: environment keys, assume-role "
+        "profile, web identity (IRSA), SSO, shared files, credential_process, container provider, IMDS. "
+        "Static keys in the environment come first, so they silently win over IRSA and the pod acts as "
+        "the keys' IAM user. Remove them to use the role.",
+        "# remove AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) from container "
+        "{container}, then\n{restart}",
+    ),
+    Code(
+        "INJ-105",
+        _I,
+        W,
+        "Other credential settings in the environment",
+        "container {container} sets {variables}: {effect}",
+        "Besides IRSA's variables, the SDK credential chain reads AWS_PROFILE (an assume-role profile with "
+        "role_arn + source_profile comes before web identity, and a profile's own web_identity_token_file or "
+        "role_arn may differ), AWS_SHARED_CREDENTIALS_FILE (keys used only if web identity is not "
+        "configured) and AWS_CONTAINER_CREDENTIALS_* (ECS / Pod Identity endpoint, after web identity). "
+        "They make the identity the pod ends up with depend on the SDK and its version.",
+        "# check why container {container} sets {variables}; remove them unless needed, then\n{restart}",
+    ),
+    Code(
+        "INJ-106",
+        _I,
+        W,
+        "Pod uses EKS Pod Identity instead of IRSA",
+        "pod {pod} got EKS Pod Identity ({evidence}), not IRSA: the role annotation {role_arn} is not used",
+        "When an EKS Pod Identity association exists for the namespace and ServiceAccount, the webhook "
+        "injects only the Pod Identity variables (AWS_CONTAINER_CREDENTIALS_FULL_URI and the "
+        "eks-pod-identity-token volume), never the IRSA ones, even if the ServiceAccount is annotated. The "
+        "pod gets the association's role. Remove the association to use IRSA, or drop the annotation.",
+        "aws eks list-pod-identity-associations --cluster-name {cluster} --namespace {namespace} "
+        "--service-account {sa}",
+    ),
+    Code(
+        "INJ-107",
+        _I,
+        W,
+        "Token volume lifetime below 10 minutes",
+        "token volume aws-iam-token asks for expirationSeconds {seconds}, below the 600 s minimum",
+        "The API server rejects projected token lifetimes under 10 minutes and the webhook raises its own "
+        "annotation values to 600. A hand-written volume with a smaller value will not produce a token.",
+        "# set expirationSeconds: 86400 (the IRSA default) on the aws-iam-token volume, then\n{restart}",
+    ),
+    Code(
+        "INJ-108",
+        _I,
+        W,
+        "Token file may not be readable by a non-root user",
+        "containers {containers} run as non-root without a pod fsGroup on Kubernetes {version}: the token "
+        "file may be mode 0600 and unreadable",
+        "The projected token is written by the kubelet. Since Kubernetes 1.19 (kubernetes#89193) it is "
+        "0644, or 0600 chowned to the containers' common runAsUser, or 0640 with fsGroup, so any container "
+        "can read it. Older kubelets wrote 0600 root-owned files and non-root containers got 'permission "
+        "denied' reading the token; the old fix was securityContext.fsGroup.",
+        "# add to the pod template: spec.securityContext.fsGroup: 65534, then\n{restart}",
+    ),
+    Code(
+        "INJ-109",
+        _I,
+        W,
+        "No region in the environment",
+        "container {container} has neither AWS_REGION nor AWS_DEFAULT_REGION: the SDK may not know its region",
+        "IRSA does not need a region to get credentials from the global STS endpoint, but the regional STS "
+        "endpoint and every regional AWS client do. The EKS webhook normally injects both with the "
+        "cluster's region; without them the SDK falls back to its config file or fails with NoRegionError.",
+        "# set AWS_REGION={region} in container {container} (or let the webhook inject it), then\n{restart}",
+    ),
+    Code(
+        "INJ-110",
+        _I,
+        W,
+        "Region differs from the cluster's",
+        "container {container} sets {variable}={value}, the cluster is in {region}",
+        "The SDK calls STS and other services in the region from AWS_REGION / AWS_DEFAULT_REGION. A region "
+        "other than the cluster's is legal (cross-region access) but often a copied manifest: it adds "
+        "latency and can hit a region where STS is deactivated (RegionDisabledException).",
+        "# check {variable} of container {container}; the cluster is in {region}",
+    ),
+    Code(
+        "INJ-111",
+        _I,
+        W,
+        "No pod identity webhook now",
+        "pod {pod} was mutated, but no pod identity webhook is configured now: new pods will not get IRSA",
+        "The env and volume were injected when this pod was created, but no MutatingWebhookConfiguration "
+        "for the pod identity webhook exists any more. The next pod (rollout, eviction, scaling) will start "
+        "without IRSA and fall back to the node role.",
+        "kubectl get mutatingwebhookconfigurations  # on EKS the control plane's pod-identity-webhook "
+        "must be listed",
+    ),
+    Code(
+        "INJ-201",
+        _I,
+        F,
+        "Pod opted out of the webhook",
+        "pod {pod} has label eks.amazonaws.com/skip-pod-identity-webhook={value}: the webhook skips it",
+        "The webhook's objectSelector excludes pods carrying the label eks.amazonaws.com/skip-pod-identity-"
+        "webhook (any value), so this pod was never mutated and has no AWS_ROLE_ARN or token.",
+        "# remove the label eks.amazonaws.com/skip-pod-identity-webhook from the pod template, then\n{restart}",
+    ),
+    Code(
+        "INJ-202",
+        _I,
+        F,
+        "Pod older than the role annotation",
+        "pod {pod} was created before ServiceAccount {sa} got the role annotation (pod created {pod_created}, "
+        "annotation set {annotation_set})",
+        "The webhook mutates a pod only when it is created. Annotating the ServiceAccount later does not "
+        "change running pods: they keep running without AWS_ROLE_ARN and the token, and the SDK uses the "
+        "node role. Recreate the pods.",
+        "{restart}",
+    ),
+    Code(
+        "INJ-203",
+        _I,
+        F,
+        "No pod identity webhook in the cluster",
+        "no pod identity webhook in this cluster (self-managed?): nothing injects AWS_ROLE_ARN or the token",
+        "IRSA needs the amazon-eks-pod-identity-webhook to add the env and token volume. EKS runs it on the "
+        "control plane (MutatingWebhookConfiguration pod-identity-webhook); self-managed, kOps or kind "
+        "clusters must deploy it themselves, along with an OIDC issuer IAM can reach.",
+        "# EKS: the control plane webhook should exist; open a support case if it was deleted. Self-managed:\n"
+        "# deploy https://github.com/aws/amazon-eks-pod-identity-webhook (deploy/), then\n{restart}",
+    ),
+    Code(
+        "INJ-204",
+        _I,
+        F,
+        "Webhook present but pod not mutated",
+        "webhook {webhook} exists but pod {pod} has no AWS_ROLE_ARN, token file or aws-iam-token volume",
+        "The webhook has failurePolicy Ignore: if it was down or slow when the pod was created, the API "
+        "server created the pod unmutated without any error. It also skips pods whose ServiceAccount it had "
+        "not seen yet (created just before the pod). Recreating the pod usually fixes it.",
+        "{restart}",
+    ),
+    Code(
+        "INJ-205",
+        _I,
+        F,
+        "Container listed in skip-containers",
+        "container {container} is listed in eks.amazonaws.com/skip-containers: it gets no AWS_ROLE_ARN, "
+        "token file or mount",
+        "The pod annotation eks.amazonaws.com/skip-containers tells the webhook not to mutate the named "
+        "containers. That container cannot use IRSA and its SDK falls back to the node role.",
+        "# remove {container} from eks.amazonaws.com/skip-containers (now {value}) in the pod template, then\n"
+        "{restart}",
+    ),
+    Code(
+        "INJ-206",
+        _I,
+        F,
+        "Pod still uses the old role",
+        "container {container} still uses the old role {old}; ServiceAccount {sa} now names {new}",
+        "AWS_ROLE_ARN was injected from the annotation when the pod was created. The annotation changed "
+        "since, but running pods are never updated, so this pod assumes the old role. Recreate it.",
+        "{restart}",
+    ),
+    Code(
+        "INJ-207",
+        _I,
+        F,
+        "Hand-set IRSA variables are wrong",
+        "container {container} sets {variable}={value} itself: {problem}",
+        "When a container already defines AWS_ROLE_ARN or AWS_WEB_IDENTITY_TOKEN_FILE, the webhook injects "
+        "neither of them, so whatever the manifest says is what the SDK uses. Here it does not match the "
+        "ServiceAccount or the projected token.",
+        "# remove AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE from container {container} so the webhook "
+        "injects them, then\n{restart}",
+    ),
+    Code(
+        "INJ-208",
+        _I,
+        F,
+        "Token not mounted where the env points",
+        "container {container} has AWS_WEB_IDENTITY_TOKEN_FILE={path} but {problem}",
+        "The SDK reads the token from AWS_WEB_IDENTITY_TOKEN_FILE on every credential refresh. Without the "
+        "aws-iam-token volume mounted at that directory the file does not exist and the SDK fails with "
+        "'No such file or directory' (or falls through to another credential source).",
+        "# mount volume aws-iam-token at {directory} (readOnly) in container {container}, or let the "
+        "webhook add it, then\n{restart}",
+    ),
+    Code(
+        "INJ-209",
+        _I,
+        F,
+        "Token path holds something else",
+        "{what}: the webhook leaves it as is and the file is not a kubelet-projected ServiceAccount token",
+        "The webhook does not replace an existing volume named aws-iam-token or a mount at the token "
+        "directory. If it is a hostPath, secret or anything but a projected serviceAccountToken, the SDK "
+        "reads a stale or foreign token and STS rejects it (or it is missing).",
+        "# remove volume {volume} (and its mounts) from the pod template so the webhook adds the projected "
+        "token, then\n{restart}",
+    ),
+    Code(
+        "INJ-210",
+        _I,
+        F,
+        "Token volume audience differs",
+        "token volume aws-iam-token has audience {actual}, expected {expected}",
+        "The token's aud claim comes from the projected volume's audience; STS accepts it only if the IAM "
+        "OIDC provider lists it as a client ID and the trust policy's :aud condition allows it. The webhook "
+        "sets it from eks.amazonaws.com/audience (default sts.amazonaws.com); a hand-written volume or an "
+        "annotation changed later makes them disagree. (No audience means the API server's default, the "
+        "issuer URL.)",
+        "# set audience: {expected} on the aws-iam-token volume (or remove the volume so the webhook adds "
+        "it), then\n{restart}",
+    ),
+    Code(
+        "INJ-211",
+        _I,
+        F,
+        "Container not mutated",
+        "container {container} has no AWS_ROLE_ARN and no AWS_WEB_IDENTITY_TOKEN_FILE, unlike {others}",
+        "The webhook mutates every init and regular container it is not told to skip. A container without "
+        "the variables while others have them was hand-edited or the others' variables were set by hand; "
+        "this container uses whatever its SDK finds next (usually the node role).",
+        "{restart}  # then check that the webhook mutated every container",
+    ),
     # --- injection (end) ---
     # --- token (begin) ---
+    Code(
+        "TOK-001",
+        _T,
+        P,
+        "Token claims are right",
+        "token for {sub}, aud {aud}, issuer {iss}, valid {minutes} more minutes",
+        "The kubelet mints the projected token through the TokenRequest API: `sub` names the pod's "
+        "ServiceAccount, `aud` the audience STS and the IAM OIDC provider expect, `iss` the cluster's OIDC "
+        "issuer, and `exp` lies in the future. STS checks exactly these claims against the provider and the "
+        "role's trust policy.",
+    ),
+    Code(
+        "TOK-002",
+        _T,
+        P,
+        "Unusual token lifetime (note)",
+        "token volume lifetime is {seconds} s: {note}",
+        "The kubelet refreshes a projected token when it is older than 80 % of its lifetime or 24 hours, "
+        "and the SDK re-reads the file on every credential refresh, so any lifetime from 10 minutes up "
+        "works. Very short ones mean more TokenRequests; longer than 24 h buys nothing.",
+    ),
+    Code(
+        "TOK-101",
+        _T,
+        W,
+        "Clock skew between the API server and this machine",
+        "token iat is {seconds} s {direction} this machine's clock: one of the clocks is off",
+        "The API server stamps `iat` with its own clock when it issues the token; irsa-tui requested it "
+        "moments before. A large difference means this machine's or the control plane's clock is wrong, "
+        "which makes expiry judgements here unreliable. STS uses its own clock and tolerates 5 minutes "
+        "after `exp`.",
+        "date -u  # compare with an NTP source; on nodes: chronyc tracking",
+    ),
+    Code(
+        "TOK-102",
+        _T,
+        W,
+        "token-expiration annotation below 10 minutes",
+        "{owner} annotation eks.amazonaws.com/token-expiration={value} is below 600; the webhook raises it "
+        "to 600 s",
+        "The webhook enforces a 600-second minimum on the projected token lifetime (the API server refuses "
+        "shorter ones). The annotation's value is not what the pod gets, which is confusing when debugging "
+        "token expiry.",
+        "kubectl -n {namespace} annotate {kind} {name} eks.amazonaws.com/token-expiration=600 --overwrite",
+    ),
+    Code(
+        "TOK-103",
+        _T,
+        W,
+        "token-expiration annotation is not a number",
+        "{owner} annotation eks.amazonaws.com/token-expiration={value} is not an integer; the webhook ignores it",
+        "The webhook parses the token lifetime annotation as an integer number of seconds; anything else "
+        "is ignored and the default (86400 s on EKS) applies.",
+        "kubectl -n {namespace} annotate {kind} {name} eks.amazonaws.com/token-expiration=86400 --overwrite",
+    ),
+    Code(
+        "TOK-201",
+        _T,
+        F,
+        "Token subject is not the pod's ServiceAccount",
+        "token sub is {actual}, expected {expected}",
+        "The `sub` claim names the ServiceAccount the token was minted for; trust policies match it with "
+        "`<issuer>:sub`. A token for another ServiceAccount will be checked against the wrong identity. "
+        "The pod's serviceAccountName and the ServiceAccount irsa-tui inspected disagree.",
+        "kubectl -n {namespace} get pod {pod} -o jsonpath='{{.spec.serviceAccountName}}'",
+    ),
+    Code(
+        "TOK-202",
+        _T,
+        F,
+        "Token audience is not the expected one",
+        "token aud is {actual}, expected it to contain {expected} ({source})",
+        "The `aud` claim must be a client ID of the IAM OIDC provider and match the trust policy's "
+        "`<issuer>:aud` condition (sts.amazonaws.com for IRSA). The kubelet copies it from the projected "
+        "volume's audience, which the webhook sets from eks.amazonaws.com/audience.",
+        "# set eks.amazonaws.com/audience (or remove it for sts.amazonaws.com) on ServiceAccount "
+        "{namespace}/{sa}, then\n{restart}",
+    ),
+    Code(
+        "TOK-203",
+        _T,
+        F,
+        "Token issuer differs from the cluster's",
+        "token issuer {actual} differs from the cluster's current issuer {expected} (cluster re-created?)",
+        "The `iss` claim is the API server's --service-account-issuer; STS looks up the IAM OIDC provider by "
+        "it. EKS reports a different issuer for this cluster: the kubeconfig context and --cluster point at "
+        "different clusters, or the cluster was re-created and its issuer changed.",
+        "aws eks describe-cluster --name {cluster} --region {region} --query cluster.identity.oidc.issuer\n"
+        "kubectl config current-context  # must be cluster {cluster}",
+    ),
+    Code(
+        "TOK-204",
+        _T,
+        F,
+        "Token expired",
+        "token expired {ago} ago (exp {exp}); STS will answer ExpiredTokenException",
+        "STS rejects a token whose `exp` has passed (plus up to 5 minutes of tolerance). The kubelet normally "
+        "refreshes the projected token long before; an expired one means the kubelet could not refresh it "
+        "(it keeps serving the old token on failure) or a clock is badly off.",
+        "kubectl -n {namespace} delete pod {pod}  # fresh pod, fresh token; then check kubelet logs on the node",
+    ),
+    Code(
+        "TOK-205",
+        _T,
+        F,
+        "Custom audience not accepted by the OIDC provider",
+        "token audience {actual} (set by {source}) is not a client ID of provider {provider}; "
+        "STS will answer InvalidIdentityToken: Incorrect token audience",
+        "The `eks.amazonaws.com/audience` annotation changes the `aud` claim of the projected token. STS only "
+        "accepts a token whose audience is in the IAM OIDC provider's client ID list (and the trust policy's "
+        "`:aud` condition usually expects `sts.amazonaws.com` too). Either drop the custom audience or add it "
+        "to the provider and the trust policy.",
+        "kubectl -n {namespace} annotate serviceaccount {sa} eks.amazonaws.com/audience-  # back to sts.amazonaws.com\n"
+        "{restart}\n"
+        "# or keep it: aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn {provider} "
+        "--client-id {actual}",
+    ),
     # --- token (end) ---
     # --- oidc-provider (begin) ---
     Code(

@@ -7,11 +7,19 @@ import json
 import socket
 import ssl
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LabHandler", "LabServer"]
+__all__ = ["LabHandler", "LabServer", "set_latency"]
+
+_LATENCY = {"seconds": 0.0}
+
+
+def set_latency(ms: float) -> None:
+    """Delay every request the lab's servers answer by ``ms`` (benchmarks, fault drills)."""
+    _LATENCY["seconds"] = max(0.0, ms) / 1000.0
 
 
 class _Server(ThreadingHTTPServer):
@@ -70,6 +78,12 @@ class LabHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         return
+
+    def parse_request(self) -> bool:
+        ok = super().parse_request()
+        if ok and _LATENCY["seconds"]:
+            time.sleep(_LATENCY["seconds"])
+        return ok
 
     def body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)

@@ -429,6 +429,10 @@ def build_objects(
         "7xkqp",
         {str(k): str(v) for k, v in (pod_cfg.get("annotations") or {}).items()},
     )
+    # env the user wrote in the pod template (before the webhook appends its own)
+    pod["spec"]["containers"][0]["env"].extend(
+        {"name": str(k), "value": str(v)} for k, v in (pod_cfg.get("env") or {}).items()
+    )
     webhook_on = bool(cfg["webhook"].get("present", True))
     mutate = pod_cfg.get("mutate", "auto")
     if mutate == "auto":

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from irsa_tui.lab import scenario as scn_mod
+from irsa_tui.lab._server import set_latency
 from irsa_tui.lab.aws import AwsFront, AwsScenario, Moto
 from irsa_tui.lab.issuer import IssuerServer
 from irsa_tui.lab.kube import Cluster, KubeServer, build_objects
@@ -68,10 +69,11 @@ class LabWorld:
 
     # --- lifecycle -------------------------------------------------------------------------------
     @classmethod
-    def start(cls, scenarios: Sequence[str] | None = None) -> LabWorld:
+    def start(cls, scenarios: Sequence[str] | None = None, latency_ms: float = 0.0) -> LabWorld:
         """Start every server and seed every requested scenario (all when None).
 
-        Unknown names raise KeyError with close matches.
+        Unknown names raise KeyError with close matches. ``latency_ms`` delays every
+        request the lab answers (set once seeding is done), for latency benchmarks.
         """
         t0 = time.perf_counter()
         if scenarios is None:
@@ -98,6 +100,7 @@ class LabWorld:
             world.stop()
             raise
         world.started_in = time.perf_counter() - t0
+        set_latency(latency_ms)
         return world
 
     def _start(self) -> None:
@@ -257,6 +260,7 @@ class LabWorld:
             if self._stopped:
                 return
             self._stopped = True
+        set_latency(0)
         try:
             for server in (self.front, self.kube, self.issuer, self.moto):
                 if server is not None:

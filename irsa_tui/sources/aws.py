@@ -172,6 +172,11 @@ class Aws:
         except Exception as exc:
             raise SourceFailure(map_aws_error(exc, service, what, action)) from None
 
+    def warm(self) -> None:
+        """Load the STS and S3 models while the first calls are in flight (the S3 one is big)."""
+        self.client("s3")
+        self.client("sts", unsigned=True)
+
     # --- reads -------------------------------------------------------------------------
     def caller(self) -> tuple[str, str]:
         doc = self._call("sts", "sts GetCallerIdentity", "sts:GetCallerIdentity", lambda c: c.get_caller_identity())
@@ -256,7 +261,11 @@ class Aws:
                 f"https://sts.{use_region}.amazonaws.com" if regional else "https://sts.amazonaws.com"
             )
         try:
-            client = self.session.client("sts", **kwargs)
+            client = (
+                self.client("sts", unsigned=True)
+                if explicit and use_region == (self.region or "us-east-1")
+                else self.session.client("sts", **kwargs)
+            )
         except Exception as exc:
             raise SourceFailure(map_aws_error(exc, "sts", "creating STS client")) from None
         endpoint = str(client.meta.endpoint_url)
@@ -302,17 +311,18 @@ class Aws:
 
     def s3_probe(self, creds: Credentials, bucket: str | None, origin: str, region: str | None) -> S3Facts:
         """List with the role's credentials: ListObjectsV2 on the bucket, or ListBuckets."""
-        import boto3
         from botocore import exceptions as bx
 
         use_region = region or self.region or "us-east-1"
-        session = boto3.Session(
+        # Same session as every other client: the S3 model and endpoint rules are already loaded.
+        client = self.session.client(
+            "s3",
+            region_name=use_region,
+            config=self._config(),
             aws_access_key_id=creds.access_key_id,
             aws_secret_access_key=creds.secret_access_key,
             aws_session_token=creds.session_token,
-            region_name=use_region,
         )
-        client = session.client("s3", region_name=use_region, config=self._config())
         operation = "ListObjectsV2" if bucket else "ListBuckets"
         try:
             if bucket:

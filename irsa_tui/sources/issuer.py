@@ -71,11 +71,13 @@ def verify_signature(token: str, jwks: Mapping[str, Any]) -> tuple[str, str | No
         return "invalid", f"token header unreadable: {exc}"
     kid = header.get("kid")
     alg = header.get("alg") or "RS256"
-    keys = [k for k in jwks.get("keys") or [] if isinstance(k, dict)]
+    listed = jwks.get("keys") if isinstance(jwks, Mapping) else None
+    keys = [k for k in listed if isinstance(k, dict)] if isinstance(listed, list | tuple) else []
     matching = [k for k in keys if k.get("kid") == kid] if kid else keys
     if not matching:
         return "no-key", f"JWKS has no key with kid {kid!r} ({len(keys)} keys published)"
     last = None
+    kid = repr(kid) if not isinstance(kid, str) or not kid.isprintable() else kid  # one line in messages
     for jwk in matching:
         try:
             key = jwt.PyJWK.from_dict(dict(jwk), algorithm=alg).key
@@ -89,8 +91,9 @@ def verify_signature(token: str, jwks: Mapping[str, Any]) -> tuple[str, str | No
             return "valid", f"signature verified with kid {kid} ({alg})"
         except jwt.InvalidSignatureError:
             last = f"signature does not verify with kid {kid}"
-        except (jwt.PyJWTError, ValueError, TypeError) as exc:
-            last = f"cannot use JWKS key {kid}: {exc}"
+        except (jwt.PyJWTError, ValueError, TypeError, NotImplementedError) as exc:  # alg "none": NotImplementedError
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            last = f"cannot use JWKS key {kid}: {reason}"
     return "invalid", last
 
 

@@ -67,7 +67,11 @@ ROLE_POLICY: dict[str, Any] = {
     "Version": "2012-10-17",
     "Statement": [
         {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{BUCKET}"},
-        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": f"arn:aws:s3:::{BUCKET}/*"},
+        {
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:PutObject"],
+            "Resource": f"arn:aws:s3:::{BUCKET}/*",
+        },
     ],
 }
 
@@ -174,7 +178,9 @@ def healthy_facts(**changes: Any) -> Facts:
         pod=healthy_pod(),
         service_account=healthy_sa(),
         namespace_service_accounts=(healthy_sa(), healthy_sa(name="default", annotations={})),
-        webhook=WebhookFacts(names=("pod-identity-webhook/iam-for-pods.amazonaws.com",), failure_policy="Ignore"),
+        webhook=WebhookFacts(
+            names=("pod-identity-webhook/iam-for-pods.amazonaws.com",), failure_policy="Ignore"
+        ),
         token=healthy_token(),
         cluster=ClusterFacts(
             name=CLUSTER,
@@ -194,7 +200,9 @@ def healthy_facts(**changes: Any) -> Facts:
         issuer=IssuerFacts(
             issuer=ISSUER,
             discovery={"issuer": ISSUER, "jwks_uri": ISSUER + "/keys"},
-            jwks={"keys": [{"kty": "RSA", "kid": "3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a", "alg": "RS256"}]},
+            jwks={
+                "keys": [{"kty": "RSA", "kid": "3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a", "alg": "RS256"}]
+            },
             top_ca_thumbprint=THUMBPRINT,
             signature="valid",
         ),

@@ -28,10 +28,22 @@ def test_valid(value: str, name: str, path: str, partition: str) -> None:
     ("value", "problem", "hint"),
     [
         ("arn:aws:iam::1111222233:role/x", "account id must be 12 digits", None),
-        ("arn:aws:iam::111122223333:user/x", "names an IAM user, not a role", "arn:aws:iam::111122223333:role/x"),
+        (
+            "arn:aws:iam::111122223333:user/x",
+            "names an IAM user, not a role",
+            "arn:aws:iam::111122223333:role/x",
+        ),
         ("payments-api", "is a role name, not an ARN", "arn:aws:iam::<account-id>:role/payments-api"),
-        (" arn:aws:iam::111122223333:role/x", "surrounding whitespace or quotes", "arn:aws:iam::111122223333:role/x"),
-        ('"arn:aws:iam::111122223333:role/x"', "surrounding whitespace or quotes", "arn:aws:iam::111122223333:role/x"),
+        (
+            " arn:aws:iam::111122223333:role/x",
+            "surrounding whitespace or quotes",
+            "arn:aws:iam::111122223333:role/x",
+        ),
+        (
+            '"arn:aws:iam::111122223333:role/x"',
+            "surrounding whitespace or quotes",
+            "arn:aws:iam::111122223333:role/x",
+        ),
         ("arn:aws:s3::111122223333:role/x", "service must be 'iam'", None),
         ("arn:amazon:iam::111122223333:role/x", "unknown partition", None),
         ("arn:aws:iam:eu-west-1:111122223333:role/x", "empty region field", None),
@@ -55,4 +67,7 @@ def test_never_raises(value: str) -> None:
 
 
 def test_issuer_host_path() -> None:
-    assert issuer_host_path("https://oidc.eks.eu-west-1.amazonaws.com/id/ABC/") == "oidc.eks.eu-west-1.amazonaws.com/id/ABC"
+    assert (
+        issuer_host_path("https://oidc.eks.eu-west-1.amazonaws.com/id/ABC/")
+        == "oidc.eks.eu-west-1.amazonaws.com/id/ABC"
+    )

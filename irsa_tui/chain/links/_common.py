@@ -65,7 +65,12 @@ def errored(link: LinkId, error: SourceError, evidence: Iterable[Evidence] = ())
         evidence=tuple(evidence),
         explanation=explanation,
         fix=fix,
-        details={"source": error.source, "kind": error.kind, "permission": error.permission, "code": error.code},
+        details={
+            "source": error.source,
+            "kind": error.kind,
+            "permission": error.permission,
+            "code": error.code,
+        },
     )
 
 
@@ -89,7 +94,10 @@ def effective_role_arn(facts: Facts) -> tuple[str | None, str]:
     if isinstance(facts.service_account, ServiceAccountFacts):
         value = facts.service_account.annotations.get(ROLE_ANNOTATION)
         if value:
-            return value.strip(), f"annotation {ROLE_ANNOTATION} of ServiceAccount {facts.service_account.name}"
+            return (
+                value.strip(),
+                f"annotation {ROLE_ANNOTATION} of ServiceAccount {facts.service_account.name}",
+            )
     return None, "no role: neither the pod's env nor its ServiceAccount names one"
 
 

@@ -1,0 +1,271 @@
+"""Link ``token``: the projected ServiceAccount token carries the claims STS will check.
+
+The token comes from a TokenRequest made the way the kubelet makes it (or, when that is
+forbidden, from a prediction). Only the decoded header and claims are judged and shown;
+the raw token and its signature never leave ``TokenFacts.raw``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from irsa_tui.chain.facts import (
+    AUDIENCE_ANNOTATION,
+    DEFAULT_AUDIENCE,
+    TOKEN_EXPIRATION_ANNOTATION,
+    TOKEN_VOLUME,
+    ClusterFacts,
+    Facts,
+    OidcProviderFacts,
+    PodFacts,
+    ServiceAccountFacts,
+    SourceError,
+)
+from irsa_tui.chain.links import _common
+from irsa_tui.chain.links.service_account import restart_command
+from irsa_tui.chain.model import Evidence, Finding, LinkId, LinkResult, Status
+
+__all__ = ["LINK", "NEEDS", "check", "expected_audience"]
+
+LINK = LinkId.TOKEN
+NEEDS: tuple[str, ...] = ("token", "token_request_error", "pod", "service_account", "cluster", "provider")
+
+MAX_SKEW_S = 300
+MIN_EXPIRATION = 600
+DAY_S = 86400
+HOUR_S = 3600
+
+
+def expected_audience(facts: Facts) -> tuple[str, str]:
+    """The audience the pod's token should carry, and where that expectation comes from."""
+    if isinstance(facts.pod, PodFacts):
+        for volume in facts.pod.volumes:
+            if volume.name == TOKEN_VOLUME and volume.token is not None and volume.token.audience:
+                return volume.token.audience, f"audience of volume {TOKEN_VOLUME}"
+    if isinstance(facts.service_account, ServiceAccountFacts):
+        value = facts.service_account.annotations.get(AUDIENCE_ANNOTATION)
+        if value:
+            return value, f"annotation {AUDIENCE_ANNOTATION}"
+    return DEFAULT_AUDIENCE, "IRSA default"
+
+
+def _audiences(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return []
+
+
+def _number(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value)
+
+
+def _duration(seconds: int) -> str:
+    seconds = abs(seconds)
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 2 * HOUR_S:
+        return f"{seconds // 60} min"
+    if seconds < 2 * DAY_S:
+        return f"{seconds // HOUR_S} h {seconds % HOUR_S // 60} min"
+    return f"{seconds // DAY_S} days"
+
+
+def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
+    token = facts.token
+    if token is None:
+        return _common.skipped(LINK, facts.gaps.get("token", "no token was requested"))
+    if isinstance(token, SourceError):
+        return _common.errored(LINK, token)
+    pod = facts.pod if isinstance(facts.pod, PodFacts) else None
+    sa = facts.service_account if isinstance(facts.service_account, ServiceAccountFacts) else None
+    namespace = pod.namespace if pod else facts.namespace
+    sa_name = pod.sa_name if pod else (sa.name if sa else None)
+    claims = token.claims
+    base = {
+        "namespace": namespace,
+        "pod": pod.name if pod else facts.pod_name,
+        "sa": sa_name or "<serviceaccount>",
+        "restart": restart_command(facts),
+    }
+    findings: list[Finding] = []
+    evidence: list[Evidence] = []
+
+    sub = str(claims.get("sub", ""))
+    if sa_name is not None:
+        expected_sub = f"system:serviceaccount:{namespace}:{sa_name}"
+        ok = sub == expected_sub
+        evidence.append(Evidence("token-sub", "token sub", expected_sub, sub or None, ok))
+        if not ok:
+            findings.append(Finding("TOK-201", {**base, "actual": sub or "(none)", "expected": expected_sub}))
+    else:
+        evidence.append(Evidence("token-sub", "token sub", None, sub or None, None))
+
+    audience, source = expected_audience(facts)
+    auds = _audiences(claims.get("aud"))
+    ok = audience in auds
+    evidence.append(Evidence("token-aud", f"token aud ({source})", audience, ", ".join(auds) or None, ok))
+    if not ok:
+        args = {**base, "actual": ", ".join(auds) or "(none)", "expected": audience, "source": source}
+        findings.append(Finding("TOK-202", args))
+
+    provider = facts.provider if isinstance(facts.provider, OidcProviderFacts) else None
+    if ok and audience != DEFAULT_AUDIENCE and provider is not None and provider.arn and provider.client_ids:
+        accepted = audience in provider.client_ids
+        evidence.append(
+            Evidence(
+                "provider-accepts-aud",
+                "OIDC provider client IDs",
+                audience,
+                ", ".join(provider.client_ids),
+                accepted,
+            )
+        )
+        if not accepted:
+            args = {**base, "actual": audience, "source": source, "provider": provider.arn}
+            findings.append(Finding("TOK-205", args))
+
+    iss = str(claims.get("iss", ""))
+    cluster = facts.cluster if isinstance(facts.cluster, ClusterFacts) else None
+    if cluster is not None and cluster.issuer:
+        ok = iss.rstrip("/") == cluster.issuer.rstrip("/")
+        evidence.append(
+            Evidence("token-iss", "token iss (EKS cluster issuer)", cluster.issuer, iss or None, ok)
+        )
+        if not ok:
+            args = {**base, "actual": iss or "(none)", "expected": cluster.issuer}
+            findings.append(Finding("TOK-203", {**args, "cluster": cluster.name, "region": cluster.region}))
+    else:
+        evidence.append(Evidence("token-iss", "token iss (cluster issuer unknown)", None, iss or None, None))
+
+    now_s = int(facts.now.timestamp())
+    exp = _number(claims.get("exp"))
+    expires_in: int | None = None
+    if exp is not None:
+        expires_in = exp - now_s
+        ok = expires_in > 0
+        shown = f"in {_duration(expires_in)}" if ok else f"{_duration(expires_in)} ago"
+        evidence.append(Evidence("token-exp", "token exp", "in the future", f"{exp} ({shown})", ok))
+        if not ok:
+            findings.append(Finding("TOK-204", {**base, "ago": _duration(expires_in), "exp": str(exp)}))
+    else:
+        evidence.append(Evidence("token-exp", "token exp", "in the future", "(no exp claim)", None))
+
+    iat = _number(claims.get("iat"))
+    if iat is not None and token.origin == "token-request":
+        skew = iat - int(token.fetched_at.timestamp())
+        ok = abs(skew) <= MAX_SKEW_S
+        evidence.append(
+            Evidence(
+                "token-iat", "token iat vs this machine's clock", f"within {MAX_SKEW_S} s", f"{skew:+d} s", ok
+            )
+        )
+        if not ok:
+            direction = "ahead of" if skew > 0 else "behind"
+            findings.append(Finding("TOK-101", {**base, "seconds": str(abs(skew)), "direction": direction}))
+
+    findings += _lifetime(pod, sa, base, evidence)
+    if not any(f.status is Status.FAIL for f in findings):
+        minutes = str(max(expires_in, 0) // 60) if expires_in is not None else "?"
+        args = {**base, "sub": sub, "aud": ", ".join(auds), "iss": iss, "minutes": minutes}
+        findings.insert(0, Finding("TOK-001", args))
+
+    details: dict[str, Any] = {
+        "origin": token.origin,
+        "header": dict(token.header),
+        "claims": dict(claims),
+        "signature": token.signature_redacted,
+        "expires_in_s": expires_in,
+    }
+    result = _common.from_findings(LINK, findings, evidence, details)
+    if token.origin == "predicted":
+        return _predicted(facts, result, namespace)
+    return result
+
+
+def _predicted(facts: Facts, result: LinkResult, namespace: str) -> LinkResult:
+    """TokenRequest was refused: the judgement above is of predicted claims, so the link is ``error``."""
+    error = facts.token_request_error
+    if error is None and not facts.live:
+        reason = facts.gaps.get(
+            "token", "live probes off (--no-live): claims predicted, no TokenRequest made"
+        )
+        return replace(
+            result,
+            status=Status.SKIP,
+            summary=reason,
+            fix=None,
+            details={**result.details, "predicted": True},
+        )
+    permission = (error.permission if error else None) or "create serviceaccounts/token"
+    if error is not None and error.kind != "forbidden":
+        summary = f"could not request a token ({error.one_line()}); claims shown are predicted"
+    else:
+        summary = (
+            f"could not request a token: caller lacks {permission} in {namespace}; claims shown are predicted"
+        )
+    return replace(
+        result,
+        status=Status.ERROR,
+        summary=summary,
+        explanation=(
+            f"irsa-tui asks the API server for a token exactly like the kubelet's (TokenRequest), which needs "
+            f"'{permission}' on the pod's ServiceAccount. Without it the claims are predicted from the pod and "
+            "ServiceAccount, so later links can still be judged, but the live STS call is not possible."
+        ),
+        fix=f"kubectl auth can-i create serviceaccounts/token -n {namespace}  # ask an admin for this right"
+        if error is None or error.kind == "forbidden"
+        else None,
+        details={**result.details, "predicted": True},
+    )
+
+
+def _lifetime(
+    pod: PodFacts | None, sa: ServiceAccountFacts | None, base: dict[str, str], evidence: list[Evidence]
+) -> list[Finding]:
+    """The token-expiration annotation (pod beats ServiceAccount) and the volume's expirationSeconds."""
+    findings: list[Finding] = []
+    sources: list[tuple[str, str, Mapping[str, str]]] = []
+    if pod is not None:
+        sources.append(("pod", pod.name, pod.annotations))
+    if sa is not None:
+        sources.append(("serviceaccount", sa.name, sa.annotations))
+    for kind, name, notes in sources:
+        value = notes.get(TOKEN_EXPIRATION_ANNOTATION)
+        if value is None:
+            continue
+        args = {**base, "owner": f"{kind} {name}", "kind": kind, "name": name, "value": repr(value)}
+        try:
+            seconds = int(value.strip())
+        except ValueError:
+            findings.append(Finding("TOK-103", args))
+            continue  # ignored by the webhook: the next source applies
+        if seconds < MIN_EXPIRATION:
+            findings.append(Finding("TOK-102", args))
+        break  # the pod's valid annotation wins over the ServiceAccount's
+    volume = next((v for v in pod.volumes if v.name == TOKEN_VOLUME), None) if pod else None
+    lifetime = volume.token.expiration_seconds if volume and volume.token else None
+    if lifetime is not None:
+        seconds = lifetime
+        note = None
+        if seconds > DAY_S:
+            note = "longer than 24 h, but the kubelet refreshes it after 24 h anyway"
+        elif seconds < HOUR_S:
+            note = "shorter than 1 h, so the kubelet refreshes it often (at 80 % of its lifetime)"
+        evidence.append(
+            Evidence(
+                "token-lifetime",
+                f"expirationSeconds of volume {TOKEN_VOLUME}",
+                ">= 600",
+                str(seconds),
+                seconds >= 600,
+            )
+        )
+        if note:
+            findings.append(Finding("TOK-002", {**base, "seconds": str(seconds), "note": note}))
+    return findings
