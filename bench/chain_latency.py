@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
 
 
@@ -20,12 +21,16 @@ def main() -> None:
     parser.add_argument("--scenario", default="healthy")
     args = parser.parse_args()
 
-    from irsa_tui.engine import Options, Run, diagnose
-    from irsa_tui.lab.world import LabWorld
+    sys.path.insert(0, os.path.dirname(__file__))
+    from _lab import lab_process
 
-    with LabWorld.start([args.scenario], latency_ms=args.latency_ms) as world:
-        os.environ.update(world.env)
-        ns, pod = world.target(args.scenario)
+    from irsa_tui.engine import Options, Run, diagnose
+    from irsa_tui.lab.scenario import get
+
+    with lab_process([args.scenario], args.latency_ms) as env:
+        os.environ.update(env)
+        scenario = get(args.scenario)
+        ns, pod = scenario.namespace, scenario.pod
         options = Options(namespace=ns, pod=pod, context=args.scenario)
         diagnose(options)  # warm-up: imports and model loading are start-up cost, measured by bench/startup.py
         walls: list[float] = []

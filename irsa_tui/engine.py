@@ -412,17 +412,18 @@ class _Gather:
         arn, depth = self.result("role_arn")
         if arn is None or not self.options.live:
             return None, depth
+        used = depth + 1
         try:
-            policies = self._role_policies(arn.name, depth)
+            policies, used = self._role_policies(arn.name, depth)
         except SourceFailure as failure:
             policies = failure.error
         role, _ = self.result("role")
         if isinstance(role, RoleFacts):
             with self.run.lock:
                 self.run.facts.role = replace(role, policies=policies)
-        return policies, depth + (3 if policies else 2)
+        return policies, used
 
-    def _role_policies(self, role: str, depth: int) -> tuple[dict[str, Any], ...]:
+    def _role_policies(self, role: str, depth: int) -> tuple[tuple[dict[str, Any], ...], int]:
         """Inline and attached policies, listed in parallel, fetched in parallel."""
         iam = self.aws
 
@@ -454,7 +455,11 @@ class _Gather:
 
         f_inline = self.pool.submit(inline)
         f_attached = self.pool.submit(attached)
-        return tuple(f_inline.result() + f_attached.result())
+        inline_docs, attached_docs = f_inline.result(), f_attached.result()
+        used = depth + 1 + (1 if inline_docs else 0)
+        if attached_docs:
+            used = depth + 3
+        return tuple(inline_docs + attached_docs), used
 
     def _audience(self, pod: PodFacts, sa: Any) -> str:
         for volume in pod.volumes:

@@ -17,6 +17,7 @@ import json
 import re
 import ssl
 import threading
+import time
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
@@ -42,6 +43,9 @@ _HOP = {
     "server",
     "date",
 }
+
+
+_JWKS_CACHE: dict[str, tuple[float, dict[str, Any]]] = {}
 
 
 @dataclass
@@ -247,6 +251,15 @@ class _Handler(LabHandler):
             return {"arn": role["Arn"], "trust_policy": role.get("AssumeRolePolicyDocument")}
 
         def fetch_jwks(iss: str) -> dict[str, Any]:
+            # Like real STS, keep an issuer's keys for a while (the issuer says max-age=3600).
+            cached = _JWKS_CACHE.get(iss)
+            if cached is not None and time.monotonic() - cached[0] < 60:
+                return cached[1]
+            doc = _fetch_jwks(iss)
+            _JWKS_CACHE[iss] = (time.monotonic(), doc)
+            return doc
+
+        def _fetch_jwks(iss: str) -> dict[str, Any]:
             ctx = ssl.create_default_context(cafile=st.ca_file)
             with urllib.request.urlopen(
                 f"{iss}/.well-known/openid-configuration", context=ctx, timeout=5

@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("command", nargs=argparse.REMAINDER, help="-- CMD ARGS...")
     serve = sub.add_parser("serve", help="start the world, print export lines, wait for Ctrl-C")
     serve.add_argument("scenarios", nargs="*")
+    serve.add_argument("--latency-ms", type=float, default=0.0, help="delay every request the lab answers")
     return p
 
 
@@ -128,7 +129,7 @@ def main(argv: list[str]) -> int:
         _check_names(list(args.scenarios))
         from irsa_tui.lab.world import serve
 
-        return serve(list(args.scenarios) or None)
+        return serve(list(args.scenarios) or None, latency_ms=args.latency_ms)
     except _Usage as exc:
         print(f"irsa-tui lab: {exc}", file=sys.stderr)
         return EXIT_USAGE

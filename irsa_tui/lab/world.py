@@ -312,13 +312,13 @@ class LabWorld:
         return f"LabWorld({len(self.scenarios)} scenarios, {state})"
 
 
-def serve(scenarios: Sequence[str] | None = None, out: Any = None) -> int:
+def serve(scenarios: Sequence[str] | None = None, out: Any = None, latency_ms: float = 0.0) -> int:
     """Start the world, print ``export`` lines, block until SIGINT/SIGTERM, stop."""
     import shlex
     import sys
 
     stream = out or sys.stdout
-    world = LabWorld.start(scenarios)
+    world = LabWorld.start(scenarios, latency_ms=latency_ms)
     done = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: done.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:

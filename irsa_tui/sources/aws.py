@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +30,14 @@ from irsa_tui.chain.facts import (
 from irsa_tui.sources.kube import SourceFailure
 
 __all__ = ["Aws", "Credentials", "map_aws_error"]
+
+_ENV_KEYS = (
+    "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CA_BUNDLE",
+)
+_SHARED: dict[tuple[Any, ...], tuple[float, threading.Lock, dict[str, Any], dict[tuple[str, bool], Any]]] = {}
+_SHARED_LOCK = threading.Lock()
+_SHARED_TTL = 600.0
 
 T = TypeVar("T")
 
@@ -123,9 +132,25 @@ class Aws:
     def __init__(self, region: str | None, timeout: float = 5.0) -> None:
         self.region = region
         self.timeout = timeout
-        self._lock = threading.Lock()
-        self._session: Any = None
-        self._clients: dict[tuple[str, bool], Any] = {}
+        # Sessions and clients are reused across runs (TUI re-runs): building them costs
+        # ~0.3 s of CPU that would otherwise hold the GIL while the first calls are in flight.
+        key = (region, timeout, *(os.environ.get(v) for v in _ENV_KEYS))
+        with _SHARED_LOCK:
+            entry = _SHARED.get(key)
+            if entry is None or time.monotonic() - entry[0] > _SHARED_TTL:
+                entry = (time.monotonic(), threading.Lock(), {"session": None, "region": region}, {})
+                _SHARED[key] = entry
+        _, self._lock, self._state, self._clients = entry
+        if self._state["region"] and not self.region:
+            self.region = self._state["region"]
+
+    @property
+    def _session(self) -> Any:
+        return self._state["session"]
+
+    @_session.setter
+    def _session(self, value: Any) -> None:
+        self._state["session"] = value
 
     def _config(self, unsigned: bool = False) -> Any:
         from botocore import UNSIGNED
@@ -153,6 +178,7 @@ class Aws:
                     raise SourceFailure(map_aws_error(exc, "aws-config", "loading AWS configuration")) from None
                 if self.region is None:
                     self.region = self._session.region_name
+                self._state["region"] = self.region
             return self._session
 
     def client(self, service: str, unsigned: bool = False) -> Any:

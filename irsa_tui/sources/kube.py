@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,7 +28,7 @@ from irsa_tui.chain.facts import (
     VolumeMount,
     WebhookFacts,
 )
-from irsa_tui.sources.kubeconfig import ContextInfo, KubeconfigError, find_context, list_contexts
+from irsa_tui.sources.kubeconfig import ContextInfo, KubeconfigError, find_context, list_contexts, load_merged
 
 __all__ = [
     "ContextInfo",
@@ -125,18 +126,28 @@ def _first_line(exc: BaseException) -> str:
     return line[:240]
 
 
+_APIS: dict[tuple[Any, ...], tuple[float, Any]] = {}
+_API_LOCK = threading.Lock()
+_API_TTL = 300.0
+
+
 class Kube:
     """A kubernetes API client for one context, with per-call timeouts and no retries."""
 
     def __init__(self, context: str | None, timeout: float = 5.0) -> None:
         self.info = find_context(context)
         self.timeout = timeout
-        self._lock = threading.Lock()
+        self._lock = _API_LOCK
         self._api: Any = None
 
     @property
     def api(self) -> Any:
+        """An ApiClient for the context, shared across runs for a few minutes (exec tokens expire)."""
+        key = (self.info.name, os.environ.get("KUBECONFIG"), id(load_merged()))
         with self._lock:
+            cached = _APIS.get(key)
+            if self._api is None and cached is not None and time.monotonic() - cached[0] < _API_TTL:
+                self._api = cached[1]
             if self._api is None:
                 from kubernetes import config
                 from kubernetes.client import ApiClient, Configuration
@@ -156,6 +167,7 @@ class Kube:
                     raise KubeconfigError(f"kubeconfig context {self.info.name!r}: {_first_line(exc)}") from None
                 cfg.retries = False
                 self._api = ApiClient(configuration=cfg)
+                _APIS[key] = (time.monotonic(), self._api)
             return self._api
 
     def _call(self, method: str, path: str, what: str, verb: str, resource: str, body: Any = None,

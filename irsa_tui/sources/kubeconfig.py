@@ -45,9 +45,34 @@ def kubeconfig_paths() -> list[Path]:
     return [Path("~/.kube/config").expanduser()]
 
 
+_CACHE: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
 def load_merged() -> dict[str, Any]:
-    """Merge the kubeconfig files like kubectl: first occurrence of each name wins."""
+    """Merge the kubeconfig files like kubectl: first occurrence of each name wins.
+
+    Cached on the files' paths, sizes and mtimes, so re-runs do not re-parse.
+    """
+    key: list[Any] = []
+    for path in kubeconfig_paths():
+        try:
+            st = path.stat()
+            key.append((str(path), st.st_mtime_ns, st.st_size))
+        except OSError:
+            key.append((str(path), None))
+    cached = _CACHE.get(tuple(key))
+    if cached is not None:
+        return cached
+    merged = _load_merged()
+    _CACHE.clear()
+    _CACHE[tuple(key)] = merged
+    return merged
+
+
+def _load_merged() -> dict[str, Any]:
     import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     merged: dict[str, Any] = {"contexts": [], "clusters": [], "users": [], "current-context": None}
     seen: dict[str, set[str]] = {"contexts": set(), "clusters": set(), "users": set()}
@@ -57,16 +82,21 @@ def load_merged() -> dict[str, Any]:
             continue
         found = True
         try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506 - safe loader
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError) as exc:
+            first = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise KubeconfigError(f"cannot read kubeconfig {path}: {first}") from None
+        except RecursionError:
+            raise KubeconfigError(f"cannot read kubeconfig {path}: nested too deeply") from None
         if not isinstance(doc, dict):
             raise KubeconfigError(f"kubeconfig {path} is not a YAML mapping")
         if not merged["current-context"] and isinstance(doc.get("current-context"), str):
             merged["current-context"] = doc["current-context"]
         for section in ("contexts", "clusters", "users"):
-            for item in doc.get(section) or []:
+            items = doc.get(section) or []
+            if not isinstance(items, list):
+                raise KubeconfigError(f"kubeconfig {path}: '{section}' must be a list")
+            for item in items:
                 if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"] not in seen[section]:
                     seen[section].add(item["name"])
                     merged[section].append(item)
@@ -99,7 +129,8 @@ def derive_eks(context_name: str, cluster_name: str, server: str, user: dict[str
     region: str | None = None
     exec_cfg = user.get("exec") if isinstance(user, dict) else None
     if isinstance(exec_cfg, dict):
-        args = [str(a) for a in exec_cfg.get("args") or []]
+        raw_args = exec_cfg.get("args") or []
+        args = [str(a) for a in raw_args] if isinstance(raw_args, list) else []
         command = str(exec_cfg.get("command") or "")
         if "get-token" in args or command.endswith("aws"):
             name = _arg_after(args, "--cluster-name", "--cluster-id")
@@ -107,7 +138,8 @@ def derive_eks(context_name: str, cluster_name: str, server: str, user: dict[str
         if name is None and ("aws-iam-authenticator" in command or "token" in args):
             name = _arg_after(args, "-i", "--cluster-id")
             region = region or _arg_after(args, "--region")
-        for env in exec_cfg.get("env") or []:
+        env_list = exec_cfg.get("env") or []
+        for env in env_list if isinstance(env_list, list) else []:
             if isinstance(env, dict) and env.get("name") in ("AWS_REGION", "AWS_DEFAULT_REGION") and not region:
                 region = str(env.get("value") or "") or None
     for candidate in (cluster_name, context_name):
@@ -132,7 +164,7 @@ def list_contexts() -> list[ContextInfo]:
     users = {u["name"]: u.get("user") or {} for u in doc["users"]}
     out: list[ContextInfo] = []
     for ctx in doc["contexts"]:
-        body = ctx.get("context") or {}
+        body = ctx.get("context") if isinstance(ctx.get("context"), dict) else {}
         cluster_name = str(body.get("cluster") or "")
         cluster = clusters.get(cluster_name, {})
         server = str(cluster.get("server") or "") if isinstance(cluster, dict) else ""
@@ -143,7 +175,7 @@ def list_contexts() -> list[ContextInfo]:
                 name=ctx["name"],
                 cluster=cluster_name,
                 server=server,
-                namespace=body.get("namespace"),
+                namespace=body.get("namespace") if isinstance(body.get("namespace"), str) else None,
                 eks_cluster=eks,
                 region=region,
                 current=ctx["name"] == doc["current-context"],
@@ -166,5 +198,6 @@ def find_context(name: str | None) -> ContextInfo:
     import difflib
 
     close = difflib.get_close_matches(name, [c.name for c in contexts], n=3)
-    hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(c.name for c in contexts[:8])}"
+    shown = [n if n.isprintable() else repr(n) for n in close or [c.name for c in contexts[:8]]]  # one line
+    hint = f"; did you mean {', '.join(shown)}?" if close else f"; known: {', '.join(shown)}"
     raise KubeconfigError(f"context {name!r} not found in kubeconfig{hint}")
