@@ -82,7 +82,7 @@ def _load_merged() -> dict[str, Any]:
             continue
         found = True
         try:
-            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506 - safe loader
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError) as exc:
             first = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise KubeconfigError(f"cannot read kubeconfig {path}: {first}") from None
