@@ -35,7 +35,8 @@ typecheck: $(STAMP) ## mypy --strict on the pure core
 snapshots-update: $(STAMP) ## regenerate the TUI snapshot SVGs after an intended UI change
 	$(BIN)/pytest -q tests/ui --snapshot-update
 
-screenshots: $(STAMP) ## regenerate screenshots/ from lab scenarios
+screenshots: $(STAMP) ## regenerate screenshots/ (SVG + PNG) from lab scenarios
+	$(BIN)/python -m pip install -q 'cairosvg==2.9.1' 2>&1 | grep -v 'is ignored' || true
 	$(BIN)/python scripts/screenshots.py
 
 bench: $(STAMP) ## latency, start-up and memory benchmarks

@@ -112,6 +112,7 @@ class Run:
         self.timeline: list[tuple[str, float, float]] = []
         """(name, start_ms, end_ms) relative to the run's start."""
         self.t0 = time.perf_counter()
+        self.closed = False
 
     @property
     def floor_depth(self) -> int:
@@ -131,8 +132,15 @@ class Run:
             if self.on_call:
                 self.on_call(name, False)
 
+    def close(self) -> None:
+        """The run is over: late answers from abandoned calls are dropped, not shown."""
+        with self.lock:
+            self.closed = True
+
     def settle(self, **values: Any) -> None:
         with self.lock:
+            if self.closed:
+                return
             for key, value in values.items():
                 setattr(self.facts, key, value)
                 self.settled.add(key)
@@ -140,6 +148,8 @@ class Run:
 
     def gap(self, field: str, reason: str) -> None:
         with self.lock:
+            if self.closed:
+                return
             self.facts.gaps[field] = reason
             setattr(self.facts, field, None)
             self.settled.add(field)
@@ -192,6 +202,7 @@ def diagnose(
     gather.wait(options.deadline)
     # Final, complete judgement; re-emit any link whose result changed since it was shown.
     with run.lock:
+        run.closed = True
         for name in _ALL_FIELDS:
             run.settled.add(name)
         links = judge(facts)
@@ -420,7 +431,8 @@ class _Gather:
         role, _ = self.result("role")
         if isinstance(role, RoleFacts):
             with self.run.lock:
-                self.run.facts.role = replace(role, policies=policies)
+                if not self.run.closed:
+                    self.run.facts.role = replace(role, policies=policies)
         return policies, used
 
     def _role_policies(self, role: str, depth: int) -> tuple[tuple[dict[str, Any], ...], int]:

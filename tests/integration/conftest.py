@@ -1,9 +1,6 @@
-"""One lab world per test process; every scenario is a kube context of it."""
+"""Integration tests share the session lab world (tests/conftest.py)."""
 
 from __future__ import annotations
-
-import os
-from collections.abc import Iterator
 
 import pytest
 
@@ -11,16 +8,5 @@ from irsa_tui.lab.world import LabWorld
 
 
 @pytest.fixture(scope="session")
-def world() -> Iterator[LabWorld]:
-    lab = LabWorld.start()
-    saved = {k: os.environ.get(k) for k in lab.env}
-    os.environ.update(lab.env)
-    try:
-        yield lab
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        lab.stop()
+def world(lab_world: LabWorld) -> LabWorld:
+    return lab_world

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,8 @@ def test_scenario_verdict(world: LabWorld, scenario: Scenario, capsys: pytest.Ca
     assert not missing, f"expected finding codes not reported: {missing}; got {sorted(found)}"
     for link in doc["links"]:
         assert link["summary"] and "\n" not in link["summary"]
+        for text in (link["summary"], link["explanation"]):
+            assert not re.search(r"\{[a-z_]+\}", text), f"unfilled placeholder in {link['id']}: {text}"
         if link["status"] == "fail":
             assert link["fix"] or link["id"] in ("sts",), f"{link['id']} fails without a fix"
     assert doc["target"]["context"] == scenario.name

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,18 +12,8 @@ from irsa_tui.lab.world import LabWorld
 
 
 @pytest.fixture(scope="session")
-def world() -> Iterator[LabWorld]:
-    saved = dict(os.environ)
-    lab = LabWorld.start()
-    os.environ.update(lab.env)
-    for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE"):
-        os.environ.pop(key, None)
-    try:
-        yield lab
-    finally:
-        lab.stop()
-        os.environ.clear()
-        os.environ.update(saved)
+def world(lab_world: LabWorld) -> LabWorld:
+    return lab_world
 
 
 @dataclass

@@ -35,7 +35,7 @@ def from_findings(
         summary=worst.message,
         findings=found,
         evidence=tuple(evidence),
-        explanation=worst.spec.why,
+        explanation=worst.spec.render(worst.spec.why, worst.args),
         fix="\n".join(dict.fromkeys(fixes)) or None,
         details=dict(details or {}),
     )

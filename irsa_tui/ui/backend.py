@@ -1,0 +1,98 @@
+"""What the UI needs from the outside world, behind one small interface.
+
+The real backend imports kubernetes/boto3 lazily (inside worker threads), so the first frame
+stays fast; tests may pass another backend (same methods) to drive the UI on hand-built data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from irsa_tui.chain.model import ChainResult, LinkResult
+
+__all__ = ["Backend", "BackendError", "RealBackend"]
+
+
+class BackendError(Exception):
+    """A list could not load or a run could not start: ``str(self)`` is the one-line reason."""
+
+    def __init__(self, message: str, forbidden: bool = False) -> None:
+        super().__init__(message)
+        self.forbidden = forbidden
+
+
+class Backend(Protocol):
+    def list_contexts(self) -> list[Any]: ...
+
+    def list_namespaces(self, context: str | None) -> list[str]: ...
+
+    def list_pods(self, context: str | None, namespace: str) -> list[Any]: ...
+
+    def diagnose(
+        self,
+        *,
+        namespace: str,
+        pod: str,
+        context: str | None,
+        bucket: str | None,
+        live: bool,
+        timeout: float,
+        on_link: Callable[[LinkResult], None],
+        on_call: Callable[[str, bool], None],
+    ) -> ChainResult: ...
+
+
+class RealBackend:
+    """The engine and the kube source, as the CLI uses them."""
+
+    def __init__(self, timeout: float = 5.0) -> None:
+        self.timeout = timeout
+
+    def list_contexts(self) -> list[Any]:
+        from irsa_tui.sources.kubeconfig import KubeconfigError, list_contexts
+
+        try:
+            return list(list_contexts())
+        except KubeconfigError as exc:
+            raise BackendError(f"kubeconfig: {exc}") from None
+        except OSError as exc:
+            raise BackendError(f"kubeconfig: {exc.strerror or exc}") from None
+
+    def list_namespaces(self, context: str | None) -> list[str]:
+        from irsa_tui.sources.kube import SourceFailure, list_namespaces
+
+        try:
+            return list_namespaces(context, self.timeout)
+        except SourceFailure as failure:
+            raise BackendError(failure.error.one_line(), failure.error.kind == "forbidden") from None
+
+    def list_pods(self, context: str | None, namespace: str) -> list[Any]:
+        from irsa_tui.sources.kube import SourceFailure, list_pods
+
+        try:
+            return list_pods(context, namespace, self.timeout)
+        except SourceFailure as failure:
+            raise BackendError(failure.error.one_line(), failure.error.kind == "forbidden") from None
+
+    def diagnose(
+        self,
+        *,
+        namespace: str,
+        pod: str,
+        context: str | None,
+        bucket: str | None,
+        live: bool,
+        timeout: float,
+        on_link: Callable[[LinkResult], None],
+        on_call: Callable[[str, bool], None],
+    ) -> ChainResult:
+        from irsa_tui.engine import Options, UsageError, diagnose
+
+        options = Options(
+            namespace=namespace, pod=pod, context=context, bucket=bucket, live=live, timeout=timeout
+        )
+        try:
+            return diagnose(options, on_link=on_link, on_call=on_call)
+        except UsageError as exc:
+            raise BackendError(str(exc)) from None

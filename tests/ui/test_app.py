@@ -1,0 +1,280 @@
+"""The app driven with Pilot on hand-built data (no lab): picker, chain, keys, dialogs, views."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from rich.style import Style
+from textual.binding import Binding
+from textual.widgets import Input, ListView, Static
+
+from irsa_tui.chain.model import LinkId, Status
+from irsa_tui.ui.app import IrsaApp
+from irsa_tui.ui.diffing import diff_span, highlight_actual
+from irsa_tui.ui.screens.chain import ChainScreen
+from irsa_tui.ui.screens.help import HelpScreen
+from irsa_tui.ui.screens.learn import LearnScreen, learn_values
+from irsa_tui.ui.screens.picker import PickerScreen
+from irsa_tui.ui.widgets.filter_list import RENDER_CAP, FilterList
+from irsa_tui.ui.widgets.link_row import LinkRow
+from irsa_tui.ui.widgets.policy_view import policy_text
+from tests.chain import builders as b
+from tests.ui.conftest import wait_for
+from tests.ui.fakes import FakeBackend, _links
+
+pytestmark = pytest.mark.ui
+
+BROKEN = "trust-sub-wrong-namespace"
+
+
+def chain(app: IrsaApp) -> ChainScreen:
+    assert isinstance(app.screen, ChainScreen), type(app.screen).__name__
+    return app.screen
+
+
+def row_classes(app: IrsaApp) -> dict[str, str]:
+    out = {}
+    for row in app.screen.query(LinkRow):
+        status = [c for c in row.classes if c.startswith("-") and c != "-highlight"]
+        out[row.link.value] = ",".join(sorted(status))
+    return out
+
+
+async def test_pick_context_namespace_pod_opens_the_chain_on_the_first_failure() -> None:
+    backend = FakeBackend()
+    app = IrsaApp(backend=backend, frozen=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: len(app.screen.query_one("#contexts", FilterList).items) == 2)
+        await pilot.press(*"trust", "enter")
+        await wait_for(pilot, lambda: len(app.screen.query_one("#namespaces", FilterList).items) == 3)
+        await pilot.press(*"paym", "enter")
+        pods = app.screen.query_one("#pods", FilterList)
+        await wait_for(pilot, lambda: len(pods.items) == 4)
+        # the pod whose service account carries a role comes first, marked
+        assert pods.highlighted_value == b.POD
+        assert str(pods.options.get_option_at_index(0).prompt).startswith("◆")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen) and chain(app).result is not None)
+        screen = chain(app)
+        assert backend.runs[-1] == {
+            "context": BROKEN,
+            "namespace": b.NS,
+            "pod": b.POD,
+            "bucket": None,
+            "live": True,
+        }
+        highlighted = screen.query_one("#links", ListView).highlighted_child
+        assert isinstance(highlighted, LinkRow) and highlighted.link is LinkId.TRUST_POLICY
+        classes = row_classes(app)
+        assert classes["trust-policy"] == "-fail" and classes["service-account"] == "-pass"
+        assert classes["s3"] == "-skip"
+        detail = str(screen.query_one(".detail-title", Static).render())
+        assert detail.startswith("✘ Trust policy")
+        assert "BROKEN at trust-policy" in str(screen.query_one("#verdict").render())
+        # escape goes back to the picker, which kept the choices
+        await pilot.press("escape")
+        assert isinstance(app.screen, PickerScreen)
+        assert app.screen.namespace == b.NS
+
+
+async def test_links_appear_progressively_with_the_pending_call_shown() -> None:
+    backend = FakeBackend(delay=10.0)
+    app = IrsaApp(context="healthy", namespace=b.NS, pod=b.POD, backend=backend, frozen=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(
+            pilot,
+            lambda: (
+                "pending: iam ListOpenIDConnectProviders"
+                in str(app.screen.query_one("#link-oidc-provider .row-summary").render())
+            ),
+        )
+        classes = row_classes(app)
+        assert classes["token"] == "-pass" and classes["oidc-provider"] == "-pending"
+        assert chain(app).result is None
+        summary = str(app.screen.query_one("#link-oidc-provider .row-summary").render())
+        assert summary.rstrip().endswith("s")  # the elapsed-time counter
+        backend.release.set()
+        await wait_for(pilot, lambda: chain(app).result is not None)
+        assert row_classes(app)["oidc-provider"] == "-pass"
+
+
+async def test_rerun_toggle_live_and_bucket_dialog_start_new_runs() -> None:
+    backend = FakeBackend()
+    app = IrsaApp(context="healthy", namespace=b.NS, pod=b.POD, backend=backend, frozen=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: chain(app).result is not None)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: len(backend.runs) == 2 and chain(app).result is not None)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: len(backend.runs) == 3 and chain(app).result is not None)
+        assert backend.runs[-1]["live"] is False
+        assert chain(app).result is not None and chain(app).result.link(LinkId.STS).status is Status.SKIP
+        assert "live probes off" in str(app.screen.query_one("#target").render())
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input))
+        await pilot.press(*"my-bucket", "enter")
+        await wait_for(pilot, lambda: len(backend.runs) == 4)
+        assert backend.runs[-1]["bucket"] == "my-bucket"
+        assert "bucket my-bucket" in str(app.screen.query_one("#target").render())
+
+
+async def test_export_writes_markdown_and_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IRSA_TUI_EXPORT_DIR", str(tmp_path))
+    app = IrsaApp(context=BROKEN, namespace=b.NS, pod=b.POD, backend=FakeBackend(), frozen=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: chain(app).result is not None)
+        await pilot.press("e")
+        js = tmp_path / f"irsa-{b.NS}-{b.POD}.json"
+        await wait_for(pilot, lambda: js.exists() and js.stat().st_size > 0)
+        doc = json.loads(js.read_text())
+        assert doc["first_failure"] == "trust-policy" and doc["verdict"] == "broken"
+        md = (tmp_path / f"irsa-{b.NS}-{b.POD}.md").read_text()
+        assert "trust-policy" in md.lower() or "trust policy" in md.lower()
+        await wait_for(pilot, lambda: any("Exported" in n.message for n in app._notifications))
+
+
+async def test_copy_fix_puts_the_selected_links_fix_on_the_clipboard() -> None:
+    app = IrsaApp(context=BROKEN, namespace=b.NS, pod=b.POD, backend=FakeBackend(), frozen=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: chain(app).result is not None)
+        await pilot.press("c")
+        fix = chain(app).result.link(LinkId.TRUST_POLICY).fix  # type: ignore[union-attr]
+        assert fix and app.clipboard == fix
+        assert "update-assume-role-policy" in app.clipboard
+        shown = str(app.screen.query_one(".detail-fix", Static).render())
+        assert "update-assume-role-policy" in shown
+
+
+async def test_token_and_policy_tabs_show_claims_and_the_failing_key() -> None:
+    app = IrsaApp(context=BROKEN, namespace=b.NS, pod=b.POD, backend=FakeBackend(), frozen=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: chain(app).result is not None)
+        await pilot.press("t")
+        from textual.widgets import DataTable
+
+        table = app.screen.query_one("#token-view DataTable", DataTable)
+        claims = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        assert claims["sub"] == f"system:serviceaccount:{b.NS}:{b.SA}"
+        assert claims["exp"] == "(time hidden)"  # frozen: no time leaks into snapshots
+        await pilot.press("p")
+        decision = str(app.screen.query_one(".policy-decision").render())
+        assert "implicit-deny" in decision
+
+
+def test_policy_text_highlights_the_failing_statement_and_condition_key() -> None:
+    trust = _links(broken_sub=True)[4]
+    styles = {
+        name: Style(bold=True, color=c)
+        for name, c in (("allow", "green"), ("deny", "red"), ("fail", "yellow"), ("key", "magenta"))
+    }
+    text = policy_text(trust.details, styles)
+    key = f'"{b.ISSUER_HP}:sub"'
+    start = text.plain.index(key)
+    styled = {str(span.style) for span in text.spans if span.start <= start < span.end}
+    assert str(styles["key"]) in styled
+    healthy = _links(broken_sub=False)[4]
+    text = policy_text(healthy.details, styles)
+    assert str(styles["key"]) not in {str(s.style) for s in text.spans}
+    assert str(styles["allow"]) in {str(s.style) for s in text.spans}
+
+
+def test_diff_highlight_marks_only_the_differing_part() -> None:
+    expected = "system:serviceaccount:payments:api"
+    actual = "system:serviceaccount:billing:api"
+    start, end = diff_span(expected, actual)
+    assert actual[start:end] == "billing"
+    text = highlight_actual(expected, actual, False, "reverse")
+    assert [(s.start, s.end) for s in text.spans] == [(start, end)]
+    assert highlight_actual(expected, expected, True, "reverse").spans == []
+
+
+async def test_filter_on_ten_thousand_pods_stays_capped_and_finds_the_pod() -> None:
+    app = IrsaApp(context="healthy", namespace=b.NS, backend=FakeBackend(pods=10_000), frozen=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        pods = app.screen.query_one("#pods", FilterList)
+        await wait_for(pilot, lambda: len(pods.items) == 10_001)
+        assert pods.options.option_count == RENDER_CAP
+        pods.focus_filter()
+        await pilot.press(*"worker-09876")
+        await wait_for(pilot, lambda: pods.options.option_count < RENDER_CAP)
+        assert pods.highlighted_value == "worker-09876"
+        count = str(pods.query_one(".filter-count").render())
+        assert count.endswith("of 10001") or "of 10001" in count
+
+
+async def test_forbidden_namespace_list_lets_the_user_type_one() -> None:
+    app = IrsaApp(context="healthy", backend=FakeBackend(namespaces_forbidden=True), frozen=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        namespaces = app.screen.query_one("#namespaces", FilterList)
+        await wait_for(pilot, lambda: namespaces.has_class("-error"))
+        error = str(namespaces.query_one(".filter-error").render())
+        assert "403 Forbidden" in error and "Type a namespace" in error
+        namespaces.focus_filter()
+        await pilot.press(*b.NS, "enter")
+        pods = app.screen.query_one("#pods", FilterList)
+        await wait_for(pilot, lambda: len(pods.items) == 4)
+
+
+async def test_help_lists_every_binding_and_learn_fills_in_real_values() -> None:
+    app = IrsaApp(context="healthy", namespace=b.NS, pod=b.POD, backend=FakeBackend(), frozen=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: chain(app).result is not None)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        from textual.widgets import DataTable
+
+        table = app.screen.query_one(DataTable)
+        actions = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        assert {"Re-run", "Live probes", "Bucket", "Export", "Copy fix", "Quit", "Help", "Learn"} <= actions
+        await pilot.press("escape")
+        await pilot.press("L")
+        assert isinstance(app.screen, LearnScreen)
+        from rich.console import Console
+
+        console = Console(width=300, record=True, file=io.StringIO())
+        for static in app.screen.query(".learn-value"):
+            console.print(static.content)  # the key/value grid of each step
+        text = console.export_text()
+        assert b.ROLE_ARN in text and b.ISSUER in text and f"system:serviceaccount:{b.NS}:{b.SA}" in text
+
+
+def test_learn_values_without_a_result_are_empty() -> None:
+    assert all(v == [] for v in learn_values(None).values())
+
+
+def test_every_binding_has_an_id_description_and_tooltip() -> None:
+    from irsa_tui.ui.screens.dialogs import InputDialog
+
+    for owner in (IrsaApp, PickerScreen, ChainScreen, HelpScreen, LearnScreen, InputDialog, FilterList):
+        for binding in owner.BINDINGS:
+            assert isinstance(binding, Binding)
+            assert binding.id and binding.id == binding.id.lower() and " " not in binding.id, binding
+            assert binding.description and binding.tooltip, binding
+
+
+def test_ui_module_import_does_not_load_heavy_clients() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, irsa_tui.ui.app; print(sorted(m for m in ('boto3','kubernetes','botocore') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_token_countdown_reads_naturally() -> None:
+    from irsa_tui.ui.widgets.token_view import format_countdown
+
+    assert format_countdown(598.4) == "expires in 9m 58s"
+    assert format_countdown(3 * 3600 + 5) == "expires in 3h 0m 5s"
+    assert format_countdown(-62) == "expired 1m 2s ago"
+
+
+async def test_command_palette_offers_the_chain_actions() -> None:
+    app = IrsaApp(context="healthy", namespace=b.NS, pod=b.POD, backend=FakeBackend(), frozen=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: chain(app).result is not None)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Re-run the diagnosis", "Toggle live probes", "Export the result", "Learn mode"} <= titles

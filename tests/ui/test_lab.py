@@ -1,0 +1,125 @@
+"""The real app on the lab world: pick context -> namespace -> pod, see the first failure selected."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import ListView
+
+from irsa_tui.chain.model import LinkId, Verdict
+from irsa_tui.ui.app import IrsaApp
+from irsa_tui.ui.screens.chain import ChainScreen
+from irsa_tui.ui.widgets.filter_list import FilterList
+from irsa_tui.ui.widgets.link_row import LinkRow
+from tests.ui.conftest import wait_for
+
+pytestmark = [pytest.mark.ui, pytest.mark.integration]
+
+SIZE = (120, 36)
+
+
+def selected_link(app: IrsaApp) -> LinkId | None:
+    item = app.screen.query_one("#links", ListView).highlighted_child
+    return item.link if isinstance(item, LinkRow) else None
+
+
+async def pick(app: IrsaApp, pilot: Any, context: str, namespace: str, pod: str) -> ChainScreen:
+    """Type into each pane as a user would."""
+    contexts = app.screen.query_one("#contexts", FilterList)
+    await wait_for(pilot, lambda: len(contexts.items) >= 5)
+    await pilot.press(*context)
+    await wait_for(pilot, lambda: contexts.highlighted_value == context)
+    await pilot.press("enter")
+    namespaces = app.screen.query_one("#namespaces", FilterList)
+    await wait_for(pilot, lambda: namespace in [i.value for i in namespaces.items])
+    await pilot.press(*namespace)
+    await wait_for(pilot, lambda: namespaces.highlighted_value == namespace)
+    await pilot.press("enter")
+    pods = app.screen.query_one("#pods", FilterList)
+    await wait_for(pilot, lambda: pod in [i.value for i in pods.items])
+    await pilot.press(*pod)
+    await wait_for(pilot, lambda: pods.highlighted_value == pod)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen) and app.screen.result is not None, 30)
+    assert isinstance(app.screen, ChainScreen)
+    return app.screen
+
+
+@pytest.mark.parametrize(
+    ("scenario", "first_failure"),
+    [
+        ("trust-sub-wrong-namespace", LinkId.TRUST_POLICY),
+        ("oidc-provider-missing", LinkId.OIDC_PROVIDER),
+        ("sa-annotation-missing", LinkId.SERVICE_ACCOUNT),
+    ],
+)
+async def test_broken_scenarios_select_their_first_failure(
+    lab: Any, scenario: str, first_failure: LinkId
+) -> None:
+    ns, pod = lab.target(scenario)
+    app = IrsaApp(frozen=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await pick(app, pilot, scenario, ns, pod)
+        assert screen.result is not None
+        assert screen.result.verdict is Verdict.BROKEN
+        assert screen.result.first_failure is first_failure
+        assert selected_link(app) is first_failure
+        row = screen.query_one(f"#link-{first_failure.value}", LinkRow)
+        assert row.has_class("-fail") and "✘" in str(row.query_one(".row-head").render())
+
+
+async def test_healthy_chain_passes_rerun_and_static_mode(lab: Any) -> None:
+    ns, pod = lab.target("healthy")
+    app = IrsaApp(context="healthy", namespace=ns, pod=pod, frozen=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, ChainScreen) and app.screen.result is not None, 30
+        )
+        screen = app.screen
+        assert isinstance(screen, ChainScreen) and screen.result is not None
+        assert screen.result.verdict is Verdict.OK
+        assert all(row.has_class("-pass") for row in screen.query(LinkRow))
+        first = screen.result
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.result is not None and screen.result is not first, 30)
+        await pilot.press("l")
+        await wait_for(
+            pilot,
+            lambda: screen.result is not None and screen.query_one("#link-sts", LinkRow).has_class("-skip"),
+            30,
+        )
+        assert screen.query_one("#link-s3", LinkRow).has_class("-skip")
+
+
+async def test_export_of_a_real_run(lab: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IRSA_TUI_EXPORT_DIR", str(tmp_path))
+    ns, pod = lab.target("oidc-provider-missing")
+    app = IrsaApp(context="oidc-provider-missing", namespace=ns, pod=pod, frozen=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, ChainScreen) and app.screen.result is not None, 30
+        )
+        await pilot.press("e")
+        path = tmp_path / f"irsa-{ns}-{pod}.json"
+        await wait_for(pilot, lambda: path.exists() and path.stat().st_size > 0)
+        doc = json.loads(path.read_text())
+        assert doc["target"]["context"] == "oidc-provider-missing"
+        assert doc["first_failure"] == "oidc-provider"
+        assert [link["id"] for link in doc["links"]] == [link.value for link in LinkId]
+        assert (tmp_path / f"irsa-{ns}-{pod}.md").read_text().strip()
+
+
+async def test_forbidden_namespace_listing_shows_the_error_and_accepts_a_typed_namespace(lab: Any) -> None:
+    ns, pod = lab.target("rbac-no-token-request")
+    app = IrsaApp(context="rbac-no-token-request", frozen=True)
+    async with app.run_test(size=SIZE) as pilot:
+        namespaces = app.screen.query_one("#namespaces", FilterList)
+        await wait_for(pilot, lambda: namespaces.has_class("-error"))
+        assert "forbidden" in str(namespaces.query_one(".filter-error").render()).lower()
+        namespaces.focus_filter()
+        await pilot.press(*ns, "enter")
+        pods = app.screen.query_one("#pods", FilterList)
+        await wait_for(pilot, lambda: pod in [i.value for i in pods.items])
