@@ -181,8 +181,9 @@ _ALL: list[Code] = [
         "sts:AssumeRoleWithWebIdentity) for a missing role, which looks like a trust-policy problem. Create "
         "the role, or annotate the ServiceAccount with the right ARN.",
         "aws iam list-roles --query \"Roles[?contains(RoleName, '{role}')].Arn\"  # a similar name?\n"
-        "# or create it (trust.json below):\n"
-        "aws iam create-role --role-name {role} --assume-role-policy-document file://trust.json\n{trust}",
+        "# or create it:\n"
+        "cat > trust.json <<'EOF'\n{trust}\nEOF\n"
+        "aws iam create-role --role-name {role} --assume-role-policy-document file://trust.json",
     ),
     # --- service-account (end) ---
     # --- injection (begin) ---
@@ -764,8 +765,8 @@ _ALL: list[Code] = [
         '(or that trusts Principal "*") lets other identities assume the role: any pod of the cluster '
         "whose ServiceAccount is annotated with this role ARN gets its permissions. Pin :sub with "
         "StringEquals (or a namespace with StringLike system:serviceaccount:NS:*).",
-        "aws iam update-assume-role-policy --role-name {role} --policy-document file://trust.json\n"
-        "# trust.json:\n{policy}",
+        "cat > trust.json <<'EOF'\n{policy}\nEOF\n"
+        "aws iam update-assume-role-policy --role-name {role} --policy-document file://trust.json",
     ),
     Code(
         "TRUST-102",
@@ -776,8 +777,8 @@ _ALL: list[Code] = [
         "ForAllValues: is true when the request has no value for the key (an empty set satisfies 'all "
         "values'), so a trust condition written with it lets tokens without that claim through. For the "
         "single-valued :sub and :aud keys use plain StringEquals / StringLike.",
-        "aws iam update-assume-role-policy --role-name {role} --policy-document file://trust.json\n"
-        "# trust.json:\n{policy}",
+        "cat > trust.json <<'EOF'\n{policy}\nEOF\n"
+        "aws iam update-assume-role-policy --role-name {role} --policy-document file://trust.json",
     ),
     Code(
         "TRUST-103",
@@ -798,9 +799,10 @@ _ALL: list[Code] = [
         "token's provider ARN, its Action covers sts:AssumeRoleWithWebIdentity, and every condition holds "
         "for the token's claims (keys `<issuer>:sub`, `<issuer>:aud`). No Allow statement matches, so STS "
         "answers AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity.",
-        "aws iam update-assume-role-policy --role-name {role} --policy-document file://trust.json\n"
-        "# trust.json = your current statements + the one this pod needs (last); drop statement "
-        "{statement} if it was meant for this pod:\n{policy}",
+        "# your current statements + the one this pod needs (last); drop statement {statement} if it was "
+        "meant for this pod\n"
+        "cat > trust.json <<'EOF'\n{policy}\nEOF\n"
+        "aws iam update-assume-role-policy --role-name {role} --policy-document file://trust.json",
     ),
     Code(
         "TRUST-202",

@@ -152,7 +152,7 @@ def test_wrong_sa_names_both_subjects_and_fixes_with_canonical_policy() -> None:
         "aws iam update-assume-role-policy --role-name payments-api --policy-document file://trust.json"
         in result.fix
     )
-    corrected = json.loads(result.fix[result.fix.index("\n{") + 1 :])
+    corrected = json.loads(_heredoc(result.fix))
     assert {
         "Effect": "Allow",
         "Principal": {"Federated": PROVIDER_ARN},
@@ -201,7 +201,7 @@ def test_for_all_values_is_reported_once_as_such() -> None:
 def test_weak_statement_fix_pins_the_sub() -> None:
     result = _run(policy(no_sub_pin))
     assert result.fix is not None
-    corrected = json.loads(result.fix[result.fix.index("\n{") + 1 :])
+    corrected = json.loads(_heredoc(result.fix))
     assert corrected["Statement"][0]["Condition"]["StringEquals"][SUB_KEY] == OUR_SUB
 
 
@@ -270,3 +270,9 @@ def test_request_context_from_claims() -> None:
     gov = replace(role, arn=ROLE_ARN.replace("arn:aws:", "arn:aws-us-gov:"))
     ctx = trust_policy.request_context(gov, healthy_token())
     assert ctx is not None and ctx.principal_federated.startswith("arn:aws-us-gov:iam::")
+
+
+def _heredoc(fix: str) -> str:
+    """The trust.json body of a runnable fix: between `cat > trust.json <<'EOF'` and `EOF`."""
+    assert "cat > trust.json <<'EOF'\n" in fix and "aws iam update-assume-role-policy" in fix
+    return fix.split("cat > trust.json <<'EOF'\n", 1)[1].split("\nEOF\n", 1)[0]
