@@ -42,6 +42,7 @@ screenshots: $(STAMP) ## regenerate screenshots/ (SVG + PNG) from lab scenarios
 bench: $(STAMP) ## latency, start-up and memory benchmarks
 	$(BIN)/python bench/chain_latency.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/filter_speed.py
 
 docs: $(STAMP) ## regenerate docs/codes.md from the code catalogue
 	$(BIN)/python -m irsa_tui.chain.codes > docs/codes.md

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from irsa_tui.ui.filtering import FilterIndex, fuzzy_match
 
 NAMES = [f"payments-api-{i:05d}-7d9f" if i % 2 else f"billing-worker-{i:05d}" for i in range(10_000)]
@@ -39,13 +37,9 @@ def test_fuzzy_match() -> None:
     assert fuzzy_match("", "anything")
 
 
-def test_ten_thousand_names_filter_fast_and_exactly() -> None:
+def test_ten_thousand_names_filter_exactly() -> None:
+    """Speed is measured by bench/filter_speed.py; here: the right rows, substring matches first."""
     index = FilterIndex(NAMES)
-    started = time.perf_counter()
-    for query in ("api-0999", "wrk 777", "zzzz", "p"):
-        index.search(query, limit=500)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 0.5, f"4 filters over 10,000 names took {elapsed:.3f}s"
     shown, total = index.search("api-0999")
     expected_exact = [i for i, n in enumerate(NAMES) if "api-0999" in n]
     assert expected_exact == [9991, 9993, 9995, 9997, 9999]
