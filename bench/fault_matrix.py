@@ -40,8 +40,10 @@ def main() -> int:
                 table[(source, kind)] = "ok" if not problems else "FAIL"
                 passed += not problems
                 if args.verbose or problems:
-                    print(f"{source}:{kind} exit={outcome.code} {outcome.seconds:.1f}s "
-                          + " ".join(f"{k}={v}" for k, v in outcome.statuses.items()))
+                    print(
+                        f"{source}:{kind} exit={outcome.code} {outcome.seconds:.1f}s "
+                        + " ".join(f"{k}={v}" for k, v in outcome.statuses.items())
+                    )
                     for line in problems:
                         print(f"    ! {line}")
                     for link, summary in outcome.summaries.items():

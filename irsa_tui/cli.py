@@ -21,7 +21,17 @@ __all__ = ["EXIT_USAGE", "main", "parse_target"]
 
 EXIT_OK, EXIT_BROKEN, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2, 64
 
-_DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+# Namespaces are DNS-1123 labels; pod names DNS-1123 subdomains (dot-separated labels, <= 253).
+_LABEL = r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?"
+_NAME_RULES = {
+    "namespace": (re.compile(_LABEL), 63, "lower-case letters, digits and '-'"),
+    "pod": (re.compile(rf"{_LABEL}(?:\.{_LABEL})*"), 253, "lower-case letters, digits, '-' and '.'"),
+}
+
+
+def _quote(value: str, limit: int = 120) -> str:
+    """repr of a user value for a one-line message, shortened."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + "…"
 
 EPILOG = """\
 exit codes (check): 0 every link pass/warn/skip, 1 the chain is broken (a link fails),
@@ -50,14 +60,15 @@ def parse_target(value: str | None, namespace: str | None) -> tuple[str, str]:
     if "/" in text:
         ns, _, pod = text.partition("/")
         if namespace and namespace != ns:
-            raise UsageExit(f"target {value!r} names namespace {ns!r} but -n says {namespace!r}")
+            raise UsageExit(f"target {_quote(value)} names namespace {_quote(ns)} but -n says {_quote(namespace)}")
     else:
         ns, pod = namespace or "", text
     if not ns:
-        raise UsageExit(f"no namespace for pod {value!r}: use NS/POD or -n NS")
+        raise UsageExit(f"no namespace for pod {_quote(value)}: use NS/POD or -n NS")
     for kind, name in (("namespace", ns), ("pod", pod)):
-        if not name or len(name) > 253 or not _DNS1123.match(name):
-            raise UsageExit(f"{kind} name {name!r} is not a valid Kubernetes name (lower-case letters, digits, '-', '.')")
+        pattern, limit, allowed = _NAME_RULES[kind]
+        if not name or len(name) > limit or not pattern.fullmatch(name):
+            raise UsageExit(f"{kind} name {_quote(name)} is not a valid Kubernetes name ({allowed}, at most {limit})")
     return ns, pod
 
 
@@ -83,6 +94,8 @@ def _check_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--markdown", action="store_true", help="Markdown report")
     p.add_argument("-v", "--verbose", action="store_true", help="text: details for passing links too")
     p.add_argument("--lab", metavar="SCENARIO", help="run inside a lab scenario (starts and stops the local world)")
+    p.add_argument("--debug", action="store_true",
+                   help="log every call to stderr (tokens, keys and Authorization headers redacted)")
     return p
 
 
@@ -105,6 +118,11 @@ def _tui_parser() -> argparse.ArgumentParser:
 def _check(argv: Sequence[str]) -> int:
     args = _check_parser().parse_args(argv)
     world = None
+    handler = None
+    if args.debug:
+        from irsa_tui.redact import debug_handler
+
+        handler = debug_handler(sys.stderr)
     try:
         if args.lab:
             world = _start_lab([args.lab])
@@ -136,6 +154,10 @@ def _check(argv: Sequence[str]) -> int:
         sys.stdout.flush()
         return exit_code(result)
     finally:
+        if handler is not None:
+            from irsa_tui.redact import remove_debug_handler
+
+            remove_debug_handler(handler)
         if world is not None:
             world.stop()
 

@@ -68,8 +68,9 @@ _ALL_FIELDS = (
 
 def redact_signature(token: str) -> str:
     sig = token.rsplit(".", 1)[-1] if token.count(".") == 2 else ""
-    if len(sig) < 12:
-        return f"<{len(sig)} chars>"
+    shown = sig[:4] + sig[-4:]
+    if len(sig) < 12 or not all(c.isascii() and (c.isalnum() or c in "-_") for c in shown):
+        return f"<{len(sig)} chars>"  # too short to hide anything, or not base64url: show nothing
     return f"{sig[:4]}…{sig[-4:]} ({len(sig)} chars)"
 
 
@@ -541,7 +542,10 @@ class _Gather:
             if isinstance(token, TokenFacts):
                 issuer = token.claims.get("iss") if isinstance(token.claims.get("iss"), str) else None
         if not issuer:
-            self.run.gap("issuer", "issuer unknown: no cluster issuer and no token")
+            if isinstance(cluster, SourceError):  # DescribeCluster was the only way to the issuer
+                self.run.settle(issuer=cluster)
+            else:
+                self.run.gap("issuer", "issuer unknown: no cluster issuer and no token")
             return None, depth
         if not str(issuer).startswith("https://"):
             self.run.settle(issuer=SourceError("oidc-issuer", "invalid", f"issuer {issuer!r} is not an https URL"))
@@ -570,7 +574,10 @@ class _Gather:
             if isinstance(token, TokenFacts) and isinstance(token.claims.get("iss"), str):
                 issuer = token.claims["iss"]
         if not issuer:
-            self.run.gap("provider", "issuer unknown: no cluster issuer and no token")
+            if isinstance(cluster, SourceError):
+                self.run.settle(provider=cluster)
+            else:
+                self.run.gap("provider", "issuer unknown: no cluster issuer and no token")
             return None, depth
         caller, _ = self.result("caller")
         account = arn.account if arn else (caller[0] if isinstance(caller, tuple) else None)

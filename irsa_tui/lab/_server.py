@@ -12,6 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from irsa_tui.lab import faults as _faults
+
 __all__ = ["LabHandler", "LabServer", "set_latency"]
 
 _LATENCY = {"seconds": 0.0}
@@ -28,6 +30,9 @@ class _Server(ThreadingHTTPServer):
     # server_close() joins handler threads; stop() first hangs up on idle keep-alive clients.
     block_on_close = True
     ssl_context: ssl.SSLContext | None = None
+    fault_source: str | None = None
+    """Which lab source this listener plays, for request- and handshake-level faults."""
+    fault_contexts: dict[str, ssl.SSLContext] = {}  # replaced per instance
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,7 +59,14 @@ class _Server(ThreadingHTTPServer):
         """TLS handshake in the handler thread, so a slow client never blocks accept()."""
         if self.ssl_context is not None:
             request.settimeout(10)
-            tls = self.ssl_context.wrap_socket(request, server_side=True)  # detaches ``request``
+            context = self.ssl_context
+            fault = _faults.listener_fault(self.fault_source) if self.fault_source else None
+            if fault is not None and fault.kind in self.fault_contexts:
+                context = self.fault_contexts[fault.kind]
+            try:
+                tls = context.wrap_socket(request, server_side=True)  # detaches ``request``
+            except (OSError, ssl.SSLError):
+                return  # the client refused our certificate (a TLS fault) or hung up
             tls.settimeout(None)
             with self.sockets_lock:
                 self.open_sockets.add(tls)
@@ -83,7 +95,27 @@ class LabHandler(BaseHTTPRequestHandler):
         ok = super().parse_request()
         if ok and _LATENCY["seconds"]:
             time.sleep(_LATENCY["seconds"])
+        source = getattr(self.server, "fault_source", None)
+        if ok and source:
+            fault = _faults.find(source, f"{self.command} {self.path}")
+            if fault is not None:
+                self.body()
+                self.inject(fault)
+                return False
         return ok
+
+    def inject(self, fault: _faults.Fault, action: str = "", resource: str = "", caller: str = "") -> None:
+        """Answer (or do not answer) as the fault says. The request body must already be read."""
+        if fault.kind == "hang":
+            _faults.hang(fault)
+        answer = _faults.response(fault, action, resource, caller)
+        if answer is None:  # hang, refused (with a match), tls: hang up without a word
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        status, payload, ctype, headers = answer
+        self.send(status, payload, ctype, headers)
 
     def body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
@@ -132,6 +164,31 @@ class LabServer:
             daemon=True,
         )
         self._stopped = False
+        self._paused = False
+
+    def pause(self) -> None:
+        """Stop listening (clients get 'connection refused') but keep the port for resume()."""
+        if self._paused or self._stopped:
+            return
+        self._paused = True
+        if self._thread.is_alive():
+            self.httpd.shutdown()
+            self._thread.join(timeout=5)
+        self.httpd.close_connections()
+        self.httpd.socket.close()
+
+    def resume(self) -> None:
+        if not self._paused or self._stopped:
+            return
+        old = self.httpd
+        self.httpd = _Server(("127.0.0.1", self.port), old.RequestHandlerClass)
+        for attr in ("lab", "ssl_context", "fault_source", "fault_contexts"):
+            setattr(self.httpd, attr, getattr(old, attr, None))
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=self._thread.name, daemon=True
+        )
+        self._thread.start()
+        self._paused = False
 
     @property
     def url(self) -> str:

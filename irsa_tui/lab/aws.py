@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape
 
+from irsa_tui.lab import faults
 from irsa_tui.lab._server import LabHandler, LabServer
 from irsa_tui.lab.sts_judge import Denied, judge_s3, judge_web_identity
 
@@ -47,6 +48,25 @@ _HOP = {
 
 _JWKS_CACHE: dict[str, tuple[float, dict[str, Any]]] = {}
 
+# Errors real STS gives for faults on AWS's or the IdP's side, for the scenario switch ``sts.error``
+# (codes and statuses: botocore data/sts service-2.json; messages: its documentation strings).
+STS_ERRORS: dict[str, tuple[int, str, str]] = {
+    "IDPRejectedClaim": (
+        403,
+        "IDPRejectedClaim",
+        "The identity provider (IdP) reported that authentication failed. This might be because the claim "
+        "is invalid.",
+    ),
+    "IDPCommunicationError": (
+        400,
+        "IDPCommunicationError",
+        "The request could not be fulfilled because the identity provider (IDP) that was asked to verify "
+        "the incoming identity token could not be reached. This is often a transient error caused by "
+        "network conditions. Retry the request a limited number of times and wait between attempts.",
+    ),
+    "Throttling": (400, "Throttling", "Rate exceeded"),
+}
+
 
 @dataclass
 class AwsScenario:
@@ -64,6 +84,8 @@ class AwsScenario:
     ca_pem: bytes
     role_name: str
     region_disabled: bool = False
+    sts_error: str | None = None
+    """An STS error code the scenario's STS answers with (see ``STS_ERRORS``): faults of AWS's side."""
     boundary: Any = None
     scp: Any = None
 
@@ -120,6 +142,12 @@ class _State:
     by_cluster: dict[str, str] = field(default_factory=dict)
     assumed: dict[str, Assumed] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    denied: frozenset[str] = frozenset()
+    """Actions (``iam:GetRole``) the caller's identity may not perform: AccessDenied in IAM's shape."""
+    actions: list[tuple[str, str, str, str]] = field(default_factory=list)
+    """Every (service, action, method, path) the front received."""
+    issued: list[tuple[str, str, str]] = field(default_factory=list)
+    """Every (access key id, secret key, session token) AssumeRoleWithWebIdentity handed out."""
 
 
 def _sts_error(status: int, code: str, message: str) -> tuple[int, bytes]:
@@ -161,6 +189,23 @@ class _Handler(LabHandler):
         action = (form.get("Action") or query.get("Action") or [""])[0]
         if not service and action == "AssumeRoleWithWebIdentity":
             service = "sts"
+        action = action or _rest_action(service, self.command, url.path, query)
+        with self._state().lock:
+            self._state().actions.append((service, action, self.command, url.path))
+        resource = _resource(service, form, url.path)
+        fault = faults.find(service, f"{action} {self.command} {self.path}")
+        if fault is not None:
+            self.inject(fault, action, resource, CALLER_ARN)
+            return
+        if f"{service}:{action}" in self._state().denied and akid not in self._state().assumed:
+            message = (
+                f"User: {CALLER_ARN} is not authorized to perform: {service}:{action} on resource: {resource} "
+                f"because no identity-based policy allows the {service}:{action} action"
+            )
+            code = "AccessDeniedException" if service == "eks" else "AccessDenied"
+            status, payload, ctype, headers = faults.aws_error(service, 403, code, message)
+            self.send(status, payload, ctype, headers)
+            return
         try:
             if service == "sts" and action == "AssumeRoleWithWebIdentity":
                 self._web_identity(
@@ -276,6 +321,16 @@ class _Handler(LabHandler):
             return bool(scn and scn.region_disabled)
 
         try:
+            scn = None
+            for part in (params.get("WebIdentityToken") or "").split(".")[1:2]:
+                try:
+                    iss = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))).get("iss")
+                except (ValueError, AttributeError):
+                    iss = None
+                scn = scenario_for(str(iss)) if iss else None
+            if scn is not None and scn.sts_error:
+                status, code, message = STS_ERRORS[scn.sts_error]
+                raise Denied(status, code, message)
             claims = judge_web_identity(
                 params,
                 find_provider=find_provider,
@@ -299,6 +354,11 @@ class _Handler(LabHandler):
             )
             akid = re.search(r"<AccessKeyId>([^<]+)</AccessKeyId>", text)
             arn = re.search(r"<Arn>([^<]+)</Arn>", text)
+            secret = re.search(r"<SecretAccessKey>([^<]+)</SecretAccessKey>", text)
+            session = re.search(r"<SessionToken>([^<]+)</SessionToken>", text)
+            if akid and secret and session:
+                with st.lock:
+                    st.issued.append((akid.group(1), secret.group(1), session.group(1)))
             if akid and arn:
                 scn = scenario_for(claims.issuer)
                 with st.lock:
@@ -459,6 +519,41 @@ class _Handler(LabHandler):
         except Exception:
             return []
         return [unquote(d) if isinstance(d, str) else d for d in docs]
+
+
+CALLER_ARN = "arn:aws:iam::123456789012:user/lab-caller"
+
+
+def _rest_action(service: str, method: str, path: str, query: dict[str, list[str]]) -> str:
+    """The API action of a REST call (EKS, S3), for faults, denies and the request log."""
+    parts = [p for p in path.split("/") if p]
+    if service == "eks" and parts[:1] == ["clusters"]:
+        return "DescribeCluster" if len(parts) == 2 and method == "GET" else "ListClusters" if len(parts) == 1 else ""
+    if service == "s3":
+        if not parts:
+            return "ListBuckets"
+        if len(parts) == 1:
+            if method == "GET":
+                return "GetBucketLocation" if "location" in query else "ListObjectsV2"
+            return {"PUT": "CreateBucket", "DELETE": "DeleteBucket", "HEAD": "HeadBucket"}.get(method, "")
+        return {"GET": "GetObject", "PUT": "PutObject", "DELETE": "DeleteObject", "HEAD": "HeadObject"}.get(method, "")
+    return ""
+
+
+def _resource(service: str, form: dict[str, list[str]], path: str) -> str:
+    def one(key: str) -> str:
+        return (form.get(key) or [""])[0]
+
+    if service == "iam":
+        if one("RoleName"):
+            return f"role {one('RoleName')}"
+        return one("PolicyArn") or one("OpenIDConnectProviderArn") or "*"
+    if service == "eks":
+        parts = [p for p in path.split("/") if p]
+        return f"arn:aws:eks:eu-west-1:123456789012:cluster/{unquote(parts[1])}" if len(parts) > 1 else "*"
+    if service == "s3":
+        return f"arn:aws:s3:::{unquote(path.lstrip('/'))}" if path.strip("/") else "*"
+    return "*"
 
 
 class AwsFront:

@@ -36,19 +36,54 @@ class _Parser(argparse.ArgumentParser):
         raise _Usage(message)
 
 
+FAULT_HELP = """\
+faults (--fault SOURCE:KIND[:MATCH], repeatable, on serve and run):
+  SOURCE  kubernetes | iam | eks | sts | s3 | oidc-issuer
+  KIND    refused   nothing listens (with MATCH: the socket closes without an answer)
+          hang      no answer for 20 s (past any --timeout)
+          tls       certificate for the wrong host name;  tls-ca  certificate from an unknown CA
+          401 403 404 500 503   that status in the service's own error shape
+          429       throttling as the service does it (IAM/STS Throttling, EKS ThrottlingException,
+                    S3 503 SlowDown, Kubernetes 429 TooManyRequests)
+          garbage   a 200 whose body is not what the API promised
+  MATCH   only requests whose METHOD PATH or AWS action contains it, e.g. GetRole, serviceaccounts, /keys
+examples:
+  irsa-tui lab run healthy --fault sts:hang -- irsa-tui check --timeout 1 --json payments/api-7d9f8c6b5-x2x4z
+  irsa-tui lab serve healthy --fault kubernetes:403:serviceaccounts --fault iam:429:GetRole"""
+
+
+def _fault(value: str) -> str:
+    from irsa_tui.lab.faults import parse_fault
+
+    try:
+        return str(parse_fault(value))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
-        prog="irsa-tui lab", description="A local IRSA world on 127.0.0.1: one kube context per scenario."
+        prog="irsa-tui lab",
+        description="A local IRSA world on 127.0.0.1: one kube context per scenario.",
+        epilog=FAULT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
     ls = sub.add_parser("list", help="the scenario catalogue")
     ls.add_argument("--json", action="store_true", help="machine-readable catalogue")
     run = sub.add_parser("run", help="run CMD inside the world with SCENARIO as the current kube context")
     run.add_argument("scenario")
+    run.add_argument("--fault", action="append", default=[], type=_fault, metavar="SOURCE:KIND[:MATCH]",
+                     help="inject a fault (see below); repeatable")
     run.add_argument("command", nargs=argparse.REMAINDER, help="-- CMD ARGS...")
     serve = sub.add_parser("serve", help="start the world, print export lines, wait for Ctrl-C")
     serve.add_argument("scenarios", nargs="*")
     serve.add_argument("--latency-ms", type=float, default=0.0, help="delay every request the lab answers")
+    serve.add_argument("--fault", action="append", default=[], type=_fault, metavar="SOURCE:KIND[:MATCH]",
+                       help="inject a fault (see 'irsa-tui lab --help'); repeatable")
+    for sp in (run, serve):
+        sp.epilog = FAULT_HELP
+        sp.formatter_class = argparse.RawDescriptionHelpFormatter
     return p
 
 
@@ -92,7 +127,20 @@ def _list(as_json: bool) -> int:
     return 0
 
 
-def _run(name: str, command: list[str]) -> int:
+def _run(name: str, command: list[str], faults: list[str] | None = None) -> int:
+    faults = list(faults or [])
+    while command and command[0].startswith("--fault"):  # options after SCENARIO, before "--"
+        flag = command.pop(0)
+        if "=" in flag:
+            value = flag.split("=", 1)[1]
+        elif command:
+            value = command.pop(0)
+        else:
+            raise _Usage("--fault needs SOURCE:KIND[:MATCH]")
+        try:
+            faults.append(_fault(value))
+        except argparse.ArgumentTypeError as exc:
+            raise _Usage(str(exc)) from None
     if command and command[0] == "--":
         command = command[1:]
     if not command:
@@ -100,7 +148,7 @@ def _run(name: str, command: list[str]) -> int:
     _check_names([name])
     from irsa_tui.lab.world import LabWorld
 
-    world = LabWorld.start([name])
+    world = LabWorld.start([name], faults=faults or [])
     try:
         env = {
             k: v for k, v in os.environ.items() if k not in _SCRUB and not k.startswith("AWS_ENDPOINT_URL_")
@@ -125,11 +173,11 @@ def main(argv: list[str]) -> int:
         if args.cmd == "list":
             return _list(args.json)
         if args.cmd == "run":
-            return _run(args.scenario, list(args.command))
+            return _run(args.scenario, list(args.command), args.fault)
         _check_names(list(args.scenarios))
         from irsa_tui.lab.world import serve
 
-        return serve(list(args.scenarios) or None, latency_ms=args.latency_ms)
+        return serve(list(args.scenarios) or None, latency_ms=args.latency_ms, faults=args.fault)
     except _Usage as exc:
         print(f"irsa-tui lab: {exc}", file=sys.stderr)
         return EXIT_USAGE

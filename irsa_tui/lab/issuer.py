@@ -58,6 +58,7 @@ class IssuerServer:
         self._lock = threading.Lock()
         self._issuers: dict[str, tuple[dict[str, str], ...]] = {}
         self.server = LabServer(_Handler, tls, self)
+        self.server.httpd.fault_source = "oidc-issuer"
         self.base_url = self.server.url
 
     def register(self, issuer_id: str, jwks: list[dict[str, str]]) -> str:

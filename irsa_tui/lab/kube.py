@@ -8,6 +8,8 @@ Every request is recorded per cluster so tests can prove the product wrote nothi
 from __future__ import annotations
 
 import base64
+import copy
+import csv
 import datetime as dt
 import json
 import threading
@@ -46,6 +48,7 @@ RESOURCES: dict[str, tuple[str, str, bool]] = {
 
 ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
 SKIP_LABEL = "eks.amazonaws.com/skip-pod-identity-webhook"
+SKIP_CONTAINERS = "eks.amazonaws.com/skip-containers"
 TOKEN_DIR = "/var/run/secrets/eks.amazonaws.com/serviceaccount"
 
 
@@ -68,8 +71,12 @@ class Cluster:
     objects: dict[str, dict[tuple[str | None, str], dict[str, Any]]]
     deny: frozenset[str] = frozenset()
     version: str = "1.31"
+    clock_skew: int = 0
+    """Seconds the API server's clock is off: shifts iat/nbf/exp of issued tokens."""
     requests: list[tuple[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    minted: list[str] = field(default_factory=list)
+    """Every token TokenRequest handed out (tests search outputs for them)."""
 
 
 def _meta(name: str, ns: str | None, created: dt.datetime, cluster: str, **extra: Any) -> dict[str, Any]:
@@ -212,9 +219,22 @@ def _pod(
 def mutate_like_webhook(
     pod: dict[str, Any], role_arn: str, audience: str, expiration: int, region: str
 ) -> None:
-    """What the EKS pod identity webhook does at pod CREATE (see irsa-chain.md §2)."""
+    """What the EKS pod identity webhook does at pod CREATE (see irsa-chain.md §2).
+
+    Like the real one: containers named in ``eks.amazonaws.com/skip-containers`` (one CSV line,
+    spaces kept) are left alone, and an existing volume named ``aws-iam-token`` or a mount at the
+    token directory is kept as is.
+    """
     spec = pod["spec"]
+    skip_value = ((pod.get("metadata") or {}).get("annotations") or {}).get(SKIP_CONTAINERS, "")
+    try:
+        first_line = skip_value.splitlines()[0] if skip_value.strip() else ""
+        skip = set(next(csv.reader([first_line], strict=True))) if first_line else set()
+    except (csv.Error, StopIteration, IndexError):
+        skip = set()
     for container in list(spec.get("initContainers") or []) + list(spec.get("containers") or []):
+        if container.get("name") in skip:
+            continue
         env = container.setdefault("env", [])
         present = {e.get("name") for e in env}
         if "AWS_STS_REGIONAL_ENDPOINTS" not in present:
@@ -225,9 +245,11 @@ def mutate_like_webhook(
         if "AWS_ROLE_ARN" not in present and "AWS_WEB_IDENTITY_TOKEN_FILE" not in present:
             env.append({"name": "AWS_ROLE_ARN", "value": role_arn})
             env.append({"name": "AWS_WEB_IDENTITY_TOKEN_FILE", "value": f"{TOKEN_DIR}/token"})
-        container.setdefault("volumeMounts", []).append(
-            {"name": "aws-iam-token", "readOnly": True, "mountPath": TOKEN_DIR}
-        )
+        mounts = container.setdefault("volumeMounts", [])
+        if not any(m.get("name") == "aws-iam-token" or m.get("mountPath") == TOKEN_DIR for m in mounts):
+            mounts.append({"name": "aws-iam-token", "readOnly": True, "mountPath": TOKEN_DIR})
+    if any(v.get("name") == "aws-iam-token" for v in spec["volumes"]):
+        return
     spec["volumes"].insert(
         0,
         {
@@ -380,6 +402,8 @@ def build_objects(
 
     # --- deployment -> replicaset -> pod
     pod_cfg = cfg["pod"]
+    # the pod's ServiceAccount: the scenario's SA unless the pod names another (e.g. "default")
+    pod_sa = str(pod_cfg.get("service_account") or sa_cfg["name"])
     pod_created = now - float(pod_cfg.get("created_days_ago", 2)) * days
     dep_name, rs_name = str(pod_cfg["deployment"]), str(pod_cfg["replicaset"])
     labels = {str(k): str(v) for k, v in (pod_cfg.get("labels") or {}).items()}
@@ -393,7 +417,7 @@ def build_objects(
             "template": {
                 "metadata": {"labels": {k: v for k, v in labels.items() if k != "pod-template-hash"}},
                 "spec": {
-                    "serviceAccountName": sa_cfg["name"],
+                    "serviceAccountName": pod_sa,
                     "containers": [{"name": dep_name, "image": pod_cfg["image"]}],
                 },
             },
@@ -422,7 +446,7 @@ def build_objects(
         str(pod_cfg["name"]),
         pod_created,
         str(pod_cfg["node"]),
-        str(sa_cfg["name"]),
+        pod_sa,
         str(pod_cfg["image"]),
         labels,
         _owner("ReplicaSet", "apps/v1", rs_name, rs["metadata"]["uid"]),
@@ -430,17 +454,29 @@ def build_objects(
         {str(k): str(v) for k, v in (pod_cfg.get("annotations") or {}).items()},
     )
     # env the user wrote in the pod template (before the webhook appends its own)
+    # (a mapping value is a valueFrom source, e.g. {secretKeyRef: {name: s, key: k}})
     pod["spec"]["containers"][0]["env"].extend(
-        {"name": str(k), "value": str(v)} for k, v in (pod_cfg.get("env") or {}).items()
+        {"name": str(k), "valueFrom": v} if isinstance(v, dict) else {"name": str(k), "value": str(v)}
+        for k, v in (pod_cfg.get("env") or {}).items()
     )
+    for extra in pod_cfg.get("sidecars") or []:
+        side = copy.deepcopy(pod["spec"]["containers"][0])
+        side.update(name=str(extra["name"]), image=str(extra.get("image") or side["image"]), env=[])
+        side.pop("ports", None)
+        pod["spec"]["containers"].append(side)
+    pod["spec"]["volumes"].extend(copy.deepcopy(pod_cfg.get("volumes") or []))
+    pod["spec"]["containers"][0]["volumeMounts"].extend(copy.deepcopy(pod_cfg.get("mounts") or []))
+    if pod_cfg.get("injected_role_arn"):
+        has_role = True  # the webhook injected this role at CREATE; the annotation changed since
     webhook_on = bool(cfg["webhook"].get("present", True))
     mutate = pod_cfg.get("mutate", "auto")
     if mutate == "auto":
         mutate = (
             has_role
+            and pod_sa == str(sa_cfg["name"])
             and webhook_on
             and SKIP_LABEL not in labels
-            and annotated < pod_created
+            and (annotated < pod_created or bool(pod_cfg.get("injected_role_arn")))
             and bool(sa_cfg.get("present", True))
         )
     if mutate:
@@ -449,7 +485,8 @@ def build_objects(
             expiration = max(600, int(annotations.get("eks.amazonaws.com/token-expiration", "86400")))
         except ValueError:
             expiration = 86400
-        mutate_like_webhook(pod, annotations.get(ROLE_ANNOTATION, ""), audience, expiration, region)
+        role_then = str(pod_cfg.get("injected_role_arn") or annotations.get(ROLE_ANNOTATION, ""))
+        mutate_like_webhook(pod, role_then, audience, expiration, region)
     _deep_merge(pod, pod_cfg.get("patch") or {})
     put("pods", pod)
 
@@ -802,7 +839,7 @@ class _Handler(LabHandler):
             )
             return
         audiences = spec.get("audiences") or [cluster.issuer]
-        now = int(time.time())
+        now = int(time.time()) + cluster.clock_skew
         k8s: dict[str, Any] = {
             "namespace": ns,
             "serviceaccount": {"name": sa_name, "uid": sa["metadata"]["uid"]},
@@ -831,6 +868,8 @@ class _Handler(LabHandler):
         token = jwt.encode(
             claims, cluster.key.private_key, algorithm="RS256", headers={"kid": cluster.key.kid, "typ": None}
         )
+        with cluster.lock:
+            cluster.minted.append(token)
         expires = dt.datetime.fromtimestamp(now + expiration, dt.timezone.utc)
         self.send_json(
             201,
@@ -918,6 +957,7 @@ class KubeServer:
     def __init__(self, tls: tuple[Path, Path]) -> None:
         self.clusters: dict[str, Cluster] = {}
         self.server = LabServer(_Handler, tls, self)
+        self.server.httpd.fault_source = "kubernetes"
         self.base_url = self.server.url
 
     def add(self, cluster: Cluster) -> str:

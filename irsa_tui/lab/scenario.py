@@ -44,6 +44,8 @@ ACCOUNT = "123456789012"
 REGION = "eu-west-1"
 LINKS = ("service-account", "injection", "token", "oidc-provider", "trust-policy", "sts", "s3")
 VERDICTS = ("ok", "broken", "incomplete")
+STS_ERRORS = ("IDPRejectedClaim", "IDPCommunicationError", "Throttling")
+"""Values of the ``sts.error`` switch: faults on AWS's or the IdP's side (answers: lab/aws.py)."""
 
 _TRUST = {
     "Version": "2012-10-17",
@@ -103,10 +105,17 @@ BASELINE: dict[str, Any] = {
         # auto: mutated like the webhook would at CREATE (SA annotated before the pod, webhook
         # present, no skip label); true/false forces it.
         "mutate": "auto",
+        "service_account": None,  # spec.serviceAccountName when not the scenario's SA (e.g. "default")
+        "env": {},  # user env of the app container: NAME: value, or NAME: {secretKeyRef: {...}}
+        "sidecars": [],  # more containers: [{name, image}]
+        "volumes": [],  # user volumes (k8s shape), added before the webhook runs
+        "mounts": [],  # user volumeMounts of the app container
+        "injected_role_arn": None,  # the role the webhook injected at CREATE (annotation changed since)
         "patch": {},
     },
     "webhook": {"present": True, "patch": {}},
-    "token": {"issuer": "${ISSUER}", "key": "issuer"},  # key: issuer | foreign (not in the JWKS)
+    # key: issuer | foreign (not in the JWKS); clock_skew_seconds: the API server's clock error
+    "token": {"issuer": "${ISSUER}", "key": "issuer", "clock_skew_seconds": 0},
     "provider": {
         "present": True,
         "url": "${ISSUER}",
@@ -134,7 +143,8 @@ BASELINE: dict[str, Any] = {
         "policy": None,
     },
     "rbac": {"deny": []},  # "verb resource" pairs answered 403, e.g. "create serviceaccounts/token"
-    "sts": {"region_disabled": False},
+    # error: IDPRejectedClaim | IDPCommunicationError | Throttling (AWS-side faults, lab/aws.py STS_ERRORS)
+    "sts": {"region_disabled": False, "error": None},
     "scp": None,  # an SCP policy document applied to the assumed role's S3 calls
 }
 
@@ -214,6 +224,8 @@ def placeholders(scn: Scenario, issuer_base: str, thumbprint: str, kube_url: str
         "ACCOUNT": ACCOUNT,
         "REGION": REGION,
         "ISSUER": issuer,
+        "ISSUER_BASE": issuer_base,
+        "ISSUER_BASE_HOST": issuer_base.split("://", 1)[-1],
         "ISSUER_HOSTPATH": host_path,
         "PROVIDER_ARN": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{host_path}",
         "ROLE_NAME": role_name,
@@ -255,6 +267,11 @@ def _load(text: str, origin: str) -> Scenario:
     world = doc.get("world") or {}
     if not isinstance(world, dict):
         raise ValueError(f"{origin}: world must be a mapping")
+    sts_error = (world.get("sts") or {}).get("error") if isinstance(world.get("sts"), dict) else None
+    if sts_error is not None and sts_error not in STS_ERRORS:
+        raise ValueError(
+            f"{origin}: world.sts.error must be one of {', '.join(STS_ERRORS)}, not {sts_error!r}"
+        )
     return Scenario(
         name=name,
         title=title,

@@ -6,6 +6,7 @@ The product reaches it through standard settings alone (``.env``): ``KUBECONFIG`
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import shutil
@@ -21,8 +22,9 @@ from typing import Any
 
 import yaml
 
+from irsa_tui.lab import faults as faults_mod
 from irsa_tui.lab import scenario as scn_mod
-from irsa_tui.lab._server import set_latency
+from irsa_tui.lab._server import LabHandler, LabServer, set_latency
 from irsa_tui.lab.aws import AwsFront, AwsScenario, Moto
 from irsa_tui.lab.issuer import IssuerServer
 from irsa_tui.lab.kube import Cluster, KubeServer, build_objects
@@ -46,6 +48,16 @@ def _admin_clients(moto_url: str) -> dict[str, Any]:
     return clients
 
 
+ISSUER_KEYS = 8
+"""RSA keys the scenarios' issuers share (by stable hash): 2048-bit generation is ~80 ms of CPU
+each, so one key per scenario made start-up grow with the catalogue. Foreign keys stay unique."""
+
+
+def _issuer_key_label(scenario: str) -> str:
+    slot = int(hashlib.sha256(scenario.encode()).hexdigest(), 16) % ISSUER_KEYS
+    return f"lab-issuer-key-{slot}"
+
+
 _live_lock = threading.Lock()
 _live: list[LabWorld] = []
 
@@ -66,15 +78,28 @@ class LabWorld:
         self.kube: KubeServer | None = None
         self.moto: Moto | None = None
         self.front: AwsFront | None = None
+        self.faults: list[faults_mod.Fault] = []
+        self._base_env: dict[str, str] = {}
+        self._bad_tls: dict[str, LabServer] = {}
+        self._dead: Any = None
+        self._ca_file = ""
 
     # --- lifecycle -------------------------------------------------------------------------------
     @classmethod
-    def start(cls, scenarios: Sequence[str] | None = None, latency_ms: float = 0.0) -> LabWorld:
+    def start(
+        cls,
+        scenarios: Sequence[str] | None = None,
+        latency_ms: float = 0.0,
+        faults: Sequence[str | faults_mod.Fault] = (),
+    ) -> LabWorld:
         """Start every server and seed every requested scenario (all when None).
 
         Unknown names raise KeyError with close matches. ``latency_ms`` delays every
         request the lab answers (set once seeding is done), for latency benchmarks.
+        ``faults`` (``SOURCE:KIND[:MATCH]``, see :mod:`irsa_tui.lab.faults`) are switched on once
+        seeding is done; ``set_faults`` changes them later.
         """
+        parsed = [faults_mod.parse_fault(f) for f in faults]  # bad specs fail before anything starts
         t0 = time.perf_counter()
         if scenarios is None:
             selected = scn_mod.scenarios()
@@ -101,15 +126,22 @@ class LabWorld:
             raise
         world.started_in = time.perf_counter() - t0
         set_latency(latency_ms)
+        world.set_faults(parsed)
         return world
 
     def _start(self) -> None:
         bundle = pki()
         ca_file, chain, key = bundle.write(self._dir / "pki")
         tls = (chain, key)
+        certs = faults_mod.make_certs(self._dir / "faults")
+        # The fault CA is trusted next to the lab root, so a wrong-host leaf fails on the name alone.
+        ca_file.write_bytes(bundle.root_pem + certs.trusted_ca_pem)
+        self._ca_file = str(ca_file)
         with ThreadPoolExecutor(max_workers=8) as pool:
             moto_future = pool.submit(lambda: Moto().start())
-            key_futures = {s.name: pool.submit(signing_key, s.name) for s in self.scenarios}
+            key_futures = {
+                s.name: pool.submit(signing_key, _issuer_key_label(s.name)) for s in self.scenarios
+            }
             self.issuer = IssuerServer(tls).start()
             self.kube = KubeServer(tls).start()
             self.moto = moto_future.result()
@@ -128,7 +160,8 @@ class LabWorld:
             "contexts": [],
             "users": [],
         }
-        ca_data = __import__("base64").b64encode(bundle.root_pem).decode()
+        ca_data = __import__("base64").b64encode(bundle.root_pem + certs.trusted_ca_pem).decode()
+        self._setup_fault_listeners(certs)
 
         def seed(scn: Scenario) -> None:
             assert self.issuer is not None and self.kube is not None and self.front is not None
@@ -152,6 +185,7 @@ class LabWorld:
                 objects=build_objects(cfg, names["CLUSTER"], REGION),
                 deny=frozenset(str(d) for d in (cfg.get("rbac") or {}).get("deny") or []),
                 version=str(cfg["cluster"]["version"]),
+                clock_skew=int(tok.get("clock_skew_seconds") or 0),
             )
             self.kube.add(cluster)
             self._seed_aws(admin, cfg, names)
@@ -169,6 +203,7 @@ class LabWorld:
                     ca_pem=bundle.root_pem,
                     role_name=names["ROLE_NAME"],
                     region_disabled=bool((cfg.get("sts") or {}).get("region_disabled")),
+                    sts_error=(cfg.get("sts") or {}).get("error"),
                     boundary=(cfg.get("role") or {}).get("boundary"),
                     scp=cfg.get("scp"),
                 )
@@ -189,7 +224,7 @@ class LabWorld:
         kc = self._dir / "kubeconfig"
         kc.write_text(yaml.safe_dump(kubeconfig, sort_keys=False), encoding="utf-8")
         kc.chmod(0o600)
-        self.env = {
+        self.env = self._base_env = {
             "KUBECONFIG": str(kc),
             "AWS_ENDPOINT_URL": self.front.url,
             "AWS_ACCESS_KEY_ID": CALLER_KEY_ID,
@@ -198,6 +233,87 @@ class LabWorld:
             "AWS_DEFAULT_REGION": REGION,
             "SSL_CERT_FILE": str(ca_file),
         }
+
+    def _setup_fault_listeners(self, certs: faults_mod.FaultCerts) -> None:
+        """TLS contexts for the kube/issuer listeners, HTTPS decoys and a closed port for AWS endpoints."""
+        import socket
+        import ssl
+
+        contexts: dict[str, ssl.SSLContext] = {}
+        for kind, (chain, key) in (("tls", certs.wrong_host), ("tls-ca", certs.unknown_ca)):
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(str(chain), str(key))
+            contexts[kind] = ctx
+            self._bad_tls[kind] = LabServer(_Unavailable, (chain, key)).start()
+        for server in (self.kube, self.issuer):
+            assert server is not None
+            server.server.httpd.fault_contexts = contexts
+        dead = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        dead.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+        self._dead = dead
+
+    # --- faults ----------------------------------------------------------------------------------
+    def set_faults(self, faults: Sequence[str | faults_mod.Fault]) -> list[faults_mod.Fault]:
+        """Switch faults on (replacing earlier ones); ``[]`` heals the world.
+
+        ``self.env`` changes too when an AWS source is refused or has a TLS fault (its
+        ``AWS_ENDPOINT_URL_<SERVICE>`` points at a closed port or an HTTPS decoy): re-apply it.
+        """
+        parsed = faults_mod.set_faults(faults)
+        self.faults = parsed
+        env = dict(self._base_env)
+        for fault in parsed:
+            if fault.source in faults_mod.AWS_SOURCES and fault.listener_level:
+                var = f"AWS_ENDPOINT_URL_{fault.source.upper()}"
+                if fault.kind == "refused":
+                    env[var] = f"http://127.0.0.1:{self._dead.getsockname()[1]}"
+                else:
+                    env[var] = self._bad_tls[fault.kind].url
+                    env["AWS_CA_BUNDLE"] = self._ca_file
+        self.env = env
+        for source, server in (("kubernetes", self.kube), ("oidc-issuer", self.issuer)):
+            if server is None:
+                continue
+            if faults_mod.listener_fault(source, ("refused",)) is not None:
+                server.server.pause()
+            else:
+                server.server.resume()
+                server.server.httpd.close_connections()  # pooled connections must shake hands again
+        return parsed
+
+    def set_denied_actions(self, actions: Sequence[str]) -> None:
+        """IAM/EKS/STS actions (``iam:GetRole``) the caller may not perform: AccessDenied in IAM's shape."""
+        assert self.front is not None
+        self.front.state.denied = frozenset(actions)
+
+    def set_rbac_deny(self, name: str, denies: Sequence[str]) -> None:
+        """Replace a scenario's RBAC denies (``create serviceaccounts/token``, ``list pods``...)."""
+        self._scenario(name)
+        assert self.kube is not None
+        cluster = self.kube.clusters[name]
+        with cluster.lock:
+            cluster.deny = frozenset(denies)
+
+    def minted_tokens(self) -> list[str]:
+        """Every service-account token the kube stand-in handed out, all scenarios."""
+        assert self.kube is not None
+        out: list[str] = []
+        for cluster in self.kube.clusters.values():
+            with cluster.lock:
+                out.extend(cluster.minted)
+        return out
+
+    def issued_credentials(self) -> list[tuple[str, str, str]]:
+        """Every (access key id, secret key, session token) STS handed out, plus the caller's keys."""
+        assert self.front is not None
+        with self.front.state.lock:
+            return list(self.front.state.issued)
+
+    def aws_requests(self) -> list[tuple[str, str, str, str]]:
+        """Every (service, action, method, path) the AWS front received."""
+        assert self.front is not None
+        with self.front.state.lock:
+            return list(self.front.state.actions)
 
     def _reset_moto(self) -> None:
         """Forget anything an earlier world of this process left in moto's global backends."""
@@ -261,10 +377,13 @@ class LabWorld:
                 return
             self._stopped = True
         set_latency(0)
+        faults_mod.set_faults([])
         try:
-            for server in (self.front, self.kube, self.issuer, self.moto):
+            for server in (self.front, self.kube, self.issuer, self.moto, *self._bad_tls.values()):
                 if server is not None:
                     server.stop()
+            if self._dead is not None:
+                self._dead.close()
             shutil.rmtree(self._dir, ignore_errors=True)
         finally:
             with _live_lock:
@@ -312,13 +431,28 @@ class LabWorld:
         return f"LabWorld({len(self.scenarios)} scenarios, {state})"
 
 
-def serve(scenarios: Sequence[str] | None = None, out: Any = None, latency_ms: float = 0.0) -> int:
+class _Unavailable(LabHandler):
+    """Behind a TLS decoy: a client that accepts the bad certificate still gets no API."""
+
+    def _answer(self) -> None:
+        self.body()
+        self.send(503, b"lab TLS decoy: not an AWS endpoint\n", "text/plain")
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _answer
+
+
+def serve(
+    scenarios: Sequence[str] | None = None,
+    out: Any = None,
+    latency_ms: float = 0.0,
+    faults: Sequence[str] = (),
+) -> int:
     """Start the world, print ``export`` lines, block until SIGINT/SIGTERM, stop."""
     import shlex
     import sys
 
     stream = out or sys.stdout
-    world = LabWorld.start(scenarios, latency_ms=latency_ms)
+    world = LabWorld.start(scenarios, latency_ms=latency_ms, faults=faults)
     done = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: done.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -329,6 +463,8 @@ def serve(scenarios: Sequence[str] | None = None, out: Any = None, latency_ms: f
             "kube contexts are the scenario names. Ctrl-C to stop.",
             file=stream,
         )
+        if world.faults:
+            print(f"# faults on: {', '.join(str(f) for f in world.faults)}", file=stream)
         stream.flush()
         while not done.wait(0.5):
             pass

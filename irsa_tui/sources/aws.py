@@ -59,14 +59,18 @@ class Credentials:
 def map_aws_error(exc: BaseException, service: str, what: str, action: str | None = None) -> SourceError:
     """Map a botocore/boto3 exception to a one-line SourceError (never a traceback)."""
     from botocore import exceptions as bx
+    from botocore.parsers import ResponseParserError  # not in botocore.exceptions
 
     name = type(exc).__name__
     if isinstance(exc, bx.ClientError):
-        err = exc.response.get("Error", {}) if isinstance(exc.response, dict) else {}
-        code = str(err.get("Code") or "Unknown")
-        message = str(err.get("Message") or "").strip().splitlines()[0:1]
-        msg = message[0] if message else ""
-        status = (exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+        response: dict[Any, Any] = exc.response if isinstance(exc.response, dict) else {}
+        raw_err, raw_meta = response.get("Error"), response.get("ResponseMetadata")
+        err: dict[Any, Any] = raw_err if isinstance(raw_err, dict) else {}
+        meta: dict[Any, Any] = raw_meta if isinstance(raw_meta, dict) else {}
+        code = _clip(str(err.get("Code") or "Unknown"), 100) or "Unknown"
+        msg = _clip(str(err.get("Message") or ""), 400)
+        raw_status = meta.get("HTTPStatusCode")
+        status = raw_status if isinstance(raw_status, int) and not isinstance(raw_status, bool) else None
         line = f"{what}: {code}" + (f": {msg}" if msg else "")
         if code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "Forbidden", "403"):
             return SourceError(service, "forbidden", line, permission=action, code=code, status=status)
@@ -92,14 +96,14 @@ def map_aws_error(exc: BaseException, service: str, what: str, action: str | Non
         return SourceError(service, "unauthorized",
                            f"{what}: AWS SSO session expired or missing; run 'aws sso login'")
     if isinstance(exc, bx.ProfileNotFound):
-        return SourceError("aws-config", "invalid", f"{what}: {exc}")
+        return SourceError("aws-config", "invalid", f"{what}: {_short(exc)}")
     if isinstance(exc, (bx.ConnectTimeoutError, bx.ReadTimeoutError)):
         return SourceError(service, "timeout", f"{what}: timed out")
     if isinstance(exc, bx.SSLError):
         return SourceError(service, "tls", f"{what}: TLS failure: {_short(exc)}")
     if isinstance(exc, (bx.EndpointConnectionError, bx.ConnectionClosedError, bx.ProxyConnectionError)):
         return SourceError(service, "unreachable", f"{what}: cannot connect: {_short(exc)}")
-    if isinstance(exc, bx.ResponseParserError):
+    if isinstance(exc, ResponseParserError):
         return SourceError(service, "bad-response", f"{what}: response is not what the API promised")
     if isinstance(exc, bx.NoRegionError):
         return SourceError("aws-config", "invalid", f"{what}: no AWS region (pass --region or set AWS_REGION)")
@@ -107,14 +111,25 @@ def map_aws_error(exc: BaseException, service: str, what: str, action: str | Non
         return SourceError(service, "invalid", f"{what}: {_short(exc)}")
     if isinstance(exc, bx.BotoCoreError):
         return SourceError(service, "other", f"{what}: {_short(exc)}")
-    if isinstance(exc, (ValueError, KeyError, TypeError)):
+    if isinstance(exc, KeyError):  # botocore parsed a body that lacks the result element
+        return SourceError(service, "bad-response", f"{what}: response is not what the API promised "
+                           f"(no {_short(exc)})")
+    if isinstance(exc, (ValueError, TypeError)):
         return SourceError(service, "bad-response", f"{what}: unexpected response: {_short(exc)}")
     return SourceError(service, "other", f"{what}: {name}: {_short(exc)}")
 
 
+def _clip(text: str, limit: int) -> str:
+    """First non-blank line of ``text``, whitespace collapsed, at most ``limit`` characters."""
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if line:
+            return line if len(line) <= limit else line[: limit - 1] + "…"
+    return ""
+
+
 def _short(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return (lines[0] if lines else type(exc).__name__)[:240]
+    return _clip(str(exc), 240) or type(exc).__name__
 
 
 def _policy_text(value: Any) -> str:
@@ -134,7 +149,9 @@ class Aws:
         self.timeout = timeout
         # Sessions and clients are reused across runs (TUI re-runs): building them costs
         # ~0.3 s of CPU that would otherwise hold the GIL while the first calls are in flight.
-        key = (region, timeout, *(os.environ.get(v) for v in _ENV_KEYS))
+        # Per-service endpoints (AWS_ENDPOINT_URL_IAM...) are read when a client is built: key on them too.
+        per_service = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("AWS_ENDPOINT_URL_")))
+        key = (region, timeout, *(os.environ.get(v) for v in _ENV_KEYS), per_service)
         with _SHARED_LOCK:
             entry = _SHARED.get(key)
             if entry is None or time.monotonic() - entry[0] > _SHARED_TTL:
@@ -211,7 +228,10 @@ class Aws:
     def describe_cluster(self, name: str) -> ClusterFacts:
         doc = self._call("eks", f"eks DescribeCluster {name}", "eks:DescribeCluster",
                          lambda c: c.describe_cluster(name=name))
-        cluster = doc.get("cluster") or {}
+        cluster = doc.get("cluster")
+        if not isinstance(cluster, dict):  # a 200 that is not an EKS answer
+            raise SourceFailure(SourceError("eks", "bad-response", f"eks DescribeCluster {name}: response is not "
+                                            "what the API promised (no cluster object)"))
         issuer = ((cluster.get("identity") or {}).get("oidc") or {}).get("issuer")
         return ClusterFacts(
             name=str(cluster.get("name") or name),
@@ -302,14 +322,16 @@ class Aws:
         except bx.ClientError as exc:
             err = exc.response.get("Error", {})
             code = str(err.get("Code") or "Unknown")
-            if code in ("Throttling", "ThrottlingException", "RequestLimitExceeded"):
+            status = (exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+            # STS judges a web identity with 400/403 answers; 401/404 come from whatever is in between.
+            if code in ("Throttling", "ThrottlingException", "RequestLimitExceeded") or status in (401, 404):
                 raise SourceFailure(map_aws_error(exc, "sts", "sts AssumeRoleWithWebIdentity")) from None
             return (
                 StsFacts(
                     endpoint=endpoint,
                     ok=False,
                     error_code=code,
-                    error_message=str(err.get("Message") or ""),
+                    error_message=" ".join(str(err.get("Message") or "").split()),  # one line
                     http_status=(exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode"),
                 ),
                 None,
@@ -354,9 +376,14 @@ class Aws:
             if bucket:
                 doc = client.list_objects_v2(Bucket=bucket, MaxKeys=5)
                 seen = int(doc.get("KeyCount") or 0)
+                promised = "Name" in doc or "KeyCount" in doc
             else:
                 doc = client.list_buckets()
                 seen = len(doc.get("Buckets") or [])
+                promised = "Buckets" in doc or "Owner" in doc
+            if not promised:  # a 200 that is not an S3 answer (captive portal, wrong endpoint)
+                raise SourceFailure(SourceError("s3", "bad-response", f"s3 {operation}: response is not what "
+                                                "the API promised (a 200 without an S3 result)"))
             headers = (doc.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}
             return S3Facts(
                 bucket=bucket, bucket_origin=origin, operation=operation, ok=True,  # type: ignore[arg-type]
@@ -371,9 +398,11 @@ class Aws:
             headers = (exc.response.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}
             return S3Facts(
                 bucket=bucket, bucket_origin=origin, operation=operation, ok=False,  # type: ignore[arg-type]
-                error_code=code, error_message=str(err.get("Message") or ""), http_status=status,
+                error_code=code, error_message=" ".join(str(err.get("Message") or "").split()), http_status=status,
                 bucket_region=headers.get("x-amz-bucket-region") or err.get("Region"),
             )
+        except SourceFailure:
+            raise
         except Exception as exc:
             raise SourceFailure(map_aws_error(exc, "s3", f"s3 {operation}")) from None
 

@@ -79,17 +79,18 @@ def map_kube_error(exc: BaseException, what: str, verb: str, resource: str) -> S
     from urllib3 import exceptions as u3
 
     if isinstance(exc, ApiException):
-        status = exc.status or 0
+        status = exc.status if isinstance(exc.status, int) and not isinstance(exc.status, bool) else 0
         message = ""
-        reason = exc.reason or ""
+        reason = str(exc.reason or "")
         try:
             body = json.loads(exc.body) if exc.body else {}
             if isinstance(body, dict):
                 message = str(body.get("message") or "")
                 reason = str(body.get("reason") or reason)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):
             pass
-        line = f"{what}: {status} {reason}" + (f": {message}" if message else "")
+        reason, message = _clip(reason, 100), _clip(message, 400)
+        line = f"{what}: {status} {reason}".rstrip() + (f": {message}" if message else "")
         if status == 403:
             return SourceError("kubernetes", "forbidden", line, permission=f"{verb} {resource}", status=403, code=reason)
         if status == 401:
@@ -101,29 +102,47 @@ def map_kube_error(exc: BaseException, what: str, verb: str, resource: str) -> S
         if status >= 500:
             return SourceError("kubernetes", "server-error", line, status=status)
         if status == 0:
-            return SourceError("kubernetes", "unreachable", f"{what}: {reason or exc}")
+            # The client wraps urllib3's SSLError as ApiException(status=0, reason="SSLError\n<cause>").
+            full = str(exc.reason or "")
+            if "SSLError" in full or "CERTIFICATE" in full:
+                cause = _first_line(Exception(full.split("\n", 1)[-1])) if "\n" in full else reason
+                return SourceError("kubernetes", "tls", f"{what}: TLS failure: {cause}")
+            return SourceError("kubernetes", "unreachable", f"{what}: {reason or 'no response from the API server'}")
         return SourceError("kubernetes", "invalid", line, status=status)
     inner: BaseException = exc
     if isinstance(exc, u3.MaxRetryError) and exc.reason is not None:
         inner = exc.reason
+    # urllib3 2 makes NewConnectionError a ConnectTimeoutError subclass: test "refused" first.
+    if isinstance(inner, u3.NewConnectionError) and "timed out" not in str(inner).lower():
+        return SourceError("kubernetes", "unreachable", f"{what}: cannot connect: {_first_line(inner)}")
     if isinstance(inner, (u3.ReadTimeoutError, u3.ConnectTimeoutError, TimeoutError)):
         return SourceError("kubernetes", "timeout", f"{what}: timed out")
     if isinstance(inner, u3.SSLError) or "SSL" in type(inner).__name__ or "CERTIFICATE" in str(inner):
         return SourceError("kubernetes", "tls", f"{what}: TLS failure: {_first_line(inner)}")
     if isinstance(inner, (u3.NewConnectionError, ConnectionError, u3.ProtocolError)):
         return SourceError("kubernetes", "unreachable", f"{what}: cannot connect: {_first_line(inner)}")
+    if isinstance(exc, json.JSONDecodeError):
+        return SourceError("kubernetes", "bad-response", f"{what}: response is not what the API promised (not JSON)")
     if isinstance(exc, (ValueError, KeyError, TypeError)):
         return SourceError("kubernetes", "bad-response", f"{what}: unexpected response: {_first_line(exc)}")
     return SourceError("kubernetes", "other", f"{what}: {type(exc).__name__}: {_first_line(exc)}")
 
 
+def _clip(text: str, limit: int) -> str:
+    """First non-blank line of ``text``, whitespace collapsed, at most ``limit`` characters."""
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if line:
+            return line if len(line) <= limit else line[: limit - 1] + "…"
+    return ""
+
+
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    line = text[0] if text else type(exc).__name__
+    text = str(exc)
     # urllib3 messages repeat the pool repr; keep the tail that says what happened.
-    if "Caused by" in str(exc):
-        line = str(exc).split("Caused by", 1)[1].strip(" ()'")
-    return line[:240]
+    if "Caused by" in text:
+        text = text.split("Caused by", 1)[1].strip(" ()'")
+    return _clip(text, 240) or type(exc).__name__
 
 
 _APIS: dict[tuple[Any, ...], tuple[float, Any]] = {}

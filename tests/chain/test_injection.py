@@ -121,6 +121,25 @@ def skip_containers_names_app(f: Facts) -> None:
     )
 
 
+def skip_containers_sidecar_only(f: Facts) -> None:
+    """Skipping a sidecar on purpose is what the annotation is for: not a failure."""
+    f.pod = healthy_pod(
+        annotations={"eks.amazonaws.com/skip-containers": "log-shipper"},
+        containers=(app_container(), replace(BARE, name="log-shipper")),
+    )
+
+
+def skip_containers_default_container(f: Facts) -> None:
+    """kubectl's default-container annotation names the app even when it is not listed first."""
+    f.pod = healthy_pod(
+        annotations={
+            "eks.amazonaws.com/skip-containers": "app",
+            "kubectl.kubernetes.io/default-container": "app",
+        },
+        containers=(sidecar(), replace(BARE, name="app")),
+    )
+
+
 def skip_containers_csv_space(f: Facts) -> None:
     f.pod = healthy_pod(
         annotations={"eks.amazonaws.com/skip-containers": "istio-proxy, log-shipper"},
@@ -241,6 +260,10 @@ CASES = [
     pytest.param(pod_identity_instead, Status.WARN, "INJ-106", id="pod-identity-instead.warn"),
     pytest.param(skip_containers_names_app, Status.FAIL, "INJ-205", id="skip-containers-app.fail"),
     pytest.param(skip_containers_csv_space, Status.WARN, "INJ-103", id="skip-containers-csv-space.warn"),
+    pytest.param(skip_containers_sidecar_only, Status.PASS, "INJ-001", id="skip-containers-sidecar.pass"),
+    pytest.param(
+        skip_containers_default_container, Status.FAIL, "INJ-205", id="skip-containers-default-container.fail"
+    ),
     pytest.param(old_role, Status.FAIL, "INJ-206", id="old-role-after-annotation-change.fail"),
     pytest.param(hand_set_wrong_role, Status.FAIL, "INJ-207", id="hand-set-other-role.fail"),
     pytest.param(hand_set_same_role, Status.WARN, "INJ-102", id="hand-set-same-role.warn"),

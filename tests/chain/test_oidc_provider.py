@@ -45,6 +45,23 @@ def old_cluster_provider(f: Facts) -> None:
     _provider(f, providers=(OLD_PROVIDER,), arn=None, client_ids=(), thumbprints=())
 
 
+OTHER_CLUSTERS = tuple(
+    f"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/{i:032X}" for i in range(1, 4)
+)
+
+
+def other_live_clusters_only(f: Facts) -> None:
+    """A multi-cluster account: providers for other clusters, none trusted by this role."""
+    _provider(f, providers=OTHER_CLUSTERS, arn=None, client_ids=(), thumbprints=())
+
+
+def old_cluster_still_trusted(f: Facts) -> None:
+    """Cluster re-created: the role's trust policy still names the old cluster's provider."""
+    _provider(f, providers=(*OTHER_CLUSTERS, OLD_PROVIDER), arn=None, client_ids=(), thumbprints=())
+    assert isinstance(f.role, RoleFacts)
+    f.role = replace(f.role, trust_policy=f.role.trust_policy.replace(PROVIDER_ARN, OLD_PROVIDER))
+
+
 def trailing_slash_provider(f: Facts) -> None:
     _provider(f, providers=(PROVIDER_ARN + "/",), arn=None)
 
@@ -107,6 +124,8 @@ def predicted_token(f: Facts) -> None:
 CASES = [
     pytest.param(no_provider, Status.FAIL, "OIDC-201", id="no-provider.fail"),
     pytest.param(old_cluster_provider, Status.FAIL, "OIDC-203", id="provider-for-old-cluster.fail"),
+    pytest.param(other_live_clusters_only, Status.FAIL, "OIDC-201", id="other-clusters-providers.fail"),
+    pytest.param(old_cluster_still_trusted, Status.FAIL, "OIDC-203", id="old-provider-still-trusted.fail"),
     pytest.param(trailing_slash_provider, Status.FAIL, "OIDC-202", id="provider-trailing-slash.fail"),
     pytest.param(lower_case_provider, Status.FAIL, "OIDC-202", id="provider-lower-case.fail"),
     pytest.param(cross_account, Status.FAIL, "OIDC-204", id="cross-account-no-provider.fail"),
@@ -281,3 +300,16 @@ def test_uses_cluster_issuer_for_matching() -> None:
     facts = healthy_facts()
     assert isinstance(facts.cluster, ClusterFacts)
     assert ISSUER_HP in oidc_provider.check(facts, {}).summary
+
+
+def test_other_clusters_are_not_called_old_unless_the_role_trusts_one() -> None:
+    facts = healthy_facts()
+    other_live_clusters_only(facts)
+    result = oidc_provider.check(facts, {})
+    assert [f.code for f in result.findings] == ["OIDC-201"]
+    assert OTHER_CLUSTERS[0] in {e.key: e.actual for e in result.evidence}["providers-in-account"]
+    facts = healthy_facts()
+    old_cluster_still_trusted(facts)
+    result = oidc_provider.check(facts, {})
+    assert [f.code for f in result.findings] == ["OIDC-203"]
+    assert OLD_ID in result.summary and OTHER_CLUSTERS[0] not in result.summary

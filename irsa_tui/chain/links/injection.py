@@ -175,18 +175,24 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     mutated = [c for c in containers if c.name not in skip]
     windows = _is_windows(pod)
     expected_path = WINDOWS_TOKEN_PATH if windows else TOKEN_PATH
+    primary = _primary_container(pod, containers)
     for c in containers:
         if c.name in skip:
+            # Skipping a sidecar is what the annotation is for; skipping the app container (or all
+            # of them) leaves the workload without IRSA.
+            harmful = c.name == primary or not mutated
             evidence.append(
                 Evidence(
                     f"aws-role-arn/{c.name}",
-                    f"{ROLE_VAR} in container {c.name}",
+                    f"{ROLE_VAR} in container {c.name}"
+                    + ("" if harmful else " (skipped on purpose: eks.amazonaws.com/skip-containers)"),
                     annotation,
                     _shown(_env(c, ROLE_VAR)),
-                    False,
+                    False if harmful else None,
                 )
             )
-            findings.append(Finding("INJ-205", {**base, "container": c.name, "value": repr(skip_value)}))
+            if harmful:
+                findings.append(Finding("INJ-205", {**base, "container": c.name, "value": repr(skip_value)}))
             continue
         findings += _judge_container(
             facts, pod, sa, annotation, c, has_env, expected_path, windows, base, evidence
@@ -201,6 +207,17 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     return _common.from_findings(
         LINK, findings, evidence, {"containers": [c.name for c in mutated], "skip_containers": skip}
     )
+
+
+DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
+
+
+def _primary_container(pod: PodFacts, containers: list[ContainerFacts]) -> str | None:
+    """The app container: kubectl's default-container annotation, else the first regular container."""
+    named = pod.annotations.get(DEFAULT_CONTAINER_ANNOTATION)
+    if named and any(c.name == named for c in containers):
+        return named
+    return next((c.name for c in containers if c.kind == "container"), None)
 
 
 def _webhook_evidence(webhook: WebhookFacts | SourceError | None) -> Evidence:

@@ -157,10 +157,21 @@ def _missing_provider(
     if cluster_account and cluster_account != provider.account:
         return [Finding("OIDC-204", {**args, "cluster_account": cluster_account})], evidence
     others = _other_cluster(issuer_hp, candidates)
-    if others:
-        names = [p for p, c in zip(provider.providers, candidates, strict=True) if c in others]
-        return [Finding("OIDC-203", {**args, "near_arn": ", ".join(names[:3])})], evidence
+    names = [p for p, c in zip(provider.providers, candidates, strict=True) if c in others]
+    # Accounts with several clusters always hold providers for other issuer ids; only call one the
+    # "old cluster" when the role still trusts it, or when it is the only other one.
+    trusted = _trusted_by_role(facts, names)
+    if trusted or len(names) == 1:
+        return [Finding("OIDC-203", {**args, "near_arn": ", ".join((trusted or names)[:3])})], evidence
     return [Finding("OIDC-201", args)], evidence
+
+
+def _trusted_by_role(facts: Facts, provider_arns: list[str]) -> list[str]:
+    """The given provider ARNs that the role's trust policy names (Principal.Federated text)."""
+    if not isinstance(facts.role, RoleFacts):
+        return []
+    text = facts.role.trust_policy.lower()
+    return [p for p in provider_arns if p.lower() in text]
 
 
 def _issuer_checks(
@@ -225,7 +236,10 @@ def _issuer_checks(
 def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     issuer, issuer_origin = _issuer(facts)
     if issuer is None:
-        if isinstance(facts.cluster, SourceError) and not isinstance(facts.token, TokenFacts):
+        # A predicted token has no iss of its own: DescribeCluster's failure is why the issuer is unknown.
+        if isinstance(facts.cluster, SourceError) and (
+            not isinstance(facts.token, TokenFacts) or facts.token.origin == "predicted"
+        ):
             return _common.errored(LINK, facts.cluster)
         reason = (
             facts.gaps.get("cluster")

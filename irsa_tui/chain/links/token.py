@@ -213,6 +213,8 @@ def _predicted(facts: Facts, result: LinkResult, namespace: str) -> LinkResult:
         result,
         status=Status.ERROR,
         summary=summary,
+        # A pass code would claim the token was checked; keep only what the predicted claims reveal.
+        findings=tuple(f for f in result.findings if f.status is not Status.PASS),
         explanation=(
             f"irsa-tui asks the API server for a token exactly like the kubelet's (TokenRequest), which needs "
             f"'{permission}' on the pod's ServiceAccount. Without it the claims are predicted from the pod and "
