@@ -29,6 +29,7 @@ from irsa_tui.chain.facts import (
     Facts,
     PodFacts,
     RoleFacts,
+    S3Facts,
     ServiceAccountFacts,
     SourceError,
     TokenFacts,
@@ -676,8 +677,17 @@ class _Gather:
                               lambda: self.aws.s3_probe(creds, bucket, origin, region))
         except SourceFailure as failure:
             value = failure.error
+        used = depth + 1
+        if (isinstance(value, S3Facts) and not value.ok and value.error_code == "AccessDenied" and bucket
+                and isinstance(arn := self.result("role_arn")[0], RoleArn)):
+            # Tell identity-policy gaps from resource-policy/SCP denials, where the caller may.
+            simulation = self.call("iam SimulatePrincipalPolicy", depth + 2, lambda: self.aws.simulate(
+                str(arn), ["s3:ListBucket"], f"arn:{arn.partition}:s3:::{bucket}"))
+            if simulation:
+                value = replace(value, simulation=simulation)
+            used = depth + 2
         self.run.settle(s3=value)
-        return None, depth + 1
+        return None, used
 
 
 _STEP_FIELDS: dict[str, tuple[str, ...]] = {

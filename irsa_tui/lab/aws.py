@@ -212,6 +212,9 @@ class _Handler(LabHandler):
                     body, {k: v[0] for k, v in form.items()} or {k: v[0] for k, v in query.items()}
                 )
                 return
+            if service == "iam" and action == "SimulatePrincipalPolicy":
+                self._simulate({k: v[0] for k, v in form.items()})
+                return
             if service == "eks" and self.command == "GET" and url.path.startswith("/clusters"):
                 self._eks(url.path)
                 return
@@ -505,6 +508,38 @@ class _Handler(LabHandler):
             return True
         self.send(403, b"" if method == "HEAD" else _s3_error("AccessDenied", message), "application/xml")
         return False
+
+    def _simulate(self, params: dict[str, str]) -> None:
+        """IAM SimulatePrincipalPolicy (moto has none): identity policies and boundary of a role."""
+        from irsa_tui.lab.sts_judge import _combine
+
+        source = params.get("PolicySourceArn", "")
+        role_name = source.rsplit("/", 1)[-1]
+        actions = [v for k, v in sorted(params.items()) if k.startswith("ActionNames.member.")]
+        resources = [v for k, v in sorted(params.items()) if k.startswith("ResourceArns.member.")] or ["*"]
+        docs = self._identity_policies(role_name)
+        scn = next((x for x in self._state().scenarios.values() if x.role_name == role_name), None)
+        members = []
+        for action in actions:
+            for resource in resources:
+                decision = _combine(docs, action, resource, {})
+                if decision == "allow" and scn is not None and scn.boundary is not None:
+                    bounded = _combine([scn.boundary], action, resource, {})
+                    decision = "allow" if bounded == "allow" else "none"
+                word = {"allow": "allowed", "deny": "explicitDeny"}.get(decision, "implicitDeny")
+                members.append(
+                    f"<member><EvalActionName>{escape(action)}</EvalActionName>"
+                    f"<EvalResourceName>{escape(resource)}</EvalResourceName>"
+                    f"<EvalDecision>{word}</EvalDecision><MatchedStatements/><MissingContextValues/></member>"
+                )
+        body = (
+            '<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+            "<SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated>"
+            f"<EvaluationResults>{''.join(members)}</EvaluationResults></SimulatePrincipalPolicyResult>"
+            f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
+            "</SimulatePrincipalPolicyResponse>"
+        )
+        self.send(200, body.encode(), "text/xml")
 
     def _identity_policies(self, role_name: str) -> list[Any]:
         iam = self._state().admin["iam"]

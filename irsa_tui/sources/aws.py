@@ -292,6 +292,23 @@ class Aws:
             thumbprints=tuple(doc.get("ThumbprintList") or ()),
         )
 
+    def simulate(self, role_arn: str, actions: list[str], resource: str) -> dict[str, str] | None:
+        """iam:SimulatePrincipalPolicy for the role's identity policies; None when the caller may not."""
+        try:
+            doc = self._call(
+                "iam", "iam SimulatePrincipalPolicy", "iam:SimulatePrincipalPolicy",
+                lambda c: c.simulate_principal_policy(
+                    PolicySourceArn=role_arn, ActionNames=actions, ResourceArns=[resource]
+                ),
+            )
+        except SourceFailure:
+            return None
+        out: dict[str, str] = {}
+        for item in doc.get("EvaluationResults") or []:
+            if isinstance(item, dict) and item.get("EvalActionName"):
+                out[str(item["EvalActionName"])] = str(item.get("EvalDecision") or "")
+        return out or None
+
     # --- live probes ---------------------------------------------------------------------
     def assume_role_with_web_identity(
         self, role_arn: str, token: str, region: str | None, regional: bool, session_name: str

@@ -62,6 +62,7 @@ def test_manifests_list_exactly_the_documented_permissions() -> None:
         "iam:GetPolicyVersion",
         "iam:ListOpenIDConnectProviders",
         "iam:GetOpenIDConnectProvider",
+        "iam:SimulatePrincipalPolicy",
         "eks:DescribeCluster",
         "sts:GetCallerIdentity",
     }

@@ -128,3 +128,17 @@ def test_lab_shorthand_runs_its_own_world() -> None:
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["verdict"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("scenario", "decision"),
+    [("s3-listbucket-on-objects-arn", "implicitDeny"), ("s3-bucket-policy-deny", "allowed")],
+)
+def test_s3_denial_is_told_apart_by_simulation(
+    world: LabWorld, scenario: str, decision: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """iam:SimulatePrincipalPolicy says whether the identity policy is the problem or something else is."""
+    _, doc = check_json(world, scenario, capsys=capsys)
+    s3 = next(link for link in doc["links"] if link["id"] == "s3")
+    assert s3["status"] == "fail"
+    assert s3["evidence"]["simulation/s3:ListBucket"]["actual"] == decision
