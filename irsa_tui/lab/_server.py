@@ -85,6 +85,9 @@ class _Server(ThreadingHTTPServer):
 
 class LabHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: without TCP_NODELAY, Nagle + the client's
+    # delayed ACK add ~40 ms to every keep-alive answer.
+    disable_nagle_algorithm = True
     server_version = "irsa-tui-lab"
     sys_version = ""
 

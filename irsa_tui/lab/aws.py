@@ -131,6 +131,9 @@ class Moto:
             inner.server_close()
 
 
+MEMO_TTL = 1.0
+
+
 @dataclass
 class _State:
     moto_url: str
@@ -148,6 +151,21 @@ class _State:
     """Every (service, action, method, path) the front received."""
     issued: list[tuple[str, str, str]] = field(default_factory=list)
     """Every (access key id, secret key, session token) AssumeRoleWithWebIdentity handed out."""
+    memo: dict[tuple[Any, ...], tuple[float, Any]] = field(default_factory=dict)
+
+    def cached(self, key: tuple[Any, ...], fn: Any) -> Any:
+        """Policy/provider/bucket look-ups the judges make, kept for a moment like AWS's own caches.
+
+        moto answers each look-up in tens of ms; real IAM/S3 authorise in a few. A write made
+        through the lab's endpoint shows after ``MEMO_TTL`` (IAM is eventually consistent too).
+        """
+        now = time.monotonic()
+        hit = self.memo.get(key)
+        if hit is not None and now - hit[0] < MEMO_TTL:
+            return hit[1]
+        value = fn()
+        self.memo[key] = (now, value)
+        return value
 
 
 def _sts_error(status: int, code: str, message: str) -> tuple[int, bytes]:
@@ -236,11 +254,14 @@ class _Handler(LabHandler):
         self._forward(body, extra_headers=extra)
 
     def _bucket_region(self, bucket: str) -> str | None:
-        try:
-            loc = self._state().admin["s3"].get_bucket_location(Bucket=bucket).get("LocationConstraint")
-        except Exception:
-            return None
-        return str(loc or "us-east-1")
+        def look() -> str | None:
+            try:
+                loc = self._state().admin["s3"].get_bucket_location(Bucket=bucket).get("LocationConstraint")
+            except Exception:
+                return None
+            return str(loc or "us-east-1")
+
+        return self._state().cached(("bucket-region", bucket), look)  # type: ignore[no-any-return]
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _dispatch
 
@@ -285,18 +306,25 @@ class _Handler(LabHandler):
 
         def find_provider(account: str, host_path: str) -> dict[str, Any] | None:
             arn = f"arn:aws:iam::{account}:oidc-provider/{host_path}"
-            try:
-                doc = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
-            except Exception:
-                return None
-            return {"client_ids": doc.get("ClientIDList") or []}
+
+            def look() -> dict[str, Any] | None:
+                try:
+                    doc = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+                except Exception:
+                    return None
+                return {"client_ids": doc.get("ClientIDList") or []}
+
+            return st.cached(("provider", arn), look)  # type: ignore[no-any-return]
 
         def find_role(account: str, name: str) -> dict[str, Any] | None:
-            try:
-                role = iam.get_role(RoleName=name)["Role"]
-            except Exception:
-                return None
-            return {"arn": role["Arn"], "trust_policy": role.get("AssumeRolePolicyDocument")}
+            def look() -> dict[str, Any] | None:
+                try:
+                    role = iam.get_role(RoleName=name)["Role"]
+                except Exception:
+                    return None
+                return {"arn": role["Arn"], "trust_policy": role.get("AssumeRolePolicyDocument")}
+
+            return st.cached(("role", account, name), look)  # type: ignore[no-any-return]
 
         def fetch_jwks(iss: str) -> dict[str, Any]:
             # Like real STS, keep an issuer's keys for a while (the issuer says max-age=3600).
@@ -468,10 +496,13 @@ class _Handler(LabHandler):
             bucket_region = self._bucket_region(bucket)
             if bucket_region is None:
                 return True  # NoSuchBucket: moto answers it
-            try:
-                bucket_policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
-            except Exception:
-                bucket_policy = None
+            def look_policy() -> Any:
+                try:
+                    return json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+                except Exception:
+                    return None
+
+            bucket_policy = st.cached(("bucket-policy", bucket), look_policy)
         if bucket_region and region and bucket_region != region and action != "s3:GetBucketLocation":
             extra = f"<Endpoint>{bucket}.s3.{bucket_region}.amazonaws.com</Endpoint><Bucket>{bucket}</Bucket>"
             self.send(
@@ -542,6 +573,11 @@ class _Handler(LabHandler):
         self.send(200, body.encode(), "text/xml")
 
     def _identity_policies(self, role_name: str) -> list[Any]:
+        return self._state().cached(  # type: ignore[no-any-return]
+            ("identity-policies", role_name), lambda: self._look_identity_policies(role_name)
+        )
+
+    def _look_identity_policies(self, role_name: str) -> list[Any]:
         iam = self._state().admin["iam"]
         docs: list[Any] = []
         try:
