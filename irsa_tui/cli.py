@@ -29,9 +29,10 @@ _NAME_RULES = {
 }
 
 
-def _quote(value: str, limit: int = 120) -> str:
+def _quote(value: str, limit: int = 160) -> str:
     """repr of a user value for a one-line message, shortened."""
-    return repr(value) if len(value) <= limit else repr(value[:limit]) + "…"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 EPILOG = """\
 exit codes (check): 0 every link pass/warn/skip, 1 the chain is broken (a link fails),

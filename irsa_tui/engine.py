@@ -67,6 +67,29 @@ _ALL_FIELDS = (
 )
 
 
+_CALL_LINKS: tuple[tuple[str, LinkId], ...] = (
+    ("kubernetes LIST mutatingwebhookconfigurations", LinkId.INJECTION),
+    ("kubernetes TokenRequest", LinkId.TOKEN),
+    ("kubernetes ", LinkId.SERVICE_ACCOUNT),
+    ("iam GetRole ", LinkId.SERVICE_ACCOUNT),
+    ("eks ", LinkId.OIDC_PROVIDER),
+    ("oidc ", LinkId.OIDC_PROVIDER),
+    ("iam ListOpenIDConnectProviders", LinkId.OIDC_PROVIDER),
+    ("sts GetCallerIdentity", LinkId.OIDC_PROVIDER),
+    ("sts AssumeRoleWithWebIdentity", LinkId.STS),
+    ("iam ", LinkId.S3),
+    ("s3 ", LinkId.S3),
+)
+
+
+def link_for_call(name: str) -> LinkId | None:
+    """The first link whose judgement waits on a call named by ``on_call`` (for "pending" displays)."""
+    for prefix, link in _CALL_LINKS:
+        if name.startswith(prefix):
+            return link
+    return None
+
+
 def redact_signature(token: str) -> str:
     sig = token.rsplit(".", 1)[-1] if token.count(".") == 2 else ""
     shown = sig[:4] + sig[-4:]

@@ -200,5 +200,5 @@ def find_context(name: str | None) -> ContextInfo:
     close = difflib.get_close_matches(name, [c.name for c in contexts], n=3)
     shown = [n if n.isprintable() else repr(n) for n in close or [c.name for c in contexts[:8]]]  # one line
     hint = f"; did you mean {', '.join(shown)}?" if close else f"; known: {', '.join(shown)}" if shown else ""
-    quoted = repr(name) if len(name) <= 200 else repr(name[:200]) + "…"
+    quoted = repr(name) if len(repr(name)) <= 200 else repr(name)[:199] + "…"
     raise KubeconfigError(f"context {quoted} not found in kubeconfig{hint}"[:2000])

@@ -29,6 +29,16 @@ class IrsaApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave irsa-tui"),
         Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            key_display="^q",
+            show=False,
+            priority=True,
+            id="quit-anywhere",
+            tooltip="Leave irsa-tui from anywhere, even while typing in a filter",
+        ),
+        Binding(
             "question_mark,f1", "help", "Help", key_display="?", id="help", tooltip="List every key binding"
         ),
         Binding(

@@ -285,16 +285,23 @@ class ChainScreen(Screen[None]):
             row.show_pending("not run")
 
     def tick(self) -> None:
-        """Show the oldest call still in flight on the first link without a result."""
+        """Show, on each link still waiting, the oldest call in flight that it depends on."""
         if not self.pending:
             return
+        from irsa_tui.engine import link_for_call
+
         now = time.monotonic()
-        name, since = min(self.pending.items(), key=lambda kv: kv[1])
-        waited = "" if self.irsa.frozen else f" {now - since:.1f}s"
-        for link in LINK_ORDER:
-            if link not in self.results:
-                self.row(link).show_pending(f"pending: {name}{waited}")
-                break
+        waiting = [link for link in LINK_ORDER if link not in self.results]
+        oldest: dict[LinkId, tuple[str, float]] = {}
+        for name, since in self.pending.items():
+            link = link_for_call(name)
+            if link not in waiting:  # unknown call, or its link already shown: the first waiting link
+                link = waiting[0] if waiting else None
+            if link is not None and (link not in oldest or since < oldest[link][1]):
+                oldest[link] = (name, since)
+        for link, (name, since) in oldest.items():
+            waited = "" if self.irsa.frozen else f" {now - since:.1f}s"
+            self.row(link).show_pending(f"pending: {name}{waited}")
         more = len(self.pending) - 1
         self.query_one("#calls", Label).update(
             f"{len(self.pending)} call{'s' if len(self.pending) != 1 else ''} in flight"

@@ -67,7 +67,22 @@ def pod_items(pods: list[Any], frozen: bool) -> list[Item]:
 class PickerScreen(Screen[None]):
     CSS_PATH = "../styles/picker.tcss"
     BINDINGS = [
-        Binding("escape", "back", "Back", id="picker-back", tooltip="Go back to the previous pane"),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="picker-back",
+            tooltip="Previous pane; first pane: leave the filter, then q quits",
+        ),
+        Binding(
+            "ctrl+q",
+            "app.quit",
+            "Quit",
+            key_display="^q",
+            priority=True,
+            id="picker-quit",
+            tooltip="Leave irsa-tui (in the picker, q types into the filter)",
+        ),
         Binding(
             "tab",
             "next_pane",
@@ -220,11 +235,15 @@ class PickerScreen(Screen[None]):
         self.irsa.open_chain(self.namespace, str(event.value))
 
     def action_back(self) -> None:
+        """Previous pane; in the first pane, leave the filter for its list, so ``q`` quits."""
         order = ["contexts", "namespaces", "pods"]
         focused = self.focused
         for n, name in enumerate(order):
-            if focused is not None and self.pane(name) in focused.ancestors_with_self and n > 0:
-                self.pane(order[n - 1]).focus_filter()
+            if focused is not None and self.pane(name) in focused.ancestors_with_self:
+                if n > 0:
+                    self.pane(order[n - 1]).focus_filter()
+                elif focused is self.pane(name).input:
+                    self.pane(name).options.focus()
                 return
 
     def action_next_pane(self) -> None:
