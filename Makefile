@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: help install demo test test-fast lint typecheck snapshots-update screenshots bench docs clean
+.PHONY: help install demo test test-fast lint typecheck snapshots-update screenshots bench fuzz docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -23,8 +23,8 @@ demo: $(STAMP) ## open the TUI on the local lab world (no cloud needed)
 test: $(STAMP) lint typecheck ## lint, type-check and run every test
 	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
-test-fast: $(STAMP) ## unit tests only (no lab)
-	$(BIN)/pytest -q -m "not integration and not ui"
+test-fast: $(STAMP) ## unit tests only (no lab, no TUI)
+	$(BIN)/pytest -q tests/chain tests/policy tests/sources tests/test_*.py
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check irsa_tui tests bench
@@ -43,6 +43,10 @@ bench: $(STAMP) ## latency, start-up and memory benchmarks
 	$(BIN)/python bench/chain_latency.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/filter_speed.py
+	$(BIN)/python bench/fault_matrix.py
+
+fuzz: $(STAMP) ## every parser property with 10,000 generated inputs each
+	$(BIN)/python bench/fuzz.py
 
 docs: $(STAMP) ## regenerate docs/codes.md from the code catalogue
 	$(BIN)/python -m irsa_tui.chain.codes > docs/codes.md
