@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import ipaddress
 import threading
@@ -24,6 +25,11 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 __all__ = ["Pki", "SigningKey", "pki", "signing_key"]
 
 
+@functools.lru_cache(maxsize=64)
+def _load_private(pem: bytes) -> Any:
+    return serialization.load_pem_private_key(pem, password=None)
+
+
 @dataclass(frozen=True)
 class SigningKey:
     """An RSA issuer key as EKS uses it: RS256, kid = 40 hex chars."""
@@ -35,7 +41,8 @@ class SigningKey:
 
     @property
     def private_key(self) -> Any:
-        return serialization.load_pem_private_key(self.private_pem, password=None)
+        # Loading a PEM RSA key re-checks the key (~40 ms); keep the loaded one per process.
+        return _load_private(self.private_pem)
 
 
 @dataclass(frozen=True)
