@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from types import ModuleType
 
 from irsa_tui.chain.facts import Facts
@@ -17,11 +18,20 @@ from irsa_tui.chain.links import (
 )
 from irsa_tui.chain.model import LinkId, LinkResult, Status
 
-__all__ = ["LINKS", "judge", "judge_link"]
+__all__ = ["LINKS", "judge", "judge_link", "one_line"]
 
 LINKS: tuple[ModuleType, ...] = (service_account, injection, token, oidc_provider, trust_policy, sts, s3)
 """Each module has ``LINK: LinkId``, ``NEEDS: tuple[str, ...]`` (Facts fields it reads) and
 ``check(facts, prior) -> LinkResult``."""
+
+
+SUMMARY_MAX = 400
+
+
+def one_line(text: str, limit: int = SUMMARY_MAX) -> str:
+    """Summaries echo user data (env values, claims, error codes): keep them one printable line."""
+    cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
 def judge_link(module: ModuleType, facts: Facts, prior: dict[LinkId, LinkResult]) -> LinkResult:
@@ -29,7 +39,9 @@ def judge_link(module: ModuleType, facts: Facts, prior: dict[LinkId, LinkResult]
     link: LinkId = module.LINK
     check: Callable[[Facts, dict[LinkId, LinkResult]], LinkResult] = module.check
     try:
-        return check(facts, prior)
+        result = check(facts, prior)
+        summary = one_line(result.summary)
+        return result if summary == result.summary else replace(result, summary=summary)
     except Exception as exc:
         return LinkResult(
             id=link,
