@@ -88,6 +88,8 @@ class AwsScenario:
     """An STS error code the scenario's STS answers with (see ``STS_ERRORS``): faults of AWS's side."""
     boundary: Any = None
     scp: Any = None
+    caller_deny: frozenset[str] = frozenset()
+    """Actions (``iam:GetRole``) the caller may not perform on this scenario's role only."""
 
 
 @dataclass
@@ -215,7 +217,7 @@ class _Handler(LabHandler):
         if fault is not None:
             self.inject(fault, action, resource, CALLER_ARN)
             return
-        if f"{service}:{action}" in self._state().denied and akid not in self._state().assumed:
+        if akid not in self._state().assumed and self._caller_denied(service, action, form):
             message = (
                 f"User: {CALLER_ARN} is not authorized to perform: {service}:{action} on resource: {resource} "
                 f"because no identity-based policy allows the {service}:{action} action"
@@ -252,6 +254,16 @@ class _Handler(LabHandler):
             if region_of:
                 extra["x-amz-bucket-region"] = region_of  # real S3 sends it on bucket-level answers
         self._forward(body, extra_headers=extra)
+
+    def _caller_denied(self, service: str, action: str, form: dict[str, list[str]]) -> bool:
+        """The caller's identity lacks ``service:action``: everywhere, or on one scenario's role."""
+        st = self._state()
+        name = f"{service}:{action}"
+        if name in st.denied:
+            return True
+        role = (form.get("RoleName") or [""])[0] if service == "iam" else ""
+        scn = st.scenarios.get(st.by_role.get(role, "")) if role else None
+        return scn is not None and name in scn.caller_deny
 
     def _bucket_region(self, bucket: str) -> str | None:
         def look() -> str | None:

@@ -146,6 +146,8 @@ BASELINE: dict[str, Any] = {
     # error: IDPRejectedClaim | IDPCommunicationError | Throttling (AWS-side faults, lab/aws.py STS_ERRORS)
     "sts": {"region_disabled": False, "error": None},
     "scp": None,  # an SCP policy document applied to the assumed role's S3 calls
+    # actions the identity running irsa-tui may not perform on this scenario's role, e.g. "iam:GetRole"
+    "caller": {"deny": []},
 }
 
 

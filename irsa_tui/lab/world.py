@@ -206,6 +206,7 @@ class LabWorld:
                     sts_error=(cfg.get("sts") or {}).get("error"),
                     boundary=(cfg.get("role") or {}).get("boundary"),
                     scp=cfg.get("scp"),
+                    caller_deny=frozenset((cfg.get("caller") or {}).get("deny") or ()),
                 )
             )
 
