@@ -27,6 +27,7 @@ from irsa_tui.chain.facts import (
     SourceError,
     StsFacts,
 )
+from irsa_tui.sources._text import clip as _clip
 from irsa_tui.sources.kube import SourceFailure
 
 __all__ = ["Aws", "Credentials", "map_aws_error"]
@@ -117,15 +118,6 @@ def map_aws_error(exc: BaseException, service: str, what: str, action: str | Non
     if isinstance(exc, (ValueError, TypeError)):
         return SourceError(service, "bad-response", f"{what}: unexpected response: {_short(exc)}")
     return SourceError(service, "other", f"{what}: {name}: {_short(exc)}")
-
-
-def _clip(text: str, limit: int) -> str:
-    """First non-blank line of ``text``, whitespace collapsed, at most ``limit`` characters."""
-    for raw in text.splitlines():
-        line = " ".join(raw.split())
-        if line:
-            return line if len(line) <= limit else line[: limit - 1] + "…"
-    return ""
 
 
 def _short(exc: BaseException) -> str:

@@ -28,6 +28,7 @@ from irsa_tui.chain.facts import (
     VolumeMount,
     WebhookFacts,
 )
+from irsa_tui.sources._text import clip as _clip
 from irsa_tui.sources.kubeconfig import ContextInfo, KubeconfigError, find_context, list_contexts, load_merged
 
 __all__ = [
@@ -126,15 +127,6 @@ def map_kube_error(exc: BaseException, what: str, verb: str, resource: str) -> S
     if isinstance(exc, (ValueError, KeyError, TypeError)):
         return SourceError("kubernetes", "bad-response", f"{what}: unexpected response: {_first_line(exc)}")
     return SourceError("kubernetes", "other", f"{what}: {type(exc).__name__}: {_first_line(exc)}")
-
-
-def _clip(text: str, limit: int) -> str:
-    """First non-blank line of ``text``, whitespace collapsed, at most ``limit`` characters."""
-    for raw in text.splitlines():
-        line = " ".join(raw.split())
-        if line:
-            return line if len(line) <= limit else line[: limit - 1] + "…"
-    return ""
 
 
 def _first_line(exc: BaseException) -> str:

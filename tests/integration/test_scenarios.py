@@ -49,6 +49,9 @@ def test_scenario_verdict(world: LabWorld, scenario: Scenario, capsys: pytest.Ca
         assert link["summary"] and "\n" not in link["summary"]
         for text in (link["summary"], link["explanation"]):
             assert not re.search(r"\{[a-z_]+\}", text), f"unfilled placeholder in {link['id']}: {text}"
+        fix = link["fix"] or ""
+        if "<<'EOF'\n" in fix:  # a runnable fix writes a policy file: it must be valid JSON
+            json.loads(fix.split("<<'EOF'\n", 1)[1].split("\nEOF\n", 1)[0])
         if link["status"] == "fail":
             assert link["fix"] or link["id"] in ("sts",), f"{link['id']} fails without a fix"
     assert doc["target"]["context"] == scenario.name

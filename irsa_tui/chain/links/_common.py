@@ -74,6 +74,16 @@ def errored(link: LinkId, error: SourceError, evidence: Iterable[Evidence] = ())
     )
 
 
+def pod_or_result(link: LinkId, facts: Facts) -> PodFacts | LinkResult:
+    """The pod, or the skip/error result a link returns when it could not be read."""
+    pod = facts.pod
+    if pod is None:
+        return skipped(link, facts.gaps.get("pod", "the pod was not read"))
+    if isinstance(pod, SourceError):
+        return errored(link, pod)
+    return pod
+
+
 def app_containers(pod: PodFacts) -> list[Any]:
     """Containers the webhook mutates: init and regular (never ephemeral)."""
     return [c for c in pod.containers if c.kind in ("init", "container")]

@@ -133,11 +133,9 @@ def _pod_identity(pod: PodFacts) -> str | None:
 
 
 def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
-    pod = facts.pod
-    if pod is None:
-        return _common.skipped(LINK, facts.gaps.get("pod", "the pod was not read"))
-    if isinstance(pod, SourceError):
-        return _common.errored(LINK, pod)
+    pod = _common.pod_or_result(LINK, facts)
+    if isinstance(pod, LinkResult):
+        return pod
     sa = facts.service_account if isinstance(facts.service_account, ServiceAccountFacts) else None
     raw = sa.annotations.get(ROLE_ANNOTATION) if sa else None
     annotation = raw if raw and raw.strip() else None

@@ -169,15 +169,13 @@ def _trust_json(facts: Facts, role: arn.RoleArn, namespace: str, sa: str) -> str
             }
         ],
     }
-    return "# trust.json:\n" + json.dumps(doc, indent=2)
+    return json.dumps(doc, indent=2)
 
 
 def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
-    pod = facts.pod
-    if pod is None:
-        return _common.skipped(LINK, facts.gaps.get("pod", "the pod was not read"))
-    if isinstance(pod, SourceError):
-        return _common.errored(LINK, pod)
+    pod = _common.pod_or_result(LINK, facts)
+    if isinstance(pod, LinkResult):
+        return pod
     namespace, sa_name = pod.namespace, pod.sa_name
     base = {"namespace": namespace, "sa": sa_name, "pod": pod.name, "restart": restart_command(facts)}
     sa_ev_label = f"ServiceAccount of pod {pod.name}"
