@@ -71,6 +71,9 @@ def verify_signature(token: str, jwks: Mapping[str, Any]) -> tuple[str, str | No
         return "invalid", f"token header unreadable: {' '.join(str(exc).split())[:300]}"
     kid = header.get("kid")
     alg = header.get("alg") or "RS256"
+    if not isinstance(alg, str) or alg.lower() == "none" or alg.upper().startswith("HS"):
+        # STS accepts RS256/384/512 and ES256/384/512 only; an unsigned or HMAC token never verifies.
+        return "invalid", f"token alg {str(alg)[:40]!r} is not an asymmetric signature STS accepts"
     listed = jwks.get("keys") if isinstance(jwks, Mapping) else None
     keys = [k for k in listed if isinstance(k, dict)] if isinstance(listed, list | tuple) else []
     matching = [k for k in keys if k.get("kid") == kid] if kid else keys
@@ -87,7 +90,7 @@ def verify_signature(token: str, jwks: Mapping[str, Any]) -> tuple[str, str | No
             return "valid", f"signature verified with kid {kid} ({alg})"
         except jwt.InvalidSignatureError:
             last = f"signature does not verify with kid {kid}"
-        except (jwt.PyJWTError, ValueError, TypeError, NotImplementedError) as exc:  # alg "none": NotImplementedError
+        except (jwt.PyJWTError, ValueError, TypeError, LookupError, RuntimeError) as exc:  # RuntimeError: unknown alg
             reason = (" ".join(str(exc).split()) or type(exc).__name__)[:300]
             last = f"cannot use JWKS key {kid}: {reason}"
     return "invalid", last
