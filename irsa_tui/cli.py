@@ -13,9 +13,12 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from irsa_tui import __version__
+
+if TYPE_CHECKING:  # the lab (and moto) load only when asked for
+    from irsa_tui.lab.world import LabWorld
 
 __all__ = ["EXIT_USAGE", "main", "parse_target"]
 
@@ -173,7 +176,7 @@ def _context_namespace(context: str | None) -> str | None:
         return None
 
 
-def _start_lab(names: list[str] | None) -> object:
+def _start_lab(names: list[str] | None) -> LabWorld:
     from irsa_tui.lab.world import LabWorld
 
     try:
@@ -204,7 +207,7 @@ def _tui(argv: Sequence[str]) -> int:
         return 0
     finally:
         if world is not None:
-            world.stop()  # type: ignore[attr-defined]
+            world.stop()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

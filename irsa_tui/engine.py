@@ -9,6 +9,7 @@ tracks the longest chain of dependent round trips (``Run.floor_depth``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -449,6 +450,7 @@ class _Gather:
         if arn is None or not self.options.live:
             return None, depth
         used = depth + 1
+        policies: tuple[dict[str, Any], ...] | SourceError
         try:
             policies, used = self._role_policies(arn.name, depth)
         except SourceFailure as failure:
@@ -461,42 +463,25 @@ class _Gather:
         return policies, used
 
     def _role_policies(self, role: str, depth: int) -> tuple[tuple[dict[str, Any], ...], int]:
-        """Inline and attached policies, listed in parallel, fetched in parallel."""
-        iam = self.aws
-
-        def inline() -> list[dict[str, Any]]:
-            names = self.call(f"iam ListRolePolicies {role}", depth + 1, lambda: iam._call(
-                "iam", f"iam ListRolePolicies {role}", "iam:ListRolePolicies",
-                lambda c: c.list_role_policies(RoleName=role)))
-            futures = [self.pool.submit(self.call, f"iam GetRolePolicy {role}/{n}", depth + 2, lambda n=n: iam._call(
-                "iam", f"iam GetRolePolicy {role}/{n}", "iam:GetRolePolicy",
-                lambda c: c.get_role_policy(RoleName=role, PolicyName=n))) for n in names.get("PolicyNames") or []]
-            return [_doc(f.result().get("PolicyDocument")) for f in futures]
-
-        def attached() -> list[dict[str, Any]]:
-            listed = self.call(f"iam ListAttachedRolePolicies {role}", depth + 1, lambda: iam._call(
-                "iam", f"iam ListAttachedRolePolicies {role}", "iam:ListAttachedRolePolicies",
-                lambda c: c.list_attached_role_policies(RoleName=role)))
-
-            def one(parn: str) -> dict[str, Any]:
-                meta = self.call(f"iam GetPolicy {parn}", depth + 2, lambda: iam._call(
-                    "iam", f"iam GetPolicy {parn}", "iam:GetPolicy", lambda c: c.get_policy(PolicyArn=parn)))
-                version = (meta.get("Policy") or {}).get("DefaultVersionId")
-                ver = self.call(f"iam GetPolicyVersion {parn}", depth + 3, lambda: iam._call(
-                    "iam", f"iam GetPolicyVersion {parn}", "iam:GetPolicyVersion",
-                    lambda c: c.get_policy_version(PolicyArn=parn, VersionId=version)))
-                return _doc((ver.get("PolicyVersion") or {}).get("Document"))
-
-            futures = [self.pool.submit(one, str(p.get("PolicyArn"))) for p in listed.get("AttachedPolicies") or []]
-            return [f.result() for f in futures]
-
-        f_inline = self.pool.submit(inline)
-        f_attached = self.pool.submit(attached)
-        inline_docs, attached_docs = f_inline.result(), f_attached.result()
-        used = depth + 1 + (1 if inline_docs else 0)
-        if attached_docs:
-            used = depth + 3
-        return tuple(inline_docs + attached_docs), used
+        """Inline and attached policies: both lists in parallel, then every document in parallel."""
+        aws = self.aws
+        f_names = self.pool.submit(self.call, f"iam ListRolePolicies {role}", depth + 1,
+                                   lambda: aws.inline_policy_names(role))
+        f_arns = self.pool.submit(self.call, f"iam ListAttachedRolePolicies {role}", depth + 1,
+                                  lambda: aws.attached_policy_arns(role))
+        docs = [
+            self.pool.submit(self.call, f"iam GetRolePolicy {role}/{name}", depth + 2,
+                             functools.partial(aws.inline_policy, role, name))
+            for name in f_names.result()
+        ]
+        attached = [
+            # GetPolicy then GetPolicyVersion: two round trips, counted as the deeper one.
+            self.pool.submit(self.call, f"iam GetPolicy + GetPolicyVersion {arn}", depth + 3,
+                             functools.partial(aws.managed_policy, arn))
+            for arn in f_arns.result()
+        ]
+        used = depth + (3 if attached else 2 if docs else 1)
+        return tuple(f.result() for f in docs + attached), used
 
     def _audience(self, pod: PodFacts, sa: Any) -> str:
         for volume in pod.volumes:
@@ -518,10 +503,10 @@ class _Gather:
             sa, depth = self.result("sa")
         audience = self._audience(pod, sa)
         if not self.options.live:
-            token = self._predicted(pod, audience)
+            predicted = self._predicted(pod, audience)
             self.run.facts.gaps["token"] = "live probes off (--no-live): claims predicted, no TokenRequest made"
-            self.run.settle(token=token, token_request_error=None)
-            return token, depth
+            self.run.settle(token=predicted, token_request_error=None)
+            return predicted, depth
         fetched_at = datetime.now(UTC)
         try:
             raw, _ = self.call(f"kubernetes TokenRequest {pod.namespace}/{pod.sa_name}", depth + 1,
@@ -583,7 +568,7 @@ class _Gather:
             from irsa_tui.sources.issuer import verify_signature
 
             sig, detail = verify_signature(token.raw, facts.jwks)
-            facts = replace(facts, signature=sig, signature_detail=detail)  # type: ignore[arg-type]
+            facts = replace(facts, signature=sig, signature_detail=detail)
         self.run.settle(issuer=facts)
         return None, depth + 2
 
@@ -727,16 +712,3 @@ _STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "sts": ("sts",),
     "s3": ("s3",),
 }
-
-
-def _doc(value: Any) -> dict[str, Any]:
-    import json
-    from urllib.parse import unquote
-
-    if isinstance(value, dict):
-        return value
-    try:
-        doc = json.loads(unquote(value)) if isinstance(value, str) else {}
-        return doc if isinstance(doc, dict) else {}
-    except ValueError:
-        return {}

@@ -246,25 +246,28 @@ class Aws:
             permissions_boundary=boundary,
         )
 
-    def role_policies(self, role_name: str) -> tuple[dict[str, Any], ...]:
-        """Inline and attached identity policy documents of the role."""
-        out: list[dict[str, Any]] = []
-        names = self._call("iam", f"iam ListRolePolicies {role_name}", "iam:ListRolePolicies",
-                           lambda c: c.list_role_policies(RoleName=role_name))
-        for pname in names.get("PolicyNames") or []:
-            doc = self._call("iam", f"iam GetRolePolicy {role_name}/{pname}", "iam:GetRolePolicy",
-                             lambda c, p=pname: c.get_role_policy(RoleName=role_name, PolicyName=p))
-            out.append(_as_doc(doc.get("PolicyDocument")))
-        attached = self._call("iam", f"iam ListAttachedRolePolicies {role_name}", "iam:ListAttachedRolePolicies",
-                              lambda c: c.list_attached_role_policies(RoleName=role_name))
-        for pol in attached.get("AttachedPolicies") or []:
-            parn = pol.get("PolicyArn")
-            meta = self._call("iam", f"iam GetPolicy {parn}", "iam:GetPolicy", lambda c, a=parn: c.get_policy(PolicyArn=a))
-            version = (meta.get("Policy") or {}).get("DefaultVersionId")
-            ver = self._call("iam", f"iam GetPolicyVersion {parn}", "iam:GetPolicyVersion",
-                             lambda c, a=parn, v=version: c.get_policy_version(PolicyArn=a, VersionId=v))
-            out.append(_as_doc((ver.get("PolicyVersion") or {}).get("Document")))
-        return tuple(out)
+    def inline_policy_names(self, role: str) -> list[str]:
+        doc = self._call("iam", f"iam ListRolePolicies {role}", "iam:ListRolePolicies",
+                         lambda c: c.list_role_policies(RoleName=role))
+        return [str(n) for n in doc.get("PolicyNames") or []]
+
+    def inline_policy(self, role: str, name: str) -> dict[str, Any]:
+        doc = self._call("iam", f"iam GetRolePolicy {role}/{name}", "iam:GetRolePolicy",
+                         lambda c: c.get_role_policy(RoleName=role, PolicyName=name))
+        return _as_doc(doc.get("PolicyDocument"))
+
+    def attached_policy_arns(self, role: str) -> list[str]:
+        doc = self._call("iam", f"iam ListAttachedRolePolicies {role}", "iam:ListAttachedRolePolicies",
+                         lambda c: c.list_attached_role_policies(RoleName=role))
+        return [str(p.get("PolicyArn")) for p in doc.get("AttachedPolicies") or [] if isinstance(p, dict)]
+
+    def managed_policy(self, arn: str) -> dict[str, Any]:
+        """The default version's document of a managed policy (GetPolicy, then GetPolicyVersion)."""
+        meta = self._call("iam", f"iam GetPolicy {arn}", "iam:GetPolicy", lambda c: c.get_policy(PolicyArn=arn))
+        version = (meta.get("Policy") or {}).get("DefaultVersionId")
+        doc = self._call("iam", f"iam GetPolicyVersion {arn}", "iam:GetPolicyVersion",
+                         lambda c: c.get_policy_version(PolicyArn=arn, VersionId=version))
+        return _as_doc((doc.get("PolicyVersion") or {}).get("Document"))
 
     def oidc_provider(self, account: str, partition: str, issuer: str) -> OidcProviderFacts:
         listed = self._call("iam", "iam ListOpenIDConnectProviders", "iam:ListOpenIDConnectProviders",

@@ -166,7 +166,7 @@ class Kube:
 
                 cfg = Configuration()
                 try:
-                    config.load_kube_config(
+                    config.load_kube_config(  # type: ignore[no-untyped-call]
                         config_file=os.environ.get("KUBECONFIG") or None,
                         context=self.info.name,
                         client_configuration=cfg,
@@ -301,13 +301,13 @@ class Kube:
         for item in pods_doc.get("items") or []:
             meta = item.get("metadata") or {}
             spec = item.get("spec") or {}
-            sa = spec.get("serviceAccountName") or "default"
+            sa_name = str(spec.get("serviceAccountName") or "default")
             out.append(
                 PodSummary(
                     name=str(meta.get("name")),
                     namespace=str(meta.get("namespace") or ns),
-                    service_account=sa,
-                    role_arn=roles.get(sa),
+                    service_account=sa_name,
+                    role_arn=roles.get(sa_name),
                     phase=(item.get("status") or {}).get("phase"),
                     created=_ts(meta.get("creationTimestamp")),
                 )
