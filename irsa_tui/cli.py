@@ -76,16 +76,37 @@ def parse_target(value: str | None, namespace: str | None) -> tuple[str, str]:
     return ns, pod
 
 
+def _seconds(value: str) -> float:
+    """A positive, finite number of seconds (argparse type)."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not 0 < number <= 3600 or number != number:
+        raise argparse.ArgumentTypeError(f"{value!r}: give seconds between 0 and 3600 (exclusive of 0)")
+    return number
+
+
+def _bucket(value: str) -> str:
+    """An S3 bucket name as S3 accepts it (argparse type)."""
+    from irsa_tui.chain.buckets import bucket_name_problem
+
+    problem = bucket_name_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--context", help="kube context (default: current-context of KUBECONFIG)")
     p.add_argument("-n", "--namespace", help="namespace of the pod")
     p.add_argument("--cluster", help="EKS cluster name (default: derived from the kube context)")
     p.add_argument("--region", help="AWS region (default: from the kube context, else AWS config)")
-    p.add_argument("--bucket", help="S3 bucket to probe (default: buckets named in the role's policies)")
+    p.add_argument("--bucket", type=_bucket, help="S3 bucket to probe (default: buckets named in the role's policies)")
     p.add_argument("--no-live", dest="live", action="store_false",
                    help="static links only: no TokenRequest, STS or S3 call")
-    p.add_argument("--timeout", type=float, default=5.0, help="per network call, seconds (default 5)")
-    p.add_argument("--deadline", type=float, default=30.0, help="whole run, seconds (default 30)")
+    p.add_argument("--timeout", type=_seconds, default=5.0, help="per network call, seconds (default 5)")
+    p.add_argument("--deadline", type=_seconds, default=30.0, help="whole run, seconds (default 30)")
 
 
 def _check_parser() -> argparse.ArgumentParser:

@@ -219,6 +219,7 @@ def diagnose(
         bucket=options.bucket,
         region=region,
         context=ctx.name,
+        cluster_name=cluster_name,
     )
     run = Run(facts, on_link, on_call)
     if run_out is not None:

@@ -37,7 +37,9 @@ def test_parse_target_rejects(value: str | None, namespace: str | None, message:
         parse_target(value, namespace)
 
 
-def test_usage_errors_exit_64_with_one_line(capsys: pytest.CaptureFixture[str], tmp_path, monkeypatch) -> None:
+def test_usage_errors_exit_64_with_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path, monkeypatch
+) -> None:
     monkeypatch.setenv("KUBECONFIG", str(tmp_path / "none"))
     assert main(["check", "--bogus"]) == EXIT_USAGE
     err = capsys.readouterr().err
@@ -45,3 +47,22 @@ def test_usage_errors_exit_64_with_one_line(capsys: pytest.CaptureFixture[str], 
     assert main(["check", "payments/api", "--context", "nope"]) == EXIT_USAGE
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "no kubeconfig found" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--timeout", "-1"], "between 0 and 3600"),
+        (["--timeout", "0"], "between 0 and 3600"),
+        (["--timeout", "nan"], "between 0 and 3600"),
+        (["--deadline", "abc"], "is not a number of seconds"),
+        (["--bucket", "Bad Bucket!"], "is not an S3 bucket name"),
+        (["--bucket", "a..b"], "is not an S3 bucket name"),
+    ],
+)
+def test_bad_numbers_and_buckets_are_usage_errors(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "payments/api", *args]) == EXIT_USAGE
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["buckets_in_policies"]
+__all__ = ["bucket_name_problem", "buckets_in_policies"]
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -37,3 +38,13 @@ def buckets_in_policies(policies: Iterable[Mapping[str, Any]]) -> list[str]:
                 if name and "*" not in name and "?" not in name and "$" not in name:
                     seen[name] = seen.get(name, 0) + 1
     return sorted(seen, key=lambda n: -seen[n])
+
+
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def bucket_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an S3 bucket name, or None when it can."""
+    if not _BUCKET.match(name) or ".." in name:
+        return f"{name[:80]!r} is not an S3 bucket name (3-63 lower-case letters, digits, '.', '-')"
+    return None

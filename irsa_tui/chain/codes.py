@@ -602,6 +602,18 @@ _ALL: list[Code] = [
         "key problem would only show in the live STS call.",
     ),
     Code(
+        "OIDC-102",
+        _O,
+        W,
+        "Cluster not readable; issuer taken from the token",
+        "could not read EKS cluster {cluster} ({error}); judged the token's issuer {issuer} instead",
+        "irsa-tui compares the token's issuer with the cluster's own (EKS DescribeCluster) to catch a "
+        "re-created cluster whose tokens come from a new issuer. That call failed, so the token's `iss` claim "
+        "stood in: the provider checks still hold for that issuer, but a wrong `--cluster`/`--region` or a "
+        "missing eks:DescribeCluster permission hides the issuer comparison.",
+        "aws eks describe-cluster --name {cluster} --region {region} --query cluster.identity.oidc.issuer",
+    ),
+    Code(
         "OIDC-101",
         _O,
         W,

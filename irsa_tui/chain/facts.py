@@ -350,3 +350,5 @@ class Facts:
     """The AWS identity we act as (sts:GetCallerIdentity ARN), when known."""
     region: str | None = None
     context: str | None = None
+    cluster_name: str | None = None
+    """The EKS cluster name asked for (``--cluster`` or derived from the context), even if unreadable."""

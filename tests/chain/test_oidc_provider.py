@@ -278,7 +278,10 @@ def test_issuer_from_token_when_cluster_unknown() -> None:
         cluster=SourceError("eks", "forbidden", "DescribeCluster: 403", permission="eks:DescribeCluster")
     )
     result = oidc_provider.check(facts, {})
-    assert result.status is Status.PASS
+    # The provider checks hold for the token's issuer, but the skipped comparison is said out loud.
+    assert result.status is Status.WARN
+    assert [f.code for f in result.findings if f.status is Status.WARN] == ["OIDC-102"]
+    assert "eks:DescribeCluster" in result.summary
     issuer_ev = {e.key: e for e in result.evidence}["issuer"]
     assert issuer_ev.actual == ISSUER and "token" in issuer_ev.label
 
@@ -313,3 +316,18 @@ def test_other_clusters_are_not_called_old_unless_the_role_trusts_one() -> None:
     result = oidc_provider.check(facts, {})
     assert [f.code for f in result.findings] == ["OIDC-203"]
     assert OLD_ID in result.summary and OTHER_CLUSTERS[0] not in result.summary
+
+
+def test_unreadable_cluster_is_named_when_the_token_issuer_stands_in() -> None:
+    from irsa_tui.chain.facts import SourceError
+
+    facts = healthy_facts()
+    facts.cluster = SourceError(
+        "eks", "not-found", "eks DescribeCluster nope: ResourceNotFoundException: No cluster found"
+    )
+    facts.cluster_name = "nope"
+    result = oidc_provider.check(facts, {})
+    assert result.status is Status.WARN
+    assert [f.code for f in result.findings if f.status is Status.WARN] == ["OIDC-102"]
+    assert "nope" in result.summary and "token's issuer" in result.summary
+    assert "aws eks describe-cluster --name nope" in (result.fix or "")

@@ -27,7 +27,9 @@ EXIT = {"ok": 0, "broken": 1, "incomplete": 2}
 EXE = str(Path(sys.executable).with_name("irsa-tui"))
 
 
-def check_json(world: LabWorld, name: str, *extra: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
+def check_json(
+    world: LabWorld, name: str, *extra: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, dict[str, Any]]:
     ns, pod = world.target(name)
     code = main(["check", f"{ns}/{pod}", "--context", name, "--json", *extra])
     out = capsys.readouterr().out
@@ -38,9 +40,10 @@ def check_json(world: LabWorld, name: str, *extra: str, capsys: pytest.CaptureFi
 def test_scenario_verdict(world: LabWorld, scenario: Scenario, capsys: pytest.CaptureFixture[str]) -> None:
     code, doc = check_json(world, scenario.name, capsys=capsys)
     assert [link["id"] for link in doc["links"]] == LINK_IDS
-    assert (doc["verdict"], doc["first_failure"]) == (scenario.expect.verdict, scenario.expect.first_failure), [
-        (link["id"], link["status"], link["summary"]) for link in doc["links"] if link["status"] != "pass"
-    ]
+    assert (doc["verdict"], doc["first_failure"]) == (
+        scenario.expect.verdict,
+        scenario.expect.first_failure,
+    ), [(link["id"], link["status"], link["summary"]) for link in doc["links"] if link["status"] != "pass"]
     assert code == EXIT[doc["verdict"]]
     found = {f["code"] for link in doc["links"] for f in link["findings"]}
     missing = set(scenario.expect.codes) - found
@@ -68,7 +71,9 @@ def test_healthy_evidence_names_real_values(world: LabWorld, capsys: pytest.Capt
     assert "assumed-role/" in sts["summary"]
 
 
-def test_trust_policy_failure_shows_expected_vs_actual(world: LabWorld, capsys: pytest.CaptureFixture[str]) -> None:
+def test_trust_policy_failure_shows_expected_vs_actual(
+    world: LabWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
     _, doc = check_json(world, "trust-sub-wrong-namespace", capsys=capsys)
     trust = next(link for link in doc["links"] if link["id"] == "trust-policy")
     evidence = json.dumps(trust["evidence"])
@@ -111,24 +116,38 @@ def test_pod_not_found_is_usage_error(world: LabWorld, capsys: pytest.CaptureFix
 def test_executable_exit_codes_and_text(world: LabWorld) -> None:
     env = {**os.environ, **world.env}
     ns, pod = world.target("oidc-provider-missing")
-    proc = subprocess.run([EXE, "check", f"{ns}/{pod}", "--context", "oidc-provider-missing"], env=env,
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [EXE, "check", f"{ns}/{pod}", "--context", "oidc-provider-missing"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 1, proc.stderr
     assert "Verdict: BROKEN at oidc-provider" in proc.stdout
     assert "No OpenIDConnect provider found" in proc.stdout
-    proc = subprocess.run([EXE, "check", "--context", "healthy", "nope/x"], env=env, capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run(
+        [EXE, "check", "--context", "healthy", "nope/x"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 64 and "Traceback" not in proc.stderr
 
 
 def test_lab_shorthand_runs_its_own_world() -> None:
     # Separate process: the lab keeps moto state process-wide, one world per process.
-    proc = subprocess.run([EXE, "check", "--lab", "trust-sub-wrong-namespace", "--json"], capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [EXE, "check", "--lab", "trust-sub-wrong-namespace", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     doc = json.loads(proc.stdout)
     assert proc.returncode == 1 and doc["first_failure"] == "trust-policy"
-    proc = subprocess.run([EXE, "lab", "run", "healthy", "--", EXE, "check", "payments/api-7d9f8c6b5-x2x4z", "--json"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [EXE, "lab", "run", "healthy", "--", EXE, "check", "payments/api-7d9f8c6b5-x2x4z", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["verdict"] == "ok"
 
@@ -145,3 +164,10 @@ def test_s3_denial_is_told_apart_by_simulation(
     s3 = next(link for link in doc["links"] if link["id"] == "s3")
     assert s3["status"] == "fail"
     assert s3["evidence"]["simulation/s3:ListBucket"]["actual"] == decision
+
+
+def test_wrong_cluster_name_is_a_visible_warning(world: LabWorld, capsys: pytest.CaptureFixture[str]) -> None:
+    code, doc = check_json(world, "healthy", "--cluster", "no-such-cluster", capsys=capsys)
+    oidc = next(link for link in doc["links"] if link["id"] == "oidc-provider")
+    assert oidc["status"] == "warn" and "no-such-cluster" in oidc["summary"]
+    assert code == 0 and doc["target"]["cluster"] == "no-such-cluster"

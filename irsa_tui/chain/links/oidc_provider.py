@@ -114,7 +114,9 @@ def _cluster_account(facts: Facts) -> str | None:
 
 
 def _fix_args(facts: Facts, issuer: str, audience: str, account: str) -> dict[str, str]:
-    cluster = facts.cluster.name if isinstance(facts.cluster, ClusterFacts) else "<cluster-name>"
+    cluster = (
+        facts.cluster.name if isinstance(facts.cluster, ClusterFacts) else (facts.cluster_name or "<cluster-name>")
+    )
     region = facts.cluster.region if isinstance(facts.cluster, ClusterFacts) else (facts.region or "<region>")
     pod = facts.pod.name if isinstance(facts.pod, PodFacts) else facts.pod_name
     return {
@@ -278,12 +280,19 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
         "providers": list(provider.providers),
     }
 
+    notes: list[Finding] = []
+    if isinstance(facts.cluster, SourceError) and issuer_origin == "token iss claim":
+        notes.append(Finding("OIDC-102", {**args, "issuer": issuer, "error": facts.cluster.one_line()}))
+        evidence.append(
+            Evidence("cluster", "EKS DescribeCluster", "the cluster's issuer", facts.cluster.one_line(), False)
+        )
+
     if provider.arn is None:
         findings, more = _missing_provider(facts, provider, issuer, args)
-        return _common.from_findings(LINK, findings, evidence + more, details)
+        return _common.from_findings(LINK, findings + notes, evidence + more, details)
 
     args["provider_arn"] = provider.arn
-    findings = []
+    findings = list(notes)
     evidence.append(Evidence("provider-arn", "IAM OIDC provider", provider.arn, provider.arn, True))
     aud_ok = any(a in provider.client_ids for a in audiences)
     evidence.append(

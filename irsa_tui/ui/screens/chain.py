@@ -346,6 +346,12 @@ class ChainScreen(Screen[None]):
         def done(value: str | None) -> None:
             if value is None:
                 return
+            from irsa_tui.chain.buckets import bucket_name_problem
+
+            problem = bucket_name_problem(value.strip()) if value.strip() else None
+            if problem:
+                self.notify(problem, severity="error")
+                return
             self.irsa.bucket = value.strip() or None
             self.notify(f"S3 probe bucket: {self.irsa.bucket or 'from the role policies'}; re-running")
             self.start_run()
