@@ -97,6 +97,16 @@ def _bucket(value: str) -> str:
     return value
 
 
+def _object_key(value: str) -> str:
+    """An S3 object key for --object (argparse type)."""
+    from irsa_tui.chain.links.s3 import object_key_problem
+
+    problem = object_key_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--context", help="kube context (default: current-context of KUBECONFIG)")
     p.add_argument("-n", "--namespace", help="namespace of the pod")
@@ -114,6 +124,8 @@ def _check_parser() -> argparse.ArgumentParser:
                 epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("target", nargs="?", help="NS/POD (or POD with -n)")
     _common(p)
+    p.add_argument("--object", dest="object_key", type=_object_key, metavar="KEY",
+                   help="with --bucket: also GetObject KEY (Range bytes=0-0: one byte, never shown)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON (the stable contract, see README)")
     fmt.add_argument("--markdown", action="store_true", help="Markdown report")
@@ -141,7 +153,10 @@ def _tui_parser() -> argparse.ArgumentParser:
 
 
 def _check(argv: Sequence[str]) -> int:
-    args = _check_parser().parse_args(argv)
+    parser = _check_parser()
+    args = parser.parse_args(argv)
+    if args.object_key is not None and not args.bucket:
+        parser.error("--object needs --bucket (the bucket the object is in)")
     world = None
     handler = None
     if args.debug:
@@ -164,7 +179,7 @@ def _check(argv: Sequence[str]) -> int:
         from irsa_tui.engine import Options, UsageError, diagnose
 
         options = Options(namespace=ns, pod=pod, context=context, cluster=args.cluster, region=args.region,
-                          bucket=args.bucket, live=args.live, timeout=args.timeout, deadline=args.deadline)
+                          bucket=args.bucket, object_key=args.object_key, live=args.live, timeout=args.timeout, deadline=args.deadline)
         try:
             result = diagnose(options)
         except UsageError as exc:

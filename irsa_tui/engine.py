@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from irsa_tui.chain.facts import (
     PodFacts,
     RoleFacts,
     S3Facts,
+    S3ObjectFacts,
     ServiceAccountFacts,
     SourceError,
     TokenFacts,
@@ -54,6 +56,8 @@ class Options:
     cluster: str | None = None
     region: str | None = None
     bucket: str | None = None
+    object_key: str | None = None
+    """``--object``: also GetObject (bytes=0-0) on this key of ``bucket``."""
     live: bool = True
     timeout: float = 5.0
     """Per network call, seconds."""
@@ -205,6 +209,8 @@ def diagnose(
     from irsa_tui.sources.kubeconfig import KubeconfigError, find_context
 
     started = time.perf_counter()
+    if options.object_key is not None and not options.bucket:
+        raise UsageError("--object needs --bucket (the bucket the object is in)")
     try:
         ctx = find_context(options.context)
     except KubeconfigError as exc:
@@ -220,6 +226,7 @@ def diagnose(
         region=region,
         context=ctx.name,
         cluster_name=cluster_name,
+        cluster_account=ctx.eks_account if not options.cluster else None,
     )
     run = Run(facts, on_link, on_call)
     if run_out is not None:
@@ -601,7 +608,15 @@ class _Gather:
                 f"OIDC providers of account {account} (the role's) cannot be listed: irsa-tui runs as account {caller[0]}",
                 permission=f"iam:ListOpenIDConnectProviders in account {account}"))
             return None, depth
-        partition = arn.partition if arn else partition_for_region(self.region or "us-east-1")
+        # Look the provider up in the partition of the IAM we talk to (the caller's), not the role ARN's:
+        # a role ARN copied from another partition (SA-206) must not turn into "no provider".
+        caller_parts = caller[1].split(":") if isinstance(caller, tuple) else []
+        if len(caller_parts) > 2 and caller_parts[1]:
+            partition = caller_parts[1]
+        elif self.region:
+            partition = partition_for_region(self.region)
+        else:
+            partition = arn.partition if arn else "aws"
         try:
             value = self.call("iam ListOpenIDConnectProviders + GetOpenIDConnectProvider", depth + 2,
                               lambda: self.aws.oidc_provider(account, partition, str(issuer)))
@@ -682,8 +697,9 @@ class _Gather:
             for container in pod.containers:
                 region = container.env_value("AWS_REGION") or region
         try:
+            key = self.options.object_key if self.options.bucket else None
             value = self.call(f"s3 {'ListObjectsV2 ' + bucket if bucket else 'ListBuckets'}", depth + 1,
-                              lambda: self.aws.s3_probe(creds, bucket, origin, region))
+                              lambda: self.aws.s3_probe(creds, bucket, origin, region, key))
         except SourceFailure as failure:
             value = failure.error
         used = depth + 1
@@ -694,6 +710,18 @@ class _Gather:
                 str(arn), ["s3:ListBucket"], f"arn:{arn.partition}:s3:::{bucket}"))
             if simulation:
                 value = replace(value, simulation=simulation)
+            used = depth + 2
+        probe = value.object if isinstance(value, S3Facts) else None
+        if (isinstance(value, S3Facts) and isinstance(probe, S3ObjectFacts) and not probe.ok and bucket
+                and probe.error_code == "AccessDenied" and isinstance(arn := self.result("role_arn")[0], RoleArn)):
+            # GetObject denied: by the identity policy (s3:GetObject, or kms:Decrypt on the named key)?
+            kms = re.search(r"perform: kms:Decrypt on resource: \"?(arn:[^\"\s]+)", probe.error_message or "")
+            action, resource = (("kms:Decrypt", kms.group(1)) if kms
+                                else ("s3:GetObject", f"arn:{arn.partition}:s3:::{bucket}/{probe.key}"))
+            simulation = self.call("iam SimulatePrincipalPolicy", depth + 2, lambda: self.aws.simulate(
+                str(arn), [action], resource))
+            if simulation:
+                value = replace(value, simulation={**(value.simulation or {}), **simulation})
             used = depth + 2
         self.run.settle(s3=value)
         return None, used

@@ -66,3 +66,29 @@ def test_bad_numbers_and_buckets_are_usage_errors(
     assert main(["check", "payments/api", *args]) == EXIT_USAGE
     err = capsys.readouterr().err.strip()
     assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--object", "2024/06/INV-0001.pdf"], "--object needs --bucket"),
+        (["--bucket", "payments-invoices", "--object", ""], "cannot be empty"),
+        (["--bucket", "payments-invoices", "--object", "a\x07b"], "control characters"),
+        (["--bucket", "payments-invoices", "--object", "k" * 1025], "at most 1024 bytes"),
+    ],
+)
+def test_object_without_bucket_or_bad_key_is_a_usage_error(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "payments/api", *args]) == EXIT_USAGE
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert captured.out == ""
+
+
+def test_engine_refuses_object_without_bucket() -> None:
+    from irsa_tui.engine import Options, UsageError, diagnose
+
+    with pytest.raises(UsageError, match="--object needs --bucket"):
+        diagnose(Options(namespace="payments", pod="api", object_key="k"))

@@ -199,6 +199,31 @@ _ALL: list[Code] = [
         "sts:AssumeRoleWithWebIdentity with the token.",
     ),
     Code(
+        "INJ-002",
+        _I,
+        P,
+        "Pod uses hostNetwork (note)",
+        "pod {pod} uses hostNetwork: IRSA works as for any pod, but without it the SDK would reach the "
+        "node's instance metadata and run as the node role",
+        "Web identity comes before instance metadata (IMDS) in every AWS SDK's default credential chain, so "
+        "a hostNetwork pod with IRSA uses the IRSA role. What differs is the fallback: a hostNetwork pod "
+        "shares the node's network, so it reaches IMDS whatever the IMDSv2 hop limit; if IRSA ever goes "
+        "missing (annotation removed, webhook skipped, pod recreated) it silently runs as the node's "
+        "instance role, and AccessDenied errors then name that role instead. Other pods are cut off from "
+        "IMDSv2 when the node's hop limit is 1.",
+    ),
+    Code(
+        "INJ-003",
+        _I,
+        P,
+        "Pod runs on Fargate (note)",
+        "pod {pod} runs on Fargate ({how}): there is no instance metadata, so IRSA is its only AWS identity",
+        "IRSA works on Fargate exactly as on nodes: the same webhook, the same projected token, the same "
+        "STS call. What differs: Fargate has no instance metadata service, so a pod without IRSA gets no "
+        "credentials at all ('Unable to locate credentials') rather than a node role, and the Fargate pod "
+        "execution role is used by Fargate itself (image pulls, logging), never by the application.",
+    ),
+    Code(
         "INJ-101",
         _I,
         W,
@@ -470,7 +495,10 @@ _ALL: list[Code] = [
         "The kubelet mints the projected token through the TokenRequest API: `sub` names the pod's "
         "ServiceAccount, `aud` the audience STS and the IAM OIDC provider expect, `iss` the cluster's OIDC "
         "issuer, and `exp` lies in the future. STS checks exactly these claims against the provider and the "
-        "role's trust policy.",
+        "role's trust policy. The token's lifetime is not the credentials' lifetime: the STS session lasts "
+        "DurationSeconds (the SDKs ask for 1 h by default; the role's MaxSessionDuration, 1-12 h, is only "
+        "the upper bound), and the SDK renews it by re-reading the token file, so a 24 h token never means "
+        "24 h credentials and a short one does not shorten the session.",
     ),
     Code(
         "TOK-002",
@@ -934,6 +962,18 @@ _ALL: list[Code] = [
         "aws iam get-role --role-name {role} --query Role.MaxSessionDuration\n"
         "# compare with the SDK settings of the workload (AWS_ROLE_SESSION_NAME, duration, session policy)",
     ),
+    Code(
+        "STS-207",
+        _STS,
+        F,
+        "STS refused: the annotated role is not there",
+        "STS refused: {error_code}: {error_message} — points at service-account ({cause})",
+        "STS gives the same 'Not authorized to perform sts:AssumeRoleWithWebIdentity' for a role that does "
+        "not exist as named (deleted, or an ARN copied from another account or partition) as for a trust "
+        "policy that says no. The service-account link found that the annotated ARN cannot name this "
+        "role, so fix the annotation (or create the role), not the trust policy.",
+        "# the service-account link's fix:\n{sa_fix}",
+    ),
     # --- sts (end) ---
     # --- s3 (begin) ---
     Code(
@@ -955,6 +995,31 @@ _ALL: list[Code] = [
         "ListBuckets, which most application roles rightly lack. This says nothing about access to the "
         "bucket the application really uses.",
         "irsa-tui check {namespace}/{pod} --bucket <bucket-name>",
+    ),
+    Code(
+        "S3-002",
+        _S3,
+        P,
+        "Object readable",
+        "GetObject on {target} works ({read} byte read; {encryption})",
+        "With the role's credentials irsa-tui asked S3 for the first byte of the object named by --object "
+        "(Range: bytes=0-0; nothing is changed, the byte is not shown). S3 served it, so s3:GetObject and, "
+        "for an SSE-KMS object, kms:Decrypt on its key are allowed.",
+    ),
+    Code(
+        "S3-102",
+        _S3,
+        W,
+        "Bucket in another region (redirect followed)",
+        "bucket {bucket} is in {bucket_region}, the pod signs for {client_region}: S3 answered {redirect_code} "
+        "and boto3 retried in the right region",
+        "S3 answers a request signed for the wrong region with 301 PermanentRedirect or 400 "
+        "AuthorizationHeaderMalformed (naming the bucket's region). boto3/botocore follow both and re-sign "
+        "for the bucket's region, at the cost of an extra round trip. SDKs or code that do not follow S3 "
+        "region redirects (AWS SDK for Java 2.x unless crossRegionAccessEnabled, JavaScript v3 unless "
+        "followRegionRedirects, hand-signed requests) fail with that error instead.",
+        "# give the workload the bucket's region for S3, e.g.\n"
+        "boto3.client('s3', region_name='{bucket_region}')  # or AWS_REGION={bucket_region} for that workload",
     ),
     Code(
         "S3-201",
@@ -1083,6 +1148,52 @@ _ALL: list[Code] = [
         "AllAccessDisabled: the bucket has been disabled, or InvalidAccessKeyId / ExpiredToken for the "
         "session credentials). The message names the cause.",
         "aws s3api head-bucket --bucket {bucket}",
+    ),
+    Code(
+        "S3-212",
+        _S3,
+        F,
+        "kms:Decrypt missing for an SSE-KMS object",
+        "role {role} may not kms:Decrypt key {kms_key_arn}, which encrypts {target} (SSE-KMS): "
+        "no identity-based policy allows it",
+        "The object is encrypted with SSE-KMS. To serve it S3 asks KMS to decrypt the object's data key on "
+        "the caller's behalf, so GetObject needs kms:Decrypt on that key as well as s3:GetObject. S3 answers "
+        "403 AccessDenied naming kms:Decrypt and the key ARN. The role's policies grant no kms:Decrypt on "
+        "the key; note: {key_policy_note}.",
+        "cat > kms-decrypt.json <<'EOF'\n{kms_document}\nEOF\n"
+        "aws iam put-role-policy --role-name {role} --policy-name {policy_name} "
+        "--policy-document file://kms-decrypt.json\n"
+        "# key policy (account {kms_account}): {key_policy_note}\n"
+        "aws kms get-key-policy --key-id {kms_key_arn} --policy-name default --query Policy --output text",
+    ),
+    Code(
+        "S3-213",
+        _S3,
+        F,
+        "KMS key policy does not allow kms:Decrypt",
+        "the key policy of {kms_key_arn} does not let role {role} kms:Decrypt, so {target} (SSE-KMS) is "
+        "unreadable",
+        "The object is encrypted with SSE-KMS and KMS refused to decrypt its data key for this role: the "
+        "key's own (resource-based) policy neither names the role nor delegates to IAM policies of its "
+        "account, or denies it. A role policy alone cannot fix this; the key policy must allow the role "
+        "(the key is in account {kms_account}; {key_policy_note}).",
+        "# from account {kms_account}: read the key policy, add this statement to its Statement list\n"
+        "#   {key_statement}\n"
+        "aws kms get-key-policy --key-id {kms_key_arn} --policy-name default --query Policy --output text "
+        "> key-policy.json\n"
+        "aws kms put-key-policy --key-id {kms_key_arn} --policy-name default --policy file://key-policy.json",
+    ),
+    Code(
+        "S3-214",
+        _S3,
+        F,
+        "Object does not exist",
+        "object {key} does not exist in bucket {bucket} (NoSuchKey)",
+        "S3 answered 404 NoSuchKey: the key is not in the bucket (S3 says so only to callers allowed "
+        "s3:ListBucket; others get 403 AccessDenied). The key is mistyped, has another prefix or case, or "
+        "was never written or has been deleted. The role's access itself works.",
+        "aws s3api list-objects-v2 --bucket {bucket} --prefix {prefix_q} --max-items 20 --query 'Contents[].Key'"
+        "  # find the intended key",
     ),
     # --- s3 (end) ---
 ]

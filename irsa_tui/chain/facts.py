@@ -38,6 +38,7 @@ __all__ = [
     "PodFacts",
     "RoleFacts",
     "S3Facts",
+    "S3ObjectFacts",
     "ServiceAccountFacts",
     "SourceError",
     "StsFacts",
@@ -304,6 +305,22 @@ class StsFacts:
 
 
 @dataclass(frozen=True)
+class S3ObjectFacts:
+    """``GetObject`` with ``Range: bytes=0-0`` on one key (``--object``): reads at most one byte."""
+
+    key: str
+    ok: bool
+    error_code: str | None = None
+    error_message: str | None = None
+    http_status: int | None = None
+    sse: str | None = None
+    """``x-amz-server-side-encryption`` of the object: ``AES256``, ``aws:kms``, ``aws:kms:dsse``."""
+    kms_key_id: str | None = None
+    """``x-amz-server-side-encryption-aws-kms-key-id`` (a key ARN) when SSE-KMS."""
+    bytes_read: int | None = None
+
+
+@dataclass(frozen=True)
 class S3Facts:
     bucket: str | None
     """None for ListBuckets."""
@@ -318,6 +335,12 @@ class S3Facts:
     objects_seen: int | None = None
     simulation: Mapping[str, str] | None = None
     """iam:SimulatePrincipalPolicy decision per action, when the caller could run it."""
+    object: S3ObjectFacts | SourceError | None = None
+    """The GetObject probe when ``--object`` was given (None: not asked, or not reached)."""
+    redirect_code: str | None = None
+    """A region redirect the SDK followed (``PermanentRedirect``, ``AuthorizationHeaderMalformed``)."""
+    client_region: str | None = None
+    """The region the S3 client signed for first (the pod's ``AWS_REGION``)."""
 
 
 @dataclass
@@ -352,3 +375,5 @@ class Facts:
     context: str | None = None
     cluster_name: str | None = None
     """The EKS cluster name asked for (``--cluster`` or derived from the context), even if unreadable."""
+    cluster_account: str | None = None
+    """The cluster's account from its ARN in the kubeconfig, even when DescribeCluster cannot read it."""

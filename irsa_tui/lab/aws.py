@@ -27,6 +27,7 @@ from xml.sax.saxutils import escape
 
 from irsa_tui.lab import faults
 from irsa_tui.lab._server import LabHandler, LabServer
+from irsa_tui.lab.scenario import ACCOUNT
 from irsa_tui.lab.sts_judge import Denied, judge_s3, judge_web_identity
 
 __all__ = ["AwsFront", "AwsScenario", "Moto"]
@@ -90,6 +91,8 @@ class AwsScenario:
     scp: Any = None
     caller_deny: frozenset[str] = frozenset()
     """Actions (``iam:GetRole``) the caller may not perform on this scenario's role only."""
+    s3_region_error: str = "PermanentRedirect"
+    """What S3 answers a request signed for another region than the bucket's (or AuthorizationHeaderMalformed)."""
 
 
 @dataclass
@@ -425,7 +428,8 @@ class _Handler(LabHandler):
             return
         name = parts[1]
         scn = st.scenarios.get(st.by_cluster.get(name, ""))
-        if scn is None or len(parts) != 2:
+        # EKS is per account: the caller (lab account) cannot describe a cluster of another account.
+        if scn is None or len(parts) != 2 or scn.cluster_arn.split(":")[4] != ACCOUNT:
             self.send_json(
                 404,
                 {"message": f"No cluster found for name: {name}."},
@@ -515,7 +519,24 @@ class _Handler(LabHandler):
                     return None
 
             bucket_policy = st.cached(("bucket-policy", bucket), look_policy)
-        if bucket_region and region and bucket_region != region and action != "s3:GetBucketLocation":
+        scn = st.scenarios.get(who.scenario or "")
+        wrong_region = bucket_region and region and bucket_region != region and action != "s3:GetBucketLocation"
+        if wrong_region and scn is not None and scn.s3_region_error == "AuthorizationHeaderMalformed":
+            # What S3 says when the request reaches the bucket's region signed for another one.
+            malformed = (
+                f"The authorization header is malformed; the region '{region}' is wrong; "
+                f"expecting '{bucket_region}'"
+            )
+            self.send(
+                400,
+                b"" if method == "HEAD" else _s3_error(
+                    "AuthorizationHeaderMalformed", malformed, f"<Region>{bucket_region}</Region>"
+                ),
+                "application/xml",
+                {"x-amz-bucket-region": str(bucket_region)},
+            )
+            return False
+        if wrong_region:
             extra = f"<Endpoint>{bucket}.s3.{bucket_region}.amazonaws.com</Endpoint><Bucket>{bucket}</Bucket>"
             self.send(
                 301,
@@ -528,10 +549,9 @@ class _Handler(LabHandler):
                     extra,
                 ),
                 "application/xml",
-                {"x-amz-bucket-region": bucket_region},
+                {"x-amz-bucket-region": str(bucket_region)},
             )
             return False
-        scn = st.scenarios.get(who.scenario or "")
         ctx: dict[str, list[str]] = {"aws:requestedregion": [region or "us-east-1"]}
         if action == "s3:ListBucket":
             ctx["s3:prefix"] = [(query.get("prefix") or [""])[0]]
@@ -547,10 +567,46 @@ class _Handler(LabHandler):
             scp=scn.scp if scn else None,
             context=ctx,
         )
+        if message is None and action == "s3:GetObject":
+            message = self._kms_denied(who, bucket, key, scn, ctx)
         if message is None:
             return True
         self.send(403, b"" if method == "HEAD" else _s3_error("AccessDenied", message), "application/xml")
         return False
+
+    def _kms_denied(
+        self, who: Assumed, bucket: str, key: str, scn: AwsScenario | None, ctx: dict[str, list[str]]
+    ) -> str | None:
+        """An SSE-KMS object: S3 decrypts through KMS as the caller, so kms:Decrypt on its key is judged too.
+
+        The key policy is taken as KMS's default (delegates to the account's IAM policies), so the
+        role's identity policies, boundary and SCP decide. Real S3 names the key ARN unquoted.
+        """
+        st = self._state()
+
+        def look() -> str | None:
+            try:
+                head = st.admin["s3"].head_object(Bucket=bucket, Key=key)
+            except Exception:
+                return None  # NoSuchKey and friends: moto answers them
+            kms_key = head.get("SSEKMSKeyId")
+            return str(kms_key) if head.get("ServerSideEncryption", "").startswith("aws:kms") and kms_key else None
+
+        key_arn = st.cached(("object-kms-key", bucket, key), look)
+        if not key_arn:
+            return None
+        message = judge_s3(
+            action="kms:Decrypt",
+            resource=key_arn,
+            caller_arn=who.arn,
+            role_arn=who.role_arn,
+            account=who.account,
+            identity_policies=self._identity_policies(who.role_name),
+            boundary=scn.boundary if scn else None,
+            scp=scn.scp if scn else None,
+            context=ctx,
+        )
+        return message.replace(f'"{key_arn}"', key_arn) if message else None
 
     def _simulate(self, params: dict[str, str]) -> None:
         """IAM SimulatePrincipalPolicy (moto has none): identity policies and boundary of a role."""

@@ -46,6 +46,8 @@ LINKS = ("service-account", "injection", "token", "oidc-provider", "trust-policy
 VERDICTS = ("ok", "broken", "incomplete")
 STS_ERRORS = ("IDPRejectedClaim", "IDPCommunicationError", "Throttling")
 """Values of the ``sts.error`` switch: faults on AWS's or the IdP's side (answers: lab/aws.py)."""
+S3_REGION_ERRORS = ("PermanentRedirect", "AuthorizationHeaderMalformed")
+"""Values of ``bucket.region_error``: what S3 answers a request signed for another region."""
 
 _TRUST = {
     "Version": "2012-10-17",
@@ -83,7 +85,8 @@ _S3_POLICY = {
 }
 
 BASELINE: dict[str, Any] = {
-    "cluster": {"version": "1.31", "platform_version": "eks.12"},
+    # account: the cluster's account when it is not the role's (the caller only sees its own account)
+    "cluster": {"version": "1.31", "platform_version": "eks.12", "account": None},
     "namespace": "payments",
     "serviceaccount": {
         "name": "api",
@@ -141,6 +144,10 @@ BASELINE: dict[str, Any] = {
             "2024/07/INV-0003.pdf": "invoice 3",
         },
         "policy": None,
+        # objects written with SSE-KMS under ${KMS_KEY_ARN} (GetObject then needs kms:Decrypt on it)
+        "kms_objects": {},
+        # what S3 answers a request signed for another region: PermanentRedirect | AuthorizationHeaderMalformed
+        "region_error": "PermanentRedirect",
     },
     "rbac": {"deny": []},  # "verb resource" pairs answered 403, e.g. "create serviceaccounts/token"
     # error: IDPRejectedClaim | IDPCommunicationError | Throttling (AWS-side faults, lab/aws.py STS_ERRORS)
@@ -167,6 +174,8 @@ class Scenario:
     pod: str
     expect: Expect
     world: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    args: tuple[str, ...] = ()
+    """Extra ``check`` arguments the scenario is meant with (placeholders allowed), e.g. ``--object``."""
 
     def config(self) -> dict[str, Any]:
         """The baseline with this scenario's overrides merged in (placeholders not yet expanded)."""
@@ -234,12 +243,20 @@ def placeholders(scn: Scenario, issuer_base: str, thumbprint: str, kube_url: str
         "ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/{role_name}",
         "BUCKET": bucket,
         "CLUSTER": cluster_name(scn.name),
-        "CLUSTER_ARN": f"arn:aws:eks:{REGION}:{ACCOUNT}:cluster/{cluster_name(scn.name)}",
+        "CLUSTER_ARN": f"arn:aws:eks:{REGION}:{cfg['cluster'].get('account') or ACCOUNT}:cluster/"
+        f"{cluster_name(scn.name)}",
         "NAMESPACE": scn.namespace,
         "SA": str(cfg["serviceaccount"]["name"]),
         "THUMBPRINT": thumbprint,
+        "KMS_KEY_ARN": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{kms_key_id(scn.name)}",
         "KUBE_URL": kube_url,
     }
+
+
+def kms_key_id(name: str) -> str:
+    """A stable KMS key id (UUID form) per scenario, for ``${KMS_KEY_ARN}``."""
+    h = hashlib.sha256(f"irsa-tui-lab/kms/{name}".encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
 def cluster_name(scenario: str) -> str:
@@ -274,6 +291,11 @@ def _load(text: str, origin: str) -> Scenario:
         raise ValueError(
             f"{origin}: world.sts.error must be one of {', '.join(STS_ERRORS)}, not {sts_error!r}"
         )
+    region_error = (world.get("bucket") or {}).get("region_error") if isinstance(world.get("bucket"), dict) else None
+    if region_error is not None and region_error not in S3_REGION_ERRORS:
+        raise ValueError(
+            f"{origin}: world.bucket.region_error must be one of {', '.join(S3_REGION_ERRORS)}, not {region_error!r}"
+        )
     return Scenario(
         name=name,
         title=title,
@@ -284,6 +306,7 @@ def _load(text: str, origin: str) -> Scenario:
             verdict=verdict, first_failure=first, codes=tuple(str(c) for c in expect_doc.get("codes") or ())
         ),
         world=world,
+        args=tuple(str(a) for a in doc.get("args") or ()),
     )
 
 

@@ -109,6 +109,11 @@ def _condition(op: str, key: str, policy_values: list[Any], context: Mapping[str
     return not hit if negated else hit
 
 
+def _partition(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[1] if len(parts) > 2 else ""
+
+
 def _principal_match(spec: Any, principal: Mapping[str, set[str]]) -> bool:
     if spec == "*":
         return True
@@ -321,7 +326,9 @@ def judge_web_identity(
             f"Token expired: current date/time {current} must be before the expiration date/time{exp}",
         )
     role = find_role(account, role_name)
-    if role is None:
+    if role is None or _partition(str(role.get("arn") or role_arn)) != _partition(role_arn):
+        # A role ARN from another partition (arn:aws-cn, arn:aws-us-gov) names a role STS cannot see from
+        # this one: it answers as for a missing role (AccessDenied), as AssumeRole does across partitions.
         raise Denied(403, "AccessDenied", NOT_AUTHORIZED)
     provider_arn = f"arn:aws:iam::{account}:oidc-provider/{host_path}"
     context: dict[str, list[str]] = {

@@ -207,6 +207,7 @@ class LabWorld:
                     boundary=(cfg.get("role") or {}).get("boundary"),
                     scp=cfg.get("scp"),
                     caller_deny=frozenset((cfg.get("caller") or {}).get("deny") or ()),
+                    s3_region_error=str((cfg.get("bucket") or {}).get("region_error") or "PermanentRedirect"),
                 )
             )
 
@@ -368,6 +369,11 @@ class LabWorld:
                 s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
             for key, text in (bucket.get("objects") or {}).items():
                 s3.put_object(Bucket=name, Key=str(key), Body=str(text).encode())
+            for key, text in (bucket.get("kms_objects") or {}).items():
+                s3.put_object(
+                    Bucket=name, Key=str(key), Body=str(text).encode(),
+                    ServerSideEncryption="aws:kms", SSEKMSKeyId=names["KMS_KEY_ARN"],
+                )
             if bucket.get("policy") is not None:
                 s3.put_bucket_policy(Bucket=name, Policy=json.dumps(bucket["policy"]))
 

@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import unquote
@@ -24,6 +24,7 @@ from irsa_tui.chain.facts import (
     OidcProviderFacts,
     RoleFacts,
     S3Facts,
+    S3ObjectFacts,
     SourceError,
     StsFacts,
 )
@@ -369,8 +370,14 @@ class Aws:
             ),
         )
 
-    def s3_probe(self, creds: Credentials, bucket: str | None, origin: str, region: str | None) -> S3Facts:
-        """List with the role's credentials: ListObjectsV2 on the bucket, or ListBuckets."""
+    def s3_probe(
+        self, creds: Credentials, bucket: str | None, origin: str, region: str | None, key: str | None = None
+    ) -> S3Facts:
+        """List with the role's credentials: ListObjectsV2 on the bucket, or ListBuckets.
+
+        With ``key`` (``--object``) also GetObject with ``Range: bytes=0-0``: at most one byte is
+        read, and never shown. A region redirect botocore follows by itself is recorded.
+        """
         from botocore import exceptions as bx
 
         use_region = region or self.region or "us-east-1"
@@ -383,6 +390,22 @@ class Aws:
             aws_secret_access_key=creds.secret_access_key,
             aws_session_token=creds.session_token,
         )
+        redirects: list[str] = []
+
+        def seen_redirect(response: Any = None, **_: Any) -> None:
+            # botocore's S3RegionRedirectorv2 answers this event too; we only note what it follows.
+            if not (isinstance(response, tuple) and len(response) == 2):
+                return  # a connection error: nothing answered
+            parsed = response[1]
+            raw = parsed.get("Error") if isinstance(parsed, dict) else None
+            err: dict[str, Any] = raw if isinstance(raw, dict) else {}
+            code = str(err.get("Code") or "")
+            if code == "PermanentRedirect" or (code == "AuthorizationHeaderMalformed" and "Region" in err):
+                redirects.append(code)
+            elif code in ("301", "307") or (not code and getattr(response[0], "status_code", 0) in (301, 307)):
+                redirects.append("PermanentRedirect")
+
+        client.meta.events.register("needs-retry.s3", seen_redirect)
         operation = "ListObjectsV2" if bucket else "ListBuckets"
         try:
             if bucket:
@@ -397,7 +420,7 @@ class Aws:
                 raise SourceFailure(SourceError("s3", "bad-response", f"s3 {operation}: response is not what "
                                                 "the API promised (a 200 without an S3 result)"))
             headers = (doc.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}
-            return S3Facts(
+            facts = S3Facts(
                 bucket=bucket, bucket_origin=origin, operation=operation, ok=True,  # type: ignore[arg-type]
                 bucket_region=headers.get("x-amz-bucket-region") or use_region, objects_seen=seen,
             )
@@ -408,7 +431,7 @@ class Aws:
             if code in ("SlowDown", "Throttling", "ServiceUnavailable", "InternalError") or (status or 0) >= 500:
                 raise SourceFailure(map_aws_error(exc, "s3", f"s3 {operation}")) from None
             headers = (exc.response.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}
-            return S3Facts(
+            facts = S3Facts(
                 bucket=bucket, bucket_origin=origin, operation=operation, ok=False,  # type: ignore[arg-type]
                 error_code=code, error_message=" ".join(str(err.get("Message") or "").split()), http_status=status,
                 bucket_region=headers.get("x-amz-bucket-region") or err.get("Region"),
@@ -417,6 +440,42 @@ class Aws:
             raise
         except Exception as exc:
             raise SourceFailure(map_aws_error(exc, "s3", f"s3 {operation}")) from None
+        probe: S3ObjectFacts | SourceError | None = None
+        if bucket and key and (facts.ok or facts.error_code in ("AccessDenied", "AccessDeniedException")):
+            probe = self._get_object(client, bucket, key)
+        return replace(facts, object=probe, redirect_code=redirects[0] if redirects else None,
+                       client_region=use_region)
+
+    @staticmethod
+    def _get_object(client: Any, bucket: str, key: str) -> S3ObjectFacts | SourceError:
+        """GetObject bytes=0-0 (changes nothing); errors that judge the role are data, faults are SourceError."""
+        from botocore import exceptions as bx
+
+        what = f"s3 GetObject s3://{bucket}/{_clip(key, 120)}"
+        try:
+            doc = client.get_object(Bucket=bucket, Key=key, Range="bytes=0-0")
+            body = doc.get("Body")
+            try:
+                read = len(body.read(1)) if body is not None else 0  # content is never kept nor shown
+            finally:
+                if body is not None:
+                    body.close()
+            return S3ObjectFacts(
+                key=key, ok=True, http_status=(doc.get("ResponseMetadata") or {}).get("HTTPStatusCode"),
+                sse=doc.get("ServerSideEncryption"), kms_key_id=doc.get("SSEKMSKeyId"), bytes_read=read,
+            )
+        except bx.ClientError as exc:
+            err = exc.response.get("Error", {})
+            code = str(err.get("Code") or "Unknown")
+            status = (exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+            if code in ("SlowDown", "Throttling", "ServiceUnavailable", "InternalError") or (status or 0) >= 500:
+                return map_aws_error(exc, "s3", what)
+            return S3ObjectFacts(
+                key=key, ok=False, error_code=code, http_status=status,
+                error_message=" ".join(str(err.get("Message") or "").split()),
+            )
+        except Exception as exc:
+            return map_aws_error(exc, "s3", what)
 
 
 def _as_doc(value: Any) -> dict[str, Any]:

@@ -36,6 +36,8 @@ class ContextInfo:
     region: str | None
     current: bool
     user: str = ""
+    eks_account: str | None = None
+    """The cluster's AWS account, when the kubeconfig names it by ARN (``aws eks update-kubeconfig``)."""
 
 
 def kubeconfig_paths() -> list[Path]:
@@ -116,6 +118,15 @@ def _arg_after(args: list[str], *flags: str) -> str | None:
     return None
 
 
+def eks_account(context_name: str, cluster_name: str) -> str | None:
+    """The account of an ARN-style cluster or context name, e.g. ``arn:aws:eks:R:ACCOUNT:cluster/N``."""
+    for candidate in (cluster_name, context_name):
+        match = _ARN_CLUSTER.match(candidate or "")
+        if match:
+            return match.group(2)
+    return None
+
+
 def derive_eks(context_name: str, cluster_name: str, server: str, user: dict[str, Any]) -> tuple[str | None, str | None]:
     """EKS cluster name and region from what a kubeconfig says, most specific first.
 
@@ -180,6 +191,7 @@ def list_contexts() -> list[ContextInfo]:
                 region=region,
                 current=ctx["name"] == doc["current-context"],
                 user=str(body.get("user") or ""),
+                eks_account=eks_account(ctx["name"], cluster_name),
             )
         )
     return out

@@ -40,6 +40,7 @@ class Backend(Protocol):
         timeout: float,
         on_link: Callable[[LinkResult], None],
         on_call: Callable[[str, bool], None],
+        object_key: str | None = None,
     ) -> ChainResult: ...
 
 
@@ -86,11 +87,13 @@ class RealBackend:
         timeout: float,
         on_link: Callable[[LinkResult], None],
         on_call: Callable[[str, bool], None],
+        object_key: str | None = None,
     ) -> ChainResult:
         from irsa_tui.engine import Options, UsageError, diagnose
 
         options = Options(
-            namespace=namespace, pod=pod, context=context, bucket=bucket, live=live, timeout=timeout
+            namespace=namespace, pod=pod, context=context, bucket=bucket, object_key=object_key, live=live,
+            timeout=timeout,
         )
         try:
             return diagnose(options, on_link=on_link, on_call=on_call)

@@ -251,7 +251,23 @@ def one_container_not_mutated(f: Facts) -> None:
     f.pod = healthy_pod(containers=(app_container(), replace(BARE, name="log-shipper")))
 
 
+def host_network(f: Facts) -> None:
+    f.pod = replace(_pod(f), host_network=True)
+
+
+def fargate_node(f: Facts) -> None:
+    f.pod = replace(_pod(f), fargate=True, node_name="fargate-ip-10-0-1-2.eu-west-1.compute.internal")
+
+
+def fargate_not_mutated(f: Facts) -> None:
+    skip_label(f)
+    f.pod = replace(_pod(f), fargate=True)
+
+
 CASES = [
+    pytest.param(host_network, Status.PASS, "INJ-002", id="host-network-note.pass"),
+    pytest.param(fargate_node, Status.PASS, "INJ-003", id="fargate-note.pass"),
+    pytest.param(fargate_not_mutated, Status.FAIL, "INJ-003", id="fargate-note-kept-on-failure.fail"),
     pytest.param(skip_label, Status.FAIL, "INJ-201", id="skip-pod-label.fail"),
     pytest.param(created_before_annotation, Status.FAIL, "INJ-202", id="pod-older-than-annotation.fail"),
     pytest.param(no_webhook, Status.FAIL, "INJ-203", id="no-webhook.fail"),

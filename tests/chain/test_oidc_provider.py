@@ -76,6 +76,13 @@ def cross_account(f: Facts) -> None:
     _provider(f, account=OTHER_ACCOUNT, providers=(), arn=None)
 
 
+def cross_account_cluster_unreadable(f: Facts) -> None:
+    """The caller cannot read the cluster (another account); its ARN in the kubeconfig names the account."""
+    f.cluster = SourceError("eks", "not-found", "No cluster found for name: payments.")
+    f.cluster_account = OTHER_ACCOUNT
+    _provider(f, providers=(), arn=None)
+
+
 def wrong_client_id(f: Facts) -> None:
     _provider(f, client_ids=("sts.amazonaws.com.cn", "pods.eks.amazonaws.com"))
 
@@ -129,6 +136,9 @@ CASES = [
     pytest.param(trailing_slash_provider, Status.FAIL, "OIDC-202", id="provider-trailing-slash.fail"),
     pytest.param(lower_case_provider, Status.FAIL, "OIDC-202", id="provider-lower-case.fail"),
     pytest.param(cross_account, Status.FAIL, "OIDC-204", id="cross-account-no-provider.fail"),
+    pytest.param(
+        cross_account_cluster_unreadable, Status.FAIL, "OIDC-204", id="cluster-in-kubeconfig-account.fail"
+    ),
     pytest.param(wrong_client_id, Status.FAIL, "OIDC-205", id="client-id-missing.fail"),
     pytest.param(custom_audience_token, Status.FAIL, "OIDC-205", id="token-aud-not-client-id.fail"),
     pytest.param(jwks_404, Status.FAIL, "OIDC-206", id="jwks-404.fail"),

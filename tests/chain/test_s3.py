@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from irsa_tui.chain.facts import Facts, RoleFacts, S3Facts, SourceError, StsFacts
+from irsa_tui.chain.facts import Facts, RoleFacts, S3Facts, S3ObjectFacts, SourceError, StsFacts
 from irsa_tui.chain.links import s3
 from irsa_tui.chain.model import LinkId, LinkResult, Status
 from tests.chain.builders import BUCKET, NS, POD, REGION, ROLE_ARN, healthy_facts
@@ -245,3 +245,164 @@ def test_skip_when_prior_sts_failed() -> None:
 )  # fmt: skip
 def test_action_allowed(policy: dict[str, Any], action: str, resource: str, allowed: bool) -> None:
     assert s3.action_allowed([policy], action, resource) is allowed
+
+
+# --- GetObject probe (--object), SSE-KMS and region redirects ---------------------------------------
+
+KEY = "2024/08/INV-0004.pdf"
+KMS_ARN = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+SESSION = "arn:aws:sts::111122223333:assumed-role/payments-api/irsa-tui-1700000000"
+# The shape real S3 answers for GetObject of an SSE-KMS object without kms:Decrypt (key ARN unquoted),
+# e.g. ministryofjustice/modernisation-platform#11726.
+KMS_IDENTITY = (
+    f"User: {SESSION} is not authorized to perform: kms:Decrypt on resource: {KMS_ARN} "
+    "because no identity-based policy allows the kms:Decrypt action"
+)
+
+
+def ev(result: LinkResult, key: str) -> str | None:
+    return next(e.actual for e in result.evidence if e.key == key)
+
+
+def with_object(probe: S3ObjectFacts | SourceError, **kw: Any) -> Facts:
+    facts = healthy_facts()
+    assert isinstance(facts.s3, S3Facts)
+    facts.s3 = replace(facts.s3, object=probe, **kw)
+    return facts
+
+
+def heredoc_json(fix: str) -> Any:
+    return json.loads(fix.split("<<'EOF'\n", 1)[1].split("\nEOF\n", 1)[0])
+
+
+def test_object_readable_passes_and_names_the_key_and_encryption() -> None:
+    probe = S3ObjectFacts(key=KEY, ok=True, http_status=206, sse="aws:kms", kms_key_id=KMS_ARN, bytes_read=1)
+    result = s3.check(with_object(probe), {})
+    assert result.status is Status.PASS
+    assert [f.code for f in result.findings] == ["S3-001", "S3-002"]
+    assert ev(result, "s3-object") == f"1 byte read; SSE-KMS, key {KMS_ARN}"
+    assert f"s3://{BUCKET}/{KEY}" in result.findings[1].message
+
+
+def test_kms_decrypt_missing_in_role_policy_fails_with_runnable_fix() -> None:
+    probe = S3ObjectFacts(
+        key=KEY, ok=False, error_code="AccessDenied", error_message=KMS_IDENTITY, http_status=403
+    )
+    result = s3.check(with_object(probe), {})
+    assert result.status is Status.FAIL
+    assert result.findings[-1].code == "S3-212"
+    assert KMS_ARN in result.summary and "kms:Decrypt" in result.summary
+    fix = result.fix or ""
+    doc = heredoc_json(fix)
+    assert doc["Statement"] == [
+        {"Sid": "DecryptObjectKey", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": KMS_ARN}
+    ]
+    assert "aws iam put-role-policy --role-name payments-api " in fix
+    assert "same account" in fix and "arn:aws:iam::111122223333:root" in fix
+    assert ev(result, "identity-policy-allows") == "none"
+
+
+def test_kms_key_in_another_account_says_the_key_policy_must_allow_the_role() -> None:
+    other = KMS_ARN.replace("111122223333", "444455556666")
+    probe = S3ObjectFacts(
+        key=KEY, ok=False, error_code="AccessDenied", error_message=KMS_IDENTITY.replace(KMS_ARN, other)
+    )
+    result = s3.check(with_object(probe), {})
+    assert result.findings[-1].code == "S3-212"
+    assert "the key is in account 444455556666" in (result.fix or "")
+    assert heredoc_json(result.fix or "")["Statement"][0]["Resource"] == other
+
+
+def test_kms_key_policy_denial_points_at_the_key_policy() -> None:
+    message = KMS_IDENTITY.replace("identity-based", "resource-based")
+    probe = S3ObjectFacts(key=KEY, ok=False, error_code="AccessDenied", error_message=message)
+    result = s3.check(with_object(probe), {})
+    assert (result.status, result.findings[-1].code) == (Status.FAIL, "S3-213")
+    assert "put-key-policy" in (result.fix or "") and "put-role-policy" not in (result.fix or "")
+    assert json.loads((result.fix or "").split("#   ", 1)[1].split("\n", 1)[0])["Principal"] == {
+        "AWS": ROLE_ARN
+    }
+
+
+def test_kms_denied_by_scp_is_the_scp() -> None:
+    message = KMS_IDENTITY.replace(
+        "because no identity-based policy allows the kms:Decrypt action",
+        "with an explicit deny in a service control policy",
+    )
+    probe = S3ObjectFacts(key=KEY, ok=False, error_code="AccessDenied", error_message=message)
+    result = s3.check(with_object(probe), {})
+    assert result.findings[-1].code == "S3-205" and "kms:Decrypt" in result.summary
+
+
+def test_getobject_denied_without_kms_names_s3_getobject() -> None:
+    message = (
+        f'User: {SESSION} is not authorized to perform: s3:GetObject on resource: "{BUCKET_ARN}/{KEY}" '
+        "because no identity-based policy allows the s3:GetObject action"
+    )
+    facts = with_object(S3ObjectFacts(key=KEY, ok=False, error_code="AccessDenied", error_message=message))
+    role_policies(NOTHING_FOR_S3)(facts)
+    assert isinstance(facts.s3, S3Facts)
+    facts.s3 = replace(facts.s3, ok=True)
+    result = s3.check(facts, {})
+    assert result.findings[-1].code == "S3-202"
+    assert f"s3:GetObject on {BUCKET_ARN}/{KEY}" in result.summary
+
+
+def test_missing_object_is_nosuchkey_with_a_listing_fix() -> None:
+    probe = S3ObjectFacts(
+        key="2024/06/INV 0009.pdf",
+        ok=False,
+        error_code="NoSuchKey",
+        error_message="The specified key does not exist.",
+        http_status=404,
+    )
+    result = s3.check(with_object(probe), {})
+    assert (result.status, result.findings[-1].code) == (Status.FAIL, "S3-214")
+    assert "2024/06/INV 0009.pdf" in result.summary
+    assert f"--bucket {BUCKET} --prefix 2024/06/ " in (result.fix or "")
+
+
+def test_object_probe_timeout_makes_the_link_incomplete() -> None:
+    result = s3.check(with_object(SourceError("s3", "timeout", "s3 GetObject s3://b/k: timed out")), {})
+    assert result.status is Status.ERROR and "timed out" in result.summary
+
+
+def test_control_characters_in_keys_never_reach_the_summary() -> None:
+    probe = S3ObjectFacts(key="a\x1b[31mb", ok=False, error_code="NoSuchKey", http_status=404)
+    result = s3.check(with_object(probe), {})
+    assert "\x1b" not in result.summary and "a?[31mb" in result.summary
+
+
+@pytest.mark.parametrize("code", ["PermanentRedirect", "AuthorizationHeaderMalformed"])
+def test_followed_region_redirect_is_a_warning_naming_both_regions(code: str) -> None:
+    facts = healthy_facts()
+    assert isinstance(facts.s3, S3Facts)
+    facts.s3 = replace(facts.s3, redirect_code=code, client_region="eu-west-1", bucket_region="us-east-1")
+    result = s3.check(facts, {})
+    assert result.status is Status.WARN
+    assert [f.code for f in result.findings] == ["S3-001", "S3-102"]
+    assert "us-east-1" in result.summary and "eu-west-1" in result.summary and code in result.summary
+    assert "region_name='us-east-1'" in (result.fix or "")
+
+
+def test_no_redirect_no_warning() -> None:
+    facts = healthy_facts()
+    assert isinstance(facts.s3, S3Facts)
+    facts.s3 = replace(facts.s3, client_region="eu-west-1", bucket_region="eu-west-1")
+    assert s3.check(facts, {}).status is Status.PASS
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("2024/06/INV-0001.pdf", None),
+        ("dir with spaces/é.pdf", None),
+        ("", "cannot be empty"),
+        ("a\nb", "control characters"),
+        ("x" * 1025, "at most 1024 bytes"),
+        ("é" * 600, "at most 1024 bytes"),
+    ],
+)
+def test_object_key_problem(key: str, problem: str | None) -> None:
+    found = s3.object_key_problem(key)
+    assert (found is None) if problem is None else (found is not None and problem in found)

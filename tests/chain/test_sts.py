@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from irsa_tui.chain.facts import Facts, SourceError, StsFacts
+from irsa_tui.chain.facts import Facts, RoleFacts, SourceError, StsFacts
 from irsa_tui.chain.links import sts
 from irsa_tui.chain.model import LinkId, LinkResult, Status
 from tests.chain.builders import ACCOUNT, ISSUER, NS, POD, REGION, SA, healthy_facts
@@ -111,6 +111,27 @@ def test_healthy_facts_pass() -> None:
     assert result.details["agrees_with_static"] is True
 
 
+@pytest.mark.parametrize(
+    ("minutes", "cap", "ok"),
+    [
+        pytest.param(60, 3600, True, id="one-hour-session-within-cap"),
+        pytest.param(12 * 60, 3600, False, id="longer-than-cap-is-flagged"),
+    ],
+)
+def test_session_expiry_is_shown_against_max_session_duration(minutes: int, cap: int, ok: bool) -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    facts = healthy_facts()
+    assert isinstance(facts.sts, StsFacts) and isinstance(facts.role, RoleFacts)
+    facts.sts = replace(facts.sts, expiration=facts.now + timedelta(minutes=minutes))
+    facts.role = replace(facts.role, max_session_duration=cap)
+    row = {e.key: e for e in sts.check(facts, _passing(*STATIC)).evidence}["sts-session-expiry"]
+    assert row.expected == f"<= MaxSessionDuration {cap} s"
+    assert f"(in {minutes} min)" in str(row.actual)
+    assert row.ok is ok
+
+
 def _set(**kw: object) -> Callable[[Facts], None]:
     def change(f: Facts) -> None:
         for key, value in kw.items():
@@ -180,6 +201,41 @@ def test_failure_agrees_with_static_prediction() -> None:
     result = sts.check(facts, prior)
     assert result.details["agrees_with_static"] is True
     assert "STS-102" not in [f.code for f in result.findings]
+
+
+@pytest.mark.parametrize(
+    ("sa_code", "trust_status", "expected", "implicates"),
+    [
+        pytest.param("SA-206", Status.PASS, "STS-207", "service-account", id="partition.points-at-sa"),
+        pytest.param("SA-207", Status.PASS, "STS-207", "service-account", id="role-missing.points-at-sa"),
+        pytest.param("SA-206", Status.FAIL, "STS-202", "trust-policy", id="trust-also-fails.trust"),
+        pytest.param("SA-205", Status.PASS, "STS-202", "trust-policy", id="other-sa-failure.trust"),
+    ],
+)
+def test_not_authorized_points_at_a_role_that_is_not_there(
+    sa_code: str, trust_status: Status, expected: str, implicates: str
+) -> None:
+    from irsa_tui.chain.model import Finding
+
+    prior = _passing(*STATIC)
+    sa_fix = "kubectl -n payments annotate serviceaccount api eks.amazonaws.com/role-arn=arn:aws:iam::1:role/x"
+    prior[LinkId.SERVICE_ACCOUNT] = LinkResult(
+        id=LinkId.SERVICE_ACCOUNT,
+        status=Status.FAIL,
+        summary="role ARN cannot be right",
+        findings=(Finding(sa_code, {}),),
+        fix=sa_fix,
+    )
+    prior[LinkId.TRUST_POLICY] = LinkResult(id=LinkId.TRUST_POLICY, status=trust_status, summary="judged")
+    facts = healthy_facts(
+        sts=refused("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403)
+    )
+    result = sts.check(facts, prior)
+    assert result.findings[0].code == expected
+    assert result.details["implicates"] == implicates
+    assert f"points at {implicates}" in result.summary
+    if expected == "STS-207":
+        assert result.fix is not None and sa_fix in result.fix
 
 
 def test_failure_when_static_predicted_success_says_live_wins() -> None:

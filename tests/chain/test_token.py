@@ -262,6 +262,28 @@ def test_predicted_after_timeout_names_the_fault_not_a_permission() -> None:
     assert result.fix is None
 
 
+@pytest.mark.parametrize(
+    ("sa_missing", "status"),
+    [
+        pytest.param(True, Status.SKIP, id="sa-deleted.skip-not-error"),
+        pytest.param(False, Status.ERROR, id="sa-present-404.error"),
+    ],
+)
+def test_token_request_404_for_a_deleted_service_account(sa_missing: bool, status: Status) -> None:
+    facts = healthy_facts()
+    predicted(facts)
+    facts.token_request_error = SourceError(
+        "kubernetes", "not-found", f'POST serviceaccounts/{SA}/token: 404 NotFound: serviceaccounts "{SA}" not found'
+    )
+    if sa_missing:
+        facts.service_account = SourceError("kubernetes", "not-found", f"GET serviceaccount {SA}: 404")
+    result = token.check(facts, {})
+    assert result.status is status
+    if sa_missing:
+        assert "does not exist" in result.summary and "no longer renewed" in result.summary
+        assert not any(f.status is Status.PASS for f in result.findings)
+
+
 def _custom_audience(f: Facts, client_ids: tuple[str, ...]) -> None:
     from irsa_tui.chain.facts import OidcProviderFacts
 

@@ -169,6 +169,30 @@ def test_old_cluster_names_both_issuer_ids() -> None:
     assert "…/id/8BAC0F1E2D3C4B5A69788796A5B4C3D2" in result.summary
 
 
+@pytest.mark.parametrize(
+    ("federated", "words"),
+    [
+        pytest.param(
+            PROVIDER_ARN.replace(f"::{ACCOUNT}:", "::210987654321:"),
+            f"provider in account 210987654321, the token's provider is in {ACCOUNT}",
+            id="other-account",
+        ),
+        pytest.param(
+            PROVIDER_ARN.replace("arn:aws:", "arn:aws-cn:"),
+            "names partition aws-cn, the token's provider is in aws",
+            id="other-partition",
+        ),
+    ],
+)
+def test_same_issuer_other_account_or_partition_is_named(federated: str, words: str) -> None:
+    def other(doc: dict[str, Any]) -> None:
+        doc["Statement"][0]["Principal"] = {"Federated": federated}
+
+    result = _run(policy(other))
+    assert result.status is Status.FAIL
+    assert words in result.summary
+
+
 def test_assume_role_action_is_named() -> None:
     assert (
         "Action is sts:AssumeRole, web identity needs sts:AssumeRoleWithWebIdentity"

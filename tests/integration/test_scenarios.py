@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from irsa_tui.cli import main
-from irsa_tui.lab.scenario import Scenario, scenarios
+from irsa_tui.lab.scenario import Scenario, expand, scenarios
 from irsa_tui.lab.world import LabWorld
 
 pytestmark = pytest.mark.integration
@@ -38,7 +38,8 @@ def check_json(
 
 @pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.name)
 def test_scenario_verdict(world: LabWorld, scenario: Scenario, capsys: pytest.CaptureFixture[str]) -> None:
-    code, doc = check_json(world, scenario.name, capsys=capsys)
+    extra = [str(expand(arg, world.placeholders(scenario.name))) for arg in scenario.args]
+    code, doc = check_json(world, scenario.name, *extra, capsys=capsys)
     assert [link["id"] for link in doc["links"]] == LINK_IDS
     assert (doc["verdict"], doc["first_failure"]) == (
         scenario.expect.verdict,
@@ -171,3 +172,69 @@ def test_wrong_cluster_name_is_a_visible_warning(world: LabWorld, capsys: pytest
     oidc = next(link for link in doc["links"] if link["id"] == "oidc-provider")
     assert oidc["status"] == "warn" and "no-such-cluster" in oidc["summary"]
     assert code == 0 and doc["target"]["cluster"] == "no-such-cluster"
+
+
+def _s3_link(doc: dict[str, Any]) -> dict[str, Any]:
+    return next(link for link in doc["links"] if link["id"] == "s3")
+
+
+def _object_args(world: LabWorld, name: str, key: str = "2024/08/INV-0004.pdf") -> list[str]:
+    return ["--bucket", world.placeholders(name)["BUCKET"], "--object", key]
+
+
+def test_kms_denial_is_the_real_s3_message_and_content_is_never_shown(
+    world: LabWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "s3-kms-decrypt-denied"
+    names = world.placeholders(name)
+    code, doc = check_json(world, name, *_object_args(world, name), capsys=capsys)
+    s3 = _s3_link(doc)
+    assert code == 1 and s3["status"] == "fail"
+    actual = s3["evidence"]["s3-object"]["actual"]
+    assert re.fullmatch(
+        rf"AccessDenied: User: arn:aws:sts::123456789012:assumed-role/{names['ROLE_NAME']}/\S+ is not authorized "
+        rf"to perform: kms:Decrypt on resource: {re.escape(names['KMS_KEY_ARN'])} because no identity-based policy "
+        r"allows the kms:Decrypt action",
+        actual,
+    ), actual
+    assert s3["evidence"]["simulation/kms:Decrypt"]["actual"] == "implicitDeny"
+    assert f"s3://{names['BUCKET']}/2024/08/INV-0004.pdf" in s3["summary"]
+    assert "invoice 4" not in json.dumps(doc)
+
+
+def test_kms_allowed_reads_one_byte_and_names_the_key(world: LabWorld, capsys: pytest.CaptureFixture[str]) -> None:
+    name = "s3-kms-decrypt-allowed"
+    code, doc = check_json(world, name, *_object_args(world, name), capsys=capsys)
+    assert code == 0
+    s3 = _s3_link(doc)
+    assert s3["status"] == "pass"
+    assert s3["evidence"]["s3-object"]["actual"] == (
+        f"1 byte read; SSE-KMS, key {world.placeholders(name)['KMS_KEY_ARN']}"
+    )
+    assert "invoice 4" not in json.dumps(doc)
+    # the probe reached S3 (and "1 byte read" of a longer object shows Range: bytes=0-0 was honoured)
+    gets = [a for a in world.front.state.actions if a[1] == "GetObject" and a[3].endswith("INV-0004.pdf")]
+    assert gets
+
+
+def test_object_probe_is_in_text_and_markdown(world: LabWorld, capsys: pytest.CaptureFixture[str]) -> None:
+    ns, pod = world.target("s3-object-missing")
+    args = _object_args(world, "s3-object-missing", "2024/06/INV-0009.pdf")
+    for fmt in ([], ["--markdown"]):
+        code = main(["check", f"{ns}/{pod}", "--context", "s3-object-missing", *args, *fmt])
+        out = capsys.readouterr().out
+        assert code == 1
+        assert "GetObject on s3://" in out and "2024/06/INV-0009.pdf" in out and "NoSuchKey" in out
+
+
+def test_authorization_header_malformed_is_followed_and_named(
+    world: LabWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, doc = check_json(world, "s3-bucket-region-header-malformed", capsys=capsys)
+    s3 = _s3_link(doc)
+    assert code == 0 and s3["status"] == "warn"
+    assert s3["evidence"]["s3-redirect"]["actual"] == "AuthorizationHeaderMalformed"
+    assert (s3["evidence"]["bucket-region"]["expected"], s3["evidence"]["bucket-region"]["actual"]) == (
+        "eu-west-1",
+        "us-east-1",
+    )

@@ -210,3 +210,12 @@ def test_s3_messages_name_where_the_deny_is() -> None:
     assert str(judge_s3(identity_policies=[allow], boundary=boundary, **common)).endswith(
         "because no permissions boundary allows the s3:ListBucket action"
     )
+
+
+def test_judge_cannot_see_a_role_of_another_partition() -> None:
+    """A role ARN copied from aws-cn names no role STS of this partition can see: AccessDenied."""
+    role = {"arn": "arn:aws:iam::123456789012:role/r", "trust_policy": _trust("StringEquals", "system:serviceaccount:payments:api")}
+    with pytest.raises(Denied) as caught:
+        _judge(_token(_claims()), role_arn="arn:aws-cn:iam::123456789012:role/r", find_role=lambda acct, name: role)
+    assert (caught.value.status, caught.value.code) == (403, "AccessDenied")
+    assert _judge(_token(_claims()), find_role=lambda acct, name: role).role_name == "r"

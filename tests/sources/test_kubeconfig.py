@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from irsa_tui.sources.kubeconfig import KubeconfigError, derive_eks, find_context, list_contexts
+from irsa_tui.sources.kubeconfig import KubeconfigError, derive_eks, eks_account, find_context, list_contexts
 
 AWS_EXEC = {
     "exec": {
@@ -45,6 +45,19 @@ AWS_EXEC = {
 )
 def test_derive_eks(context: str, cluster: str, server: str, user: dict, expected: tuple) -> None:
     assert derive_eks(context, cluster, server, user) == expected
+
+
+@pytest.mark.parametrize(
+    ("context", "cluster", "expected"),
+    [
+        pytest.param("prod", "arn:aws:eks:eu-west-1:210987654321:cluster/prod", "210987654321", id="cluster-arn"),
+        pytest.param("arn:aws-cn:eks:cn-north-1:123456789012:cluster/x", "x", "123456789012", id="context-arn"),
+        pytest.param("user@prod.eu-west-1.eksctl.io", "prod.eu-west-1.eksctl.io", None, id="eksctl-no-account"),
+        pytest.param("prod", "arn:aws:eks:eu-west-1:12345:cluster/prod", None, id="short-account-not-taken"),
+    ],
+)
+def test_eks_account(context: str, cluster: str, expected: str | None) -> None:
+    assert eks_account(context, cluster) == expected
 
 
 def _write(path: Path, current: str, names: list[str]) -> None:

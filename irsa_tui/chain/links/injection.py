@@ -9,6 +9,7 @@ judges what the pod got, and when it got nothing, says why.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import posixpath
 from collections.abc import Mapping
 from typing import Any
@@ -158,7 +159,10 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     evidence: list[Evidence] = [_webhook_evidence(facts.webhook)]
     if not has_env and not has_volume:
         assert annotation is not None
-        return _not_mutated(facts, pod, sa, annotation, containers, base, evidence)
+        result = _not_mutated(facts, pod, sa, annotation, containers, base, evidence)
+        # On Fargate "not mutated" means no credentials at all (no IMDS): keep that note with the failure.
+        notes = _notes(pod, [], base)
+        return dataclasses.replace(result, findings=result.findings + tuple(notes)) if notes else result
 
     findings: list[Finding] = []
     skip_value = pod.annotations.get(SKIP_CONTAINERS_ANNOTATION)
@@ -199,9 +203,10 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     findings += _judge_readability(facts, pod, mutated, base, evidence)
     if isinstance(facts.webhook, WebhookFacts) and not facts.webhook.names:
         findings.append(Finding("INJ-111", base))
-    _notes(pod, evidence)
+    notes = _notes(pod, evidence, base)
     if not any(f.status is Status.FAIL for f in findings):
         findings.insert(0, Finding("INJ-001", {**base, "count": str(len(mutated))}))
+    findings += notes
     return _common.from_findings(
         LINK, findings, evidence, {"containers": [c.name for c in mutated], "skip_containers": skip}
     )
@@ -485,18 +490,23 @@ def _judge_readability(
     return [Finding("INJ-108", {**base, "containers": ", ".join(non_root), "version": shown})]
 
 
-def _notes(pod: PodFacts, evidence: list[Evidence]) -> None:
-    """Informational evidence: network mode and STS endpoint config."""
+def _notes(pod: PodFacts, evidence: list[Evidence], base: dict[str, str]) -> list[Finding]:
+    """Informational: network mode (as pass-level notes) and STS endpoint config (evidence)."""
+    notes: list[Finding] = []
     if pod.fargate:
         evidence.append(
             Evidence("network", "network", None, "Fargate: no IMDS, IRSA is the only AWS identity", None)
         )
+        node = pod.node_name or ""
+        how = f"node {node}" if node.startswith("fargate-") else "label eks.amazonaws.com/fargate-profile"
+        notes.append(Finding("INJ-003", {**base, "how": how}))
     elif pod.host_network:
         evidence.append(
             Evidence(
                 "network", "network", None, "hostNetwork: IRSA works; IMDS (node role) is the fallback", None
             )
         )
+        notes.append(Finding("INJ-002", base))
     regional: dict[str, Any] = {
         c.name: c.env_value("AWS_STS_REGIONAL_ENDPOINTS") for c in _common.app_containers(pod)
     }
@@ -511,3 +521,4 @@ def _notes(pod: PodFacts, evidence: list[Evidence]) -> None:
                 None,
             )
         )
+    return notes

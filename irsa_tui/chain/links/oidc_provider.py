@@ -106,6 +106,8 @@ def _cluster_account(facts: Facts) -> str | None:
         parts = facts.cluster.arn.split(":")
         if len(parts) > 4 and parts[4]:
             return parts[4]
+    if facts.cluster_account:
+        return facts.cluster_account
     if facts.caller:
         parts = facts.caller.split(":")
         if len(parts) > 4 and parts[4]:

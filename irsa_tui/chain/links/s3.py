@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from irsa_tui.chain import arn
-from irsa_tui.chain.facts import Facts, PodFacts, RoleFacts, S3Facts, SourceError, StsFacts
+from irsa_tui.chain.facts import Facts, PodFacts, RoleFacts, S3Facts, S3ObjectFacts, SourceError, StsFacts
 from irsa_tui.chain.links import _common
 from irsa_tui.chain.model import Evidence, Finding, LinkId, LinkResult, Status
 
-__all__ = ["LINK", "NEEDS", "Denial", "action_allowed", "check", "classify_denial"]
+__all__ = ["LINK", "NEEDS", "Denial", "action_allowed", "check", "classify_denial", "object_key_problem"]
 
 LINK = LinkId.S3
 NEEDS: tuple[str, ...] = ("s3", "sts", "role")
@@ -212,13 +213,8 @@ def _patch_args(args: dict[str, str], resource: str) -> dict[str, str]:
     }
 
 
-def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
-    s3 = facts.s3
-    if s3 is None:
-        return _common.skipped(LINK, _skip_reason(facts, prior))
-    if isinstance(s3, SourceError):
-        return _common.errored(LINK, s3)
-
+def _check_list(facts: Facts, s3: S3Facts) -> LinkResult:
+    """The bucket-level probe (ListObjectsV2 / ListBuckets) alone."""
     role_name, role_arn, partition = _role(facts)
     target = f"s3://{s3.bucket}" if s3.bucket else "the account"
     bucket_arn = f"arn:{partition}:s3:::{s3.bucket}" if s3.bucket else "*"
@@ -312,3 +308,204 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
         region_args = {**args, "bucket_region": bucket_region, "client_region": client_region}
         return _common.from_findings(LINK, [Finding("S3-210", region_args)], evidence, details)
     return _common.from_findings(LINK, [Finding("S3-211", args)], evidence, details)
+
+
+# --- GetObject probe (--object) and region redirects ------------------------------------------------
+
+_KMS_DENIED = re.compile(r'perform: kms:Decrypt on resource: "?(arn:[^"\s]+)')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def object_key_problem(key: str) -> str | None:
+    """Why ``key`` cannot be an S3 object key for ``--object`` (None when it can)."""
+    if not key:
+        return "an object key cannot be empty"
+    if len(key.encode("utf-8", "surrogatepass")) > 1024:
+        return "an S3 object key is at most 1024 bytes (UTF-8)"
+    if _CONTROL.search(key):
+        return f"{key!r} holds control characters; give the object key as S3 lists it"
+    return None
+
+
+def _show(key: str, limit: int = 200) -> str:
+    shown = _CONTROL.sub("?", key)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _kms_patch(args: dict[str, str], key_arn: str) -> dict[str, str]:
+    partition = key_arn.split(":")[1] if key_arn.count(":") >= 5 else "aws"
+    statement = {"Sid": "DecryptObjectKey", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": key_arn}
+    document = {"Version": "2012-10-17", "Statement": [statement]}
+    key_account = key_arn.split(":")[4] if key_arn.count(":") >= 5 else ""
+    role_account = args.get("account", "")
+    if key_account and role_account and key_account != role_account:
+        note = (
+            f"the key is in account {key_account}, the role in {role_account}: its key policy (edited in "
+            f"{key_account}) must also allow kms:Decrypt to {args['role_arn']} (or to account {role_account})"
+        )
+    else:
+        note = (
+            f"same account: a key policy that allows arn:{partition}:iam::{key_account or role_account}:root "
+            "(the default) lets this role policy grant it; one without that statement must name the role itself"
+        )
+    key_statement = {
+        "Sid": "AllowRoleDecrypt",
+        "Effect": "Allow",
+        "Principal": {"AWS": args["role_arn"]},
+        "Action": "kms:Decrypt",
+        "Resource": "*",
+    }
+    return {
+        **args,
+        "kms_key_arn": key_arn,
+        "kms_account": key_account or "(unknown)",
+        "key_policy_note": note,
+        "kms_document": json.dumps(document, indent=2),
+        "key_statement": json.dumps(key_statement),
+        "policy_name": f"kms-decrypt-{args.get('bucket', 'object')}"[:128],
+    }
+
+
+def _object_findings(
+    facts: Facts, s3: S3Facts, probe: S3ObjectFacts, evidence: list[Evidence]
+) -> list[Finding]:
+    role_name, role_arn, partition = _role(facts)
+    bucket = s3.bucket or "<bucket>"
+    shown = _show(probe.key)
+    target = f"s3://{bucket}/{shown}"
+    resource = f"arn:{partition}:s3:::{bucket}/{shown}"
+    message = probe.error_message or ""
+    prefix = probe.key.rsplit("/", 1)[0] + "/" if "/" in probe.key else ""
+    args = {
+        "operation": "GetObject",
+        "target": target,
+        "bucket": bucket,
+        "bucket_arn": f"arn:{partition}:s3:::{bucket}",
+        "key": shown,
+        "key_q": shlex.quote(probe.key),
+        "prefix_q": shlex.quote(prefix),
+        "action": "s3:GetObject",
+        "resource": resource,
+        "role": role_name,
+        "role_arn": role_arn,
+        "account": role_arn.split(":")[4] if role_arn.count(":") >= 5 else "<account-id>",
+        "namespace": facts.namespace,
+        "pod": facts.pod.name if isinstance(facts.pod, PodFacts) else facts.pod_name,
+        "origin": _ORIGIN.get(s3.bucket_origin, str(s3.bucket_origin)),
+        "error_code": probe.error_code or "UnknownError",
+        "error_message": message or "(no message)",
+    }
+    what = f"GetObject on {target} (Range bytes=0-0)"
+    if probe.ok:
+        if probe.sse in ("aws:kms", "aws:kms:dsse"):
+            encryption = f"SSE-KMS, key {probe.kms_key_id or '(not named)'}"
+        elif probe.sse:
+            encryption = f"{probe.sse} (S3-managed key)" if probe.sse == "AES256" else probe.sse
+        else:
+            encryption = "no server-side encryption header"
+        read = probe.bytes_read if probe.bytes_read is not None else 0
+        evidence.append(Evidence("s3-object", what, "success", f"{read} byte read; {encryption}", True))
+        return [Finding("S3-002", {**args, "read": str(read), "encryption": encryption})]
+    evidence.append(
+        Evidence("s3-object", what, "success", f"{args['error_code']}: {args['error_message']}", False)
+    )
+    code = probe.error_code or ""
+    if code == "NoSuchKey" or (not code and probe.http_status == 404):
+        return [Finding("S3-214", args)]
+    if code in ("AccessDenied", "AccessDeniedException") or (not code and probe.http_status == 403):
+        kms = _KMS_DENIED.search(message)
+        kind = classify_denial(message)
+        if kms:
+            key_arn = kms.group(1)
+            kms_args = _kms_patch({**args, "action": "kms:Decrypt", "resource": key_arn}, key_arn)
+            policies = facts.role.policies if isinstance(facts.role, RoleFacts) else None
+            if isinstance(policies, tuple):
+                allowed = action_allowed(policies, "kms:Decrypt", key_arn)
+                evidence.append(
+                    Evidence(
+                        "identity-policy-allows",
+                        f"role policies allow kms:Decrypt on {key_arn}",
+                        "an Allow statement",
+                        "yes" if allowed else "none",
+                        allowed,
+                    )
+                )
+            evidence.append(
+                Evidence(
+                    "kms-decrypt",
+                    f"role {role_name} may kms:Decrypt {key_arn} (SSE-KMS object)",
+                    "allowed by the role's policies and the key policy",
+                    f"denied ({kind}-based)" if kind in ("identity", "resource") else f"denied ({kind})",
+                    False,
+                )
+            )
+            if kind == "resource":
+                return [Finding("S3-213", kms_args)]
+            if kind == "identity" and "explicit deny" not in message.lower():
+                return [Finding("S3-212", kms_args)]
+        as_list = S3Facts(
+            bucket=s3.bucket,
+            bucket_origin=s3.bucket_origin,
+            operation="GetObject",
+            ok=False,
+            error_code=code,
+            error_message=message,
+            http_status=probe.http_status,
+        )
+        named = re.search(r"perform: ((?:s3|kms):[A-Za-z0-9]+)", message)
+        named_res = re.search(r'on resource: "?(arn:[^"\s]+)', message)
+        deny_args = {
+            **args,
+            "action": named.group(1) if named else "s3:GetObject",
+            "resource": named_res.group(1) if named_res else resource,
+        }
+        return _denied(facts, as_list, deny_args, evidence)
+    return [Finding("S3-211", args)]
+
+
+def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
+    s3 = facts.s3
+    if s3 is None:
+        return _common.skipped(LINK, _skip_reason(facts, prior))
+    if isinstance(s3, SourceError):
+        return _common.errored(LINK, s3)
+    result = _check_list(facts, s3)
+    if result.status in (Status.ERROR, Status.SKIP):
+        return result
+    findings = list(result.findings)
+    evidence = list(result.evidence)
+    details = dict(result.details)
+    if s3.ok and s3.redirect_code:
+        client_region = s3.client_region or facts.region or "<client-region>"
+        bucket_region = s3.bucket_region if s3.bucket_region != client_region else None
+        bucket_region = bucket_region or "another region"
+        evidence.append(Evidence("bucket-region", "bucket region", client_region, bucket_region, False))
+        evidence.append(
+            Evidence("s3-redirect", "region redirect followed by boto3", "none", s3.redirect_code, False)
+        )
+        details["redirect"] = s3.redirect_code
+        findings.append(
+            Finding(
+                "S3-102",
+                {
+                    "bucket": s3.bucket or "<bucket>",
+                    "bucket_region": bucket_region,
+                    "client_region": client_region,
+                    "redirect_code": s3.redirect_code,
+                },
+            )
+        )
+    probe = s3.object
+    if probe is None:
+        if len(findings) == len(result.findings):
+            return result
+        return _common.from_findings(LINK, findings, evidence, details)
+    details["object_key"] = _show(probe.key) if isinstance(probe, S3ObjectFacts) else None
+    if isinstance(probe, SourceError):
+        if result.status is Status.FAIL:
+            evidence.append(Evidence("s3-object", "GetObject", "success", probe.one_line(), False))
+            return _common.from_findings(LINK, findings, evidence, details)
+        return _common.errored(LINK, probe, evidence)
+    details["object_error_code"] = probe.error_code
+    findings += _object_findings(facts, s3, probe, evidence)
+    return _common.from_findings(LINK, findings, evidence, details)

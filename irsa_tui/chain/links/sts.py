@@ -7,7 +7,8 @@ result says so, and live wins.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC
 from typing import Any, Literal
 
 from irsa_tui.chain import arn
@@ -218,6 +219,16 @@ def _args(facts: Facts, sts: StsFacts) -> dict[str, str]:
     }
 
 
+_ROLE_NOT_THERE = {
+    "SA-206": "the role ARN is in another partition, where STS of this region cannot see it",
+    "SA-207": "the annotated role does not exist",
+}
+
+
+def _fails(prior: Mapping[LinkId, LinkResult], link: LinkId) -> bool:
+    return link in prior and prior[link].status is Status.FAIL
+
+
 def _static_failures(prior: Mapping[LinkId, LinkResult]) -> list[LinkId]:
     return [link for link in _STATIC_LINKS if link in prior and prior[link].status is Status.FAIL]
 
@@ -237,6 +248,23 @@ def _success(facts: Facts, sts: StsFacts, prior: Mapping[LinkId, LinkResult]) ->
         evidence.append(Evidence("sts-audience", "Audience", None, sts.audience, None))
     if sts.provider is not None:
         evidence.append(Evidence("sts-provider", "Provider", None, sts.provider, None))
+    if sts.expiration is not None:
+        # The session's lifetime is DurationSeconds (SDK default 1 h) capped by MaxSessionDuration,
+        # whatever the token's lifetime: show both so "24 h token = 24 h credentials" is not assumed.
+        expires = sts.expiration if sts.expiration.tzinfo else sts.expiration.replace(tzinfo=UTC)
+        now = facts.now if facts.now.tzinfo else facts.now.replace(tzinfo=UTC)
+        left = int((expires - now).total_seconds())
+        cap = facts.role.max_session_duration if isinstance(facts.role, RoleFacts) else None
+        shown = f"expire {sts.expiration.isoformat()} (in {left // 60} min)"
+        evidence.append(
+            Evidence(
+                "sts-session-expiry",
+                "session credentials",
+                f"<= MaxSessionDuration {cap} s" if cap else None,
+                shown,
+                None if cap is None else left <= cap + 60,
+            )
+        )
     findings = [Finding("STS-001", args)]
     disagree = [
         link
@@ -285,8 +313,18 @@ def _failure(facts: Facts, sts: StsFacts, prior: Mapping[LinkId, LinkResult]) ->
         )
     args = _args(facts, sts)
     args.update(error_code=code, error_message=message, cause=rule.cause)
+    sa_prior = prior.get(LinkId.SERVICE_ACCOUNT)
+    role_not_there = sorted(
+        f.code for f in (sa_prior.findings if sa_prior is not None else ()) if f.code in _ROLE_NOT_THERE
+    )
     if code == "RegionDisabledException":
         finding_code = "STS-205"
+    elif rule.link is LinkId.TRUST_POLICY and role_not_there and not _fails(prior, LinkId.TRUST_POLICY):
+        # "Not authorized" is also STS's answer for a role it cannot find: the service-account link
+        # already showed why (missing role, ARN from another partition), so point there, not at trust.
+        rule = replace(rule, link=LinkId.SERVICE_ACCOUNT, cause=_ROLE_NOT_THERE[role_not_there[0]])
+        finding_code = "STS-207"
+        args.update(cause=rule.cause, sa_fix=(sa_prior.fix if sa_prior is not None else None) or "")
     else:
         finding_code = _CODE_FOR_LINK.get(rule.link, "STS-206")
     findings = [Finding(finding_code, args)]

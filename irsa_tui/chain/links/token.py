@@ -202,6 +202,26 @@ def _predicted(facts: Facts, result: LinkResult, namespace: str) -> LinkResult:
             fix=None,
             details={**result.details, "predicted": True},
         )
+    sa_gone = isinstance(facts.service_account, SourceError) and facts.service_account.kind == "not-found"
+    if error is not None and error.kind == "not-found" and sa_gone:
+        sa = facts.pod.sa_name if isinstance(facts.pod, PodFacts) else "?"
+        return replace(
+            result,
+            status=Status.SKIP,
+            summary=(
+                f"no token can be minted: ServiceAccount {namespace}/{sa} does not exist (see service-account); "
+                "the pod's current token is no longer renewed"
+            ),
+            findings=tuple(f for f in result.findings if f.status is not Status.PASS),
+            explanation=(
+                "Projected tokens are minted for an existing ServiceAccount. Once it is deleted the kubelet "
+                "cannot renew the pod's token. STS checks only the token's signature and claims, so the "
+                "current token keeps working until it expires (at most 24 h after its last renewal); then "
+                "every AWS call of the pod fails. Recreating the ServiceAccount and the pod fixes both."
+            ),
+            fix=None,
+            details={**result.details, "predicted": True},
+        )
     permission = (error.permission if error else None) or "create serviceaccounts/token"
     if error is not None and error.kind != "forbidden":
         summary = f"could not request a token ({error.one_line()}); claims shown are predicted"

@@ -99,6 +99,18 @@ def _plain(m: Mismatch) -> str:
         return m.reason
     if m.element == "Principal" and actual is not None:
         if all("oidc-provider/" in v for v in (*m.expected, actual)) and m.expected:
+            if len(m.expected) == 1 and _tail(m.expected[0]) == _tail(actual):
+                # Same issuer: the difference is the account or partition, which the tails would hide.
+                wanted = m.expected[0].removeprefix("Federated:")
+                parts = [(e, a) for e, a in zip(wanted.split(":")[:5], actual.split(":")[:5], strict=False) if e != a]
+                if parts:
+                    theirs, ours = parts[-1]
+                    if theirs.isdigit():
+                        return (
+                            f"Principal.Federated names the provider in account {theirs}, the token's "
+                            f"provider is in {ours} (the provider must be in the role's account)"
+                        )
+                    return f"Principal.Federated names partition {theirs}, the token's provider is in {ours}"
             return (
                 f"Principal.Federated names provider for issuer {_tail(m.expected[0])}, "
                 f"token comes from {_tail(actual)}"
