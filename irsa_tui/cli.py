@@ -167,6 +167,11 @@ def _check(argv: Sequence[str]) -> int:
         if args.lab:
             world = _start_lab([args.lab])
             context = args.lab
+            # The scenario's own probe options (e.g. --bucket/--object for an S3 object scenario) apply
+            # unless the user gave their own.
+            if args.bucket is None and args.object_key is None:
+                own = parser.parse_args([*world.check_args(args.lab)])
+                args.bucket, args.object_key = own.bucket, own.object_key
             if args.target:
                 ns, pod = parse_target(args.target, args.namespace)
             else:

@@ -420,6 +420,13 @@ class LabWorld:
         scn = self._scenario(name)
         return scn.namespace, scn.pod
 
+    def check_args(self, name: str) -> list[str]:
+        """The scenario's own `check` options (e.g. ``--bucket B --object K``), placeholders expanded."""
+        from irsa_tui.lab.scenario import expand
+
+        scn = self._scenario(name)
+        return [str(expand(arg, self.placeholders(name))) for arg in scn.args]
+
     def requests(self, name: str) -> list[tuple[str, str]]:
         """Every (method, path) the kube stand-in received for this scenario's cluster."""
         self._scenario(name)

@@ -143,6 +143,13 @@ def test_lab_shorthand_runs_its_own_world() -> None:
     )
     doc = json.loads(proc.stdout)
     assert proc.returncode == 1 and doc["first_failure"] == "trust-policy"
+    # A scenario that needs probe options (--bucket/--object) brings its own to --lab.
+    proc = subprocess.run(
+        [EXE, "check", "--lab", "s3-kms-decrypt-denied", "--json"], capture_output=True, text=True, timeout=120
+    )
+    doc = json.loads(proc.stdout)
+    assert proc.returncode == 1 and doc["first_failure"] == "s3", proc.stderr
+    assert "S3-212" in {f["code"] for link in doc["links"] for f in link["findings"]}
     proc = subprocess.run(
         [EXE, "lab", "run", "healthy", "--", EXE, "check", "payments/api-7d9f8c6b5-x2x4z", "--json"],
         capture_output=True,
