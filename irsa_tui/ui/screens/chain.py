@@ -52,29 +52,27 @@ def export_result(result: ChainResult, directory: Path) -> tuple[Path, Path]:
 class ChainScreen(Screen[None]):
     CSS_PATH = "../styles/chain.tcss"
     BINDINGS = [
-        Binding("r", "rerun", "Re-run", id="chain-rerun", tooltip="Run the whole diagnosis again"),
+        Binding("r", "rerun", "Re-run", id="rerun", tooltip="Run the whole diagnosis again"),
         Binding(
             "l",
             "toggle_live",
             "Live probes",
-            id="chain-toggle-live",
+            id="toggle-live",
             tooltip="Turn the live STS and S3 probes on or off, then re-run",
         ),
-        Binding(
-            "b", "bucket", "Bucket", id="chain-bucket", tooltip="Set the S3 bucket to probe, then re-run"
-        ),
+        Binding("b", "bucket", "Bucket", id="bucket", tooltip="Set the S3 bucket to probe, then re-run"),
         Binding(
             "e",
             "export",
             "Export",
-            id="chain-export",
+            id="export",
             tooltip="Write the result as Markdown and JSON (current dir or $IRSA_TUI_EXPORT_DIR)",
         ),
         Binding(
             "c",
             "copy_fix",
             "Copy fix",
-            id="chain-copy-fix",
+            id="copy-fix",
             tooltip="Copy the selected link's fix command to the clipboard",
         ),
         Binding(
@@ -82,15 +80,15 @@ class ChainScreen(Screen[None]):
             "tab('detail')",
             "Detail",
             show=False,
-            id="chain-tab-detail",
+            id="tab-detail",
             tooltip="Show the selected link's detail",
         ),
-        Binding("t", "tab('token')", "Token", id="chain-tab-token", tooltip="Show the decoded token claims"),
+        Binding("t", "tab('token')", "Token", id="tab-token", tooltip="Show the decoded token claims"),
         Binding(
             "p",
             "tab('policy')",
             "Policy",
-            id="chain-tab-policy",
+            id="tab-policy",
             tooltip="Show the trust policy with the deciding statement highlighted",
         ),
         Binding("escape,backspace", "back", "Back", id="chain-back", tooltip="Back to the pod picker"),
