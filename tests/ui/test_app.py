@@ -228,7 +228,7 @@ async def test_help_lists_every_binding_and_learn_fills_in_real_values() -> None
 
         table = app.screen.query_one(DataTable)
         actions = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
-        assert {"Re-run", "Live probes", "Bucket", "Export", "Copy fix", "Quit", "Help", "Learn"} <= actions
+        assert {"Re-run", "Live", "Bucket", "Export", "Copy fix", "Quit", "Help", "Learn"} <= actions
         await pilot.press("escape")
         await pilot.press("L")
         assert isinstance(app.screen, LearnScreen)

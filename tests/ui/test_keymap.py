@@ -117,7 +117,7 @@ async def test_unknown_ids_and_bad_keys_are_named_and_the_rest_still_applies(tmp
         assert len([n for n in app._notifications if n.severity == "warning"]) == 3
         keys = footer_keys(app)
         assert keys["Copy fix"] == "y" and keys["Export"] == "e" and keys["Re-run"] == "r"
-        assert keys["Live probes"] == "l"
+        assert keys["Live"] == "l"
 
 
 def test_config_path_honours_xdg_and_the_override_variable(tmp_path: Path) -> None:

@@ -51,12 +51,14 @@ def export_result(result: ChainResult, directory: Path) -> tuple[Path, Path]:
 
 class ChainScreen(Screen[None]):
     CSS_PATH = "../styles/chain.tcss"
+    # below 110 columns the link list gets narrower, so the detail (evidence, policy table) stays readable
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("r", "rerun", "Re-run", id="rerun", tooltip="Run the whole diagnosis again"),
         Binding(
             "l",
             "toggle_live",
-            "Live probes",
+            "Live",
             id="toggle-live",
             tooltip="Turn the live STS and S3 probes on or off, then re-run",
         ),
@@ -83,11 +85,19 @@ class ChainScreen(Screen[None]):
             id="tab-detail",
             tooltip="Show the selected link's detail",
         ),
-        Binding("t", "tab('token')", "Token", id="tab-token", tooltip="Show the decoded token claims"),
+        Binding(
+            "t",
+            "tab('token')",
+            "Token",
+            show=False,  # the tab bar shows it; the footer keeps room for help and quit at 80 columns
+            id="tab-token",
+            tooltip="Show the decoded token claims",
+        ),
         Binding(
             "p",
             "tab('policy')",
             "Policy",
+            show=False,
             id="tab-policy",
             tooltip="Show the trust policy with the deciding statement highlighted",
         ),
@@ -126,6 +136,12 @@ class ChainScreen(Screen[None]):
                 with TabPane("Trust policy", id="policy"):
                     yield PolicyView(id="policy-view")
         yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # at 80 columns the roomy footer cut off help, learn and quit (the help screen names ^p)
+        footer = self.query_one(Footer)
+        footer.compact = event.size.width < 110
+        footer.show_command_palette = event.size.width >= 110
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.namespace}/{self.pod}"
