@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable
 
 from textual.app import App, SystemCommand
@@ -11,6 +12,7 @@ from textual.screen import Screen
 
 from irsa_tui.chain.model import ChainResult
 from irsa_tui.ui.backend import Backend, RealBackend
+from irsa_tui.ui.config import UiConfig, load_config
 from irsa_tui.ui.screens.chain import ChainScreen
 from irsa_tui.ui.screens.help import HelpScreen
 from irsa_tui.ui.screens.learn import LearnScreen
@@ -57,8 +59,18 @@ class IrsaApp(App[None]):
         *,
         backend: Backend | None = None,
         frozen: bool | None = None,
+        config: UiConfig | None = None,
     ) -> None:
+        """``config`` None: read the user's config file (keymap); its warnings go to stderr now and
+        to a notification once the app is up."""
         super().__init__()
+        if config is None:
+            config = load_config()
+            for line in config.warnings:
+                print(f"irsa-tui: {line}", file=sys.stderr)
+        self.config = config
+        if config.keymap:
+            self.set_keymap(config.keymap)
         self.context = context
         self.namespace = namespace
         self.pod = pod
@@ -73,6 +85,8 @@ class IrsaApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(PickerScreen())
+        for line in self.config.warnings:
+            self.notify(line, title="Config", severity="warning", timeout=15)
         if self.namespace and self.pod:
             self.open_chain(self.namespace, self.pod)
 

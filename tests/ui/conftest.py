@@ -35,3 +35,10 @@ async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: fl
         except Exception:  # widgets may not be mounted yet
             pass
     raise AssertionError(f"condition not met within {timeout}s")
+
+
+@pytest.fixture(autouse=True)
+def no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The developer's own ~/.config/irsa-tui/config.yaml must not remap keys under the tests."""
+    monkeypatch.delenv("IRSA_TUI_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg")))

@@ -228,7 +228,7 @@ async def test_help_lists_every_binding_and_learn_fills_in_real_values() -> None
 
         table = app.screen.query_one(DataTable)
         actions = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
-        assert {"Re-run", "Live probes", "Bucket", "Export", "Copy fix", "Quit", "Help", "Learn"} <= actions
+        assert {"Re-run", "Live", "Bucket", "Export", "Copy fix", "Quit", "Help", "Learn"} <= actions
         await pilot.press("escape")
         await pilot.press("L")
         assert isinstance(app.screen, LearnScreen)
@@ -278,3 +278,24 @@ async def test_command_palette_offers_the_chain_actions() -> None:
         await wait_for(pilot, lambda: chain(app).result is not None)
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Re-run the diagnosis", "Toggle live probes", "Export the result", "Learn mode"} <= titles
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 36)])
+async def test_learn_mode_puts_the_failing_step_at_the_top_of_the_view(size: tuple[int, int]) -> None:
+    app = IrsaApp(context=BROKEN, namespace=b.NS, pod=b.POD, backend=FakeBackend(), frozen=True)
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: chain(app).result is not None)
+        await pilot.press("L")
+        assert isinstance(app.screen, LearnScreen)
+        scroll = app.screen.query_one("#learn")
+        step = app.screen.query_one("#learn-trust-policy")
+        await wait_for(pilot, lambda: scroll.scroll_y > 0)
+        await pilot.pause(0.1)
+        view = scroll.content_region
+        prose = step.query_one(".learn-prose")
+        assert view.contains_region(prose.region), "the failing step's explanation is off-screen"
+        if scroll.scroll_y < scroll.max_scroll_y:
+            # the heading (the box's top border) is the first line of the view, the explanation under it
+            assert step.region.y == view.y, (step.region, view)
+        else:  # the view cannot scroll further: then the whole step is in view
+            assert view.contains_region(step.region), (step.region, view)

@@ -51,30 +51,30 @@ def export_result(result: ChainResult, directory: Path) -> tuple[Path, Path]:
 
 class ChainScreen(Screen[None]):
     CSS_PATH = "../styles/chain.tcss"
+    # below 110 columns the link list gets narrower, so the detail (evidence, policy table) stays readable
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        Binding("r", "rerun", "Re-run", id="chain-rerun", tooltip="Run the whole diagnosis again"),
+        Binding("r", "rerun", "Re-run", id="rerun", tooltip="Run the whole diagnosis again"),
         Binding(
             "l",
             "toggle_live",
-            "Live probes",
-            id="chain-toggle-live",
+            "Live",
+            id="toggle-live",
             tooltip="Turn the live STS and S3 probes on or off, then re-run",
         ),
-        Binding(
-            "b", "bucket", "Bucket", id="chain-bucket", tooltip="Set the S3 bucket to probe, then re-run"
-        ),
+        Binding("b", "bucket", "Bucket", id="bucket", tooltip="Set the S3 bucket to probe, then re-run"),
         Binding(
             "e",
             "export",
             "Export",
-            id="chain-export",
+            id="export",
             tooltip="Write the result as Markdown and JSON (current dir or $IRSA_TUI_EXPORT_DIR)",
         ),
         Binding(
             "c",
             "copy_fix",
             "Copy fix",
-            id="chain-copy-fix",
+            id="copy-fix",
             tooltip="Copy the selected link's fix command to the clipboard",
         ),
         Binding(
@@ -82,15 +82,23 @@ class ChainScreen(Screen[None]):
             "tab('detail')",
             "Detail",
             show=False,
-            id="chain-tab-detail",
+            id="tab-detail",
             tooltip="Show the selected link's detail",
         ),
-        Binding("t", "tab('token')", "Token", id="chain-tab-token", tooltip="Show the decoded token claims"),
+        Binding(
+            "t",
+            "tab('token')",
+            "Token",
+            show=False,  # the tab bar shows it; the footer keeps room for help and quit at 80 columns
+            id="tab-token",
+            tooltip="Show the decoded token claims",
+        ),
         Binding(
             "p",
             "tab('policy')",
             "Policy",
-            id="chain-tab-policy",
+            show=False,
+            id="tab-policy",
             tooltip="Show the trust policy with the deciding statement highlighted",
         ),
         Binding("escape,backspace", "back", "Back", id="chain-back", tooltip="Back to the pod picker"),
@@ -128,6 +136,12 @@ class ChainScreen(Screen[None]):
                 with TabPane("Trust policy", id="policy"):
                     yield PolicyView(id="policy-view")
         yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # at 80 columns the roomy footer cut off help, learn and quit (the help screen names ^p)
+        footer = self.query_one(Footer)
+        footer.compact = event.size.width < 110
+        footer.show_command_palette = event.size.width >= 110
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.namespace}/{self.pod}"

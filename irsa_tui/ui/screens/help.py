@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
+from irsa_tui.ui.keys import display_keys, scopes
+
 __all__ = ["HelpScreen", "binding_rows"]
 
+Row = tuple[str, str, str, str]
 
-def binding_rows(where: str, bindings: list[BindingType]) -> list[tuple[str, str, str, str]]:
+
+def binding_rows(where: str, bindings: Iterable[BindingType], keymap: Mapping[str, str]) -> list[Row]:
+    """One row per binding, with the keys that trigger it once ``keymap`` is applied (``*``: remapped)."""
     rows = []
     for b in bindings:
         if not isinstance(b, Binding):
             continue
-        keys = ", ".join(k.strip() for k in b.key.split(","))
+        keys = display_keys(b, keymap) + (" *" if b.id in keymap else "")
         rows.append((where, keys, b.description, b.tooltip))
     return rows
 
@@ -30,23 +37,16 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        from irsa_tui.ui.app import IrsaApp
-        from irsa_tui.ui.screens.chain import ChainScreen
-        from irsa_tui.ui.screens.learn import LearnScreen
-        from irsa_tui.ui.screens.picker import PickerScreen
-        from irsa_tui.ui.widgets.filter_list import FilterList
-
-        rows = (
-            binding_rows("everywhere", IrsaApp.BINDINGS)
-            + binding_rows("pod picker", PickerScreen.BINDINGS)
-            + binding_rows("picker lists", FilterList.BINDINGS)
-            + binding_rows("chain", ChainScreen.BINDINGS)
-            + binding_rows("learn", LearnScreen.BINDINGS)
-        )
+        keymap = self.app._keymap  # what App.set_keymap stored (normalized), the same the footer uses
+        rows = [row for scope in scopes() for row in binding_rows(scope.name, scope.bindings, keymap)]
+        title = "irsa-tui keys  ·  escape closes  ·  ctrl+p opens the command palette"
         with Vertical(id="help"):
-            yield Label(
-                "irsa-tui keys  ·  escape closes  ·  ctrl+p opens the command palette", id="help-title"
-            )
+            yield Label(title, id="help-title", markup=False)
+            if keymap:
+                from irsa_tui.ui.app import IrsaApp
+
+                path = self.app.config.path if isinstance(self.app, IrsaApp) else "your config"
+                yield Label(f"* remapped in {path}", id="help-remapped", markup=False)
             table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True, id="help-table")
             table.add_columns("where", "key", "action", "what it does")
             for row in rows:

@@ -157,9 +157,9 @@ class LearnScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Bring the first failing step into view."""
+        """Put the first failing step's heading at the top of the view, its explanation below it."""
         if self.result is not None and self.result.first_failure is not None:
             box = self.query_one(f"#learn-{self.result.first_failure.value}")
             self.call_after_refresh(
-                self.query_one("#learn", VerticalScroll).scroll_to_widget, box, animate=False
+                self.query_one("#learn", VerticalScroll).scroll_to_widget, box, animate=False, top=True
             )
