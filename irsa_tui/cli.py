@@ -238,13 +238,18 @@ def _tui(argv: Sequence[str]) -> int:
         if args.target:
             ns, pod = parse_target(args.target, args.namespace or _context_namespace(args.context))
         context = args.context
+        if args.object_key is not None and not args.bucket:
+            _tui_parser().error("--object needs --bucket (the bucket the object is in)")
         if args.lab is not None:
             world = _start_lab(None)
             context = args.lab or context
+            if args.lab and args.bucket is None and args.object_key is None:
+                own = _check_parser().parse_args(world.check_args(args.lab))
+                args.bucket, args.object_key = own.bucket, own.object_key
         from irsa_tui.ui.app import IrsaApp
 
         IrsaApp(context=context, namespace=ns or args.namespace, pod=pod, bucket=args.bucket, live=args.live,
-                timeout=args.timeout).run()
+                timeout=args.timeout, object_key=args.object_key).run()
         return 0
     finally:
         if world is not None:

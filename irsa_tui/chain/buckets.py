@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["bucket_name_problem", "buckets_in_policies"]
+__all__ = ["bucket_name_problem", "buckets_in_policies", "parse_s3_target"]
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -48,3 +48,27 @@ def bucket_name_problem(name: str) -> str | None:
     if not _BUCKET.match(name) or ".." in name:
         return f"{name[:80]!r} is not an S3 bucket name (3-63 lower-case letters, digits, '.', '-')"
     return None
+
+
+def parse_s3_target(text: str) -> tuple[str | None, str | None, str | None]:
+    """What the TUI's S3 dialog accepts: ``bucket``, ``bucket/key`` or ``s3://bucket/key``.
+
+    Returns (bucket, key, problem); empty input means "buckets from the role's policies" (all None).
+    """
+    from irsa_tui.chain.links.s3 import object_key_problem
+
+    value = text.strip()
+    if value.lower().startswith("s3://"):
+        value = value[5:]
+    if not value:
+        return None, None, None
+    bucket, slash, key = value.partition("/")
+    problem = bucket_name_problem(bucket)
+    if problem:
+        return None, None, problem
+    if not slash or not key:
+        return bucket, None, None
+    problem = object_key_problem(key)
+    if problem:
+        return None, None, problem
+    return bucket, key, None

@@ -60,6 +60,7 @@ class IrsaApp(App[None]):
         backend: Backend | None = None,
         frozen: bool | None = None,
         config: UiConfig | None = None,
+        object_key: str | None = None,
     ) -> None:
         """``config`` None: read the user's config file (keymap); its warnings go to stderr now and
         to a notification once the app is up."""
@@ -75,6 +76,8 @@ class IrsaApp(App[None]):
         self.namespace = namespace
         self.pod = pod
         self.bucket = bucket
+        self.object_key = object_key
+        """With ``bucket``: also GetObject this key (Range bytes=0-0)."""
         self.live = live
         self.timeout = timeout
         self.backend: Backend = backend or RealBackend(timeout)
@@ -118,7 +121,7 @@ class IrsaApp(App[None]):
                 "Toggle live probes", "STS and S3 calls on/off, then re-run", screen.action_toggle_live
             )
             yield SystemCommand(
-                "Set the S3 bucket to probe", "Ask for a bucket name, then re-run", screen.action_bucket
+                "Set the S3 bucket to probe", "Ask for a bucket (or bucket/key), then re-run", screen.action_bucket
             )
             yield SystemCommand("Export the result", "Markdown and JSON files", screen.action_export)
             yield SystemCommand("Copy the fix command", "Of the selected link", screen.action_copy_fix)

@@ -133,9 +133,17 @@ class FakeBackend:
         timeout: float,
         on_link: Callable[[LinkResult], None],
         on_call: Callable[[str, bool], None],
+        object_key: str | None = None,
     ) -> ChainResult:
         self.runs.append(
-            {"context": context, "namespace": namespace, "pod": pod, "bucket": bucket, "live": live}
+            {
+                "context": context,
+                "namespace": namespace,
+                "pod": pod,
+                "bucket": bucket,
+                "object_key": object_key,
+                "live": live,
+            }
         )
         links = _links(broken_sub=context == "trust-sub-wrong-namespace")
         if not live:

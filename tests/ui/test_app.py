@@ -64,6 +64,7 @@ async def test_pick_context_namespace_pod_opens_the_chain_on_the_first_failure()
             "namespace": b.NS,
             "pod": b.POD,
             "bucket": None,
+            "object_key": None,
             "live": True,
         }
         highlighted = screen.query_one("#links", ListView).highlighted_child
@@ -119,6 +120,18 @@ async def test_rerun_toggle_live_and_bucket_dialog_start_new_runs() -> None:
         await wait_for(pilot, lambda: len(backend.runs) == 4)
         assert backend.runs[-1]["bucket"] == "my-bucket"
         assert "bucket my-bucket" in str(app.screen.query_one("#target").render())
+        # bucket/key (or s3://bucket/key) also probes one object; a bad name changes nothing
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input))
+        await pilot.press("ctrl+a", "ctrl+k", *"s3://my-bucket/2024/a.pdf", "enter")
+        await wait_for(pilot, lambda: len(backend.runs) == 5)
+        assert (backend.runs[-1]["bucket"], backend.runs[-1]["object_key"]) == ("my-bucket", "2024/a.pdf")
+        assert "s3://my-bucket/2024/a.pdf" in str(app.screen.query_one("#target").render())
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input))
+        await pilot.press("ctrl+a", "ctrl+k", *"Bad_Bucket/x", "enter")
+        await pilot.pause(0.3)
+        assert len(backend.runs) == 5 and app.object_key == "2024/a.pdf"
 
 
 async def test_export_writes_markdown_and_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

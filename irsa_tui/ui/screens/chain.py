@@ -62,7 +62,13 @@ class ChainScreen(Screen[None]):
             id="toggle-live",
             tooltip="Turn the live STS and S3 probes on or off, then re-run",
         ),
-        Binding("b", "bucket", "Bucket", id="bucket", tooltip="Set the S3 bucket to probe, then re-run"),
+        Binding(
+            "b",
+            "bucket",
+            "Bucket",
+            id="bucket",
+            tooltip="Set the S3 bucket (or bucket/key for one object) to probe, then re-run",
+        ),
         Binding(
             "e",
             "export",
@@ -154,6 +160,8 @@ class ChainScreen(Screen[None]):
         app = self.irsa
         live = "live probes on" if app.live else "live probes off (static only)"
         bucket = f"bucket {app.bucket}" if app.bucket else "bucket from role policies"
+        if app.bucket and app.object_key:
+            bucket = f"s3://{app.bucket}/{app.object_key}"
         context = app.context or "(current context)"
         self.query_one("#target", Label).update(
             f"{context} ▸ {self.namespace}/{self.pod}   ·   {live}   ·   {bucket}"
@@ -191,6 +199,7 @@ class ChainScreen(Screen[None]):
                 pod=self.pod,
                 context=app.context,
                 bucket=app.bucket,
+                object_key=app.object_key if app.bucket else None,
                 live=app.live,
                 timeout=app.timeout,
                 on_link=on_link,
@@ -360,19 +369,25 @@ class ChainScreen(Screen[None]):
         def done(value: str | None) -> None:
             if value is None:
                 return
-            from irsa_tui.chain.buckets import bucket_name_problem
+            from irsa_tui.chain.buckets import parse_s3_target
 
-            problem = bucket_name_problem(value.strip()) if value.strip() else None
+            bucket, key, problem = parse_s3_target(value)
             if problem:
                 self.notify(problem, severity="error")
                 return
-            self.irsa.bucket = value.strip() or None
-            self.notify(f"S3 probe bucket: {self.irsa.bucket or 'from the role policies'}; re-running")
+            self.irsa.bucket, self.irsa.object_key = bucket, key
+            shown = f"s3://{bucket}/{key}" if key else (bucket or "from the role policies")
+            self.notify(f"S3 probe: {shown}; re-running")
             self.start_run()
 
+        current = self.irsa.bucket or ""
+        if current and self.irsa.object_key:
+            current = f"{current}/{self.irsa.object_key}"
         self.app.push_screen(
             InputDialog(
-                "S3 bucket to probe (empty: buckets named in the role's policies)", self.irsa.bucket or ""
+                "S3 bucket to probe, or bucket/key to also read one byte of an object "
+                "(empty: buckets named in the role's policies)",
+                current,
             ),
             done,
         )
