@@ -218,6 +218,19 @@ async def test_filter_on_ten_thousand_pods_stays_capped_and_finds_the_pod() -> N
         assert count.endswith("of 10001") or "of 10001" in count
 
 
+async def test_pod_pane_says_what_to_pick_first() -> None:
+    app = IrsaApp(context="healthy", backend=FakeBackend(), frozen=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        namespaces = app.screen.query_one("#namespaces", FilterList)
+        await wait_for(pilot, lambda: len(namespaces.items) > 0)
+        pods = app.screen.query_one("#pods", FilterList)
+        assert str(pods.query_one(".filter-count").render()) == "pick a namespace first"
+        namespaces.focus_filter()
+        await pilot.press(*b.NS, "enter")
+        await wait_for(pilot, lambda: len(pods.items) == 4)
+        assert str(pods.query_one(".filter-count").render()) == "4 of 4"
+
+
 async def test_forbidden_namespace_list_lets_the_user_type_one() -> None:
     app = IrsaApp(context="healthy", backend=FakeBackend(namespaces_forbidden=True), frozen=True)
     async with app.run_test(size=(120, 36)) as pilot:

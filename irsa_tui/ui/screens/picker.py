@@ -143,7 +143,7 @@ class PickerScreen(Screen[None]):
 
     def load_namespaces(self, context: str | None) -> None:
         self.pane("namespaces").set_loading()
-        self.pane("pods").set_items([])
+        self.pane("pods").set_items([], empty="pick a namespace first")
         self._namespaces_worker(context)
 
     @work(thread=True, exclusive=True, group="namespaces")

@@ -90,6 +90,7 @@ class FilterList(Vertical, can_focus=False):
         self.items: list[Item] = []
         self.index = FilterIndex(())
         self.shown: list[int] = []
+        self.empty: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.placeholder, classes="filter-input")
@@ -118,10 +119,12 @@ class FilterList(Vertical, can_focus=False):
         self.query_one(".filter-error", Static).update(message)
         self.set_items([])
 
-    def set_items(self, items: list[Item], highlight: Any = None) -> None:
+    def set_items(self, items: list[Item], highlight: Any = None, empty: str | None = None) -> None:
+        """``empty``: what the count line says while there is nothing to list (e.g. what to pick first)."""
         self.set_class(False, "-loading")
         if items:
             self.set_class(False, "-error")
+        self.empty = empty
         self.items = items
         self.index = FilterIndex(i.key for i in items)
         self.refilter(highlight)
@@ -137,6 +140,8 @@ class FilterList(Vertical, can_focus=False):
                 at = next((n for n, i in enumerate(shown) if self.items[i].value == highlight), 0)
             options.highlighted = at
         count = f"{total} of {len(self.items)}"
+        if not self.items and self.empty:
+            count = self.empty
         if total > len(shown):
             count += f" (showing {len(shown)}; type to narrow)"
         self.query_one(".filter-count", Label).update(count)
