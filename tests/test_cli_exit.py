@@ -1,0 +1,69 @@
+"""The console script's fast exit and the check run's collector pause keep behaviour intact."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from irsa_tui import engine
+from irsa_tui.cli import EXIT_USAGE, console, main
+
+
+@pytest.fixture
+def gc_restored() -> Iterator[None]:
+    was = gc.isenabled()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def test_check_pauses_the_collector_during_the_run_only(monkeypatch: pytest.MonkeyPatch, gc_restored: None) -> None:
+    seen: list[bool] = []
+
+    def fake_diagnose(options: engine.Options) -> None:
+        seen.append(gc.isenabled())
+        raise engine.UsageError("pod payments/api not found")
+
+    monkeypatch.setattr(engine, "diagnose", fake_diagnose)
+    gc.enable()
+    assert main(["check", "payments/api"]) == EXIT_USAGE
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_check_leaves_a_disabled_collector_disabled(monkeypatch: pytest.MonkeyPatch, gc_restored: None) -> None:
+    def fake_diagnose(options: engine.Options) -> None:
+        raise engine.UsageError("nope")
+
+    monkeypatch.setattr(engine, "diagnose", fake_diagnose)
+    gc.disable()
+    assert main(["check", "payments/api"]) == EXIT_USAGE
+    assert not gc.isenabled()
+
+
+def test_console_returns_mains_exit_code_and_freezes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], gc_restored: None
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["irsa-tui", "check", "--bogus"])
+    gc.unfreeze()
+    assert console() == EXIT_USAGE
+    assert gc.get_freeze_count() > 0
+    assert "unrecognized arguments: --bogus" in capsys.readouterr().err
+
+
+def test_console_script_exit_code_and_output_survive_the_fast_exit() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "irsa_tui", "check", "payments/x", "--timeout", "0"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert proc.returncode == EXIT_USAGE
+    assert proc.stderr.startswith("irsa-tui: irsa-tui check: argument --timeout")
