@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from irsa_tui import engine
+from irsa_tui import cli, engine
 from irsa_tui.cli import EXIT_USAGE, console, main
 
 
@@ -26,7 +26,7 @@ def gc_restored() -> Iterator[None]:
             gc.disable()
 
 
-def test_check_pauses_the_collector_during_the_run_only(monkeypatch: pytest.MonkeyPatch, gc_restored: None) -> None:
+def test_console_pauses_the_collector_for_a_check(monkeypatch: pytest.MonkeyPatch, gc_restored: None) -> None:
     seen: list[bool] = []
 
     def fake_diagnose(options: engine.Options) -> None:
@@ -34,20 +34,35 @@ def test_check_pauses_the_collector_during_the_run_only(monkeypatch: pytest.Monk
         raise engine.UsageError("pod payments/api not found")
 
     monkeypatch.setattr(engine, "diagnose", fake_diagnose)
+    monkeypatch.setattr(sys, "argv", ["irsa-tui", "check", "payments/api"])
     gc.enable()
-    assert main(["check", "payments/api"]) == EXIT_USAGE
+    assert console() == EXIT_USAGE
     assert seen == [False]
-    assert gc.isenabled()
 
 
-def test_check_leaves_a_disabled_collector_disabled(monkeypatch: pytest.MonkeyPatch, gc_restored: None) -> None:
+def test_main_leaves_the_collector_alone(monkeypatch: pytest.MonkeyPatch, gc_restored: None) -> None:
+    """In-process callers (tests, embedding) keep their collector and nothing is frozen."""
+    seen: list[bool] = []
+
     def fake_diagnose(options: engine.Options) -> None:
+        seen.append(gc.isenabled())
         raise engine.UsageError("nope")
 
     monkeypatch.setattr(engine, "diagnose", fake_diagnose)
-    gc.disable()
+    gc.enable()
+    gc.unfreeze()
     assert main(["check", "payments/api"]) == EXIT_USAGE
-    assert not gc.isenabled()
+    assert seen == [True]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_console_keeps_the_collector_for_the_tui(monkeypatch: pytest.MonkeyPatch, gc_restored: None) -> None:
+    seen: list[bool] = []
+    monkeypatch.setattr(cli, "_tui", lambda argv: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr(sys, "argv", ["irsa-tui", "payments/api"])
+    gc.enable()
+    assert console() == 0
+    assert seen == [True]
 
 
 def test_console_returns_mains_exit_code_and_freezes(
