@@ -96,18 +96,20 @@ def verify_signature(token: str, jwks: Mapping[str, Any]) -> tuple[str, str | No
     return "invalid", last
 
 
-def top_ca_thumbprint(url: str, timeout: float) -> str | None:
+def top_ca_thumbprint(url: str, timeout: float, context: ssl.SSLContext | None = None) -> str | None:
     """SHA-1 (hex, lower case) of the last certificate the host serves, as IAM documents it.
 
     ``openssl s_client -showcerts`` shows the same chain. The handshake verifies the
-    chain with the same trust httpx uses; None when the chain cannot be read.
+    chain with the same trust httpx uses (``context``, else a new one); None when the
+    chain cannot be read.
     """
-    import httpx
+    if context is None:
+        import httpx
 
+        context = httpx.create_ssl_context()
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or 443
-    context = httpx.create_ssl_context()
     with socket.create_connection((host, port), timeout=timeout) as raw, context.wrap_socket(
         raw, server_hostname=host
     ) as tls:
@@ -130,7 +132,12 @@ def fetch_issuer(issuer: str, token: str | None, timeout: float) -> IssuerFacts:
     import httpx
 
     base = issuer.rstrip("/")
-    with httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": "irsa-tui"}) as client:
+    # httpx's own trust (certifi, or SSL_CERT_FILE/SSL_CERT_DIR), built once for both uses:
+    # loading a full CA bundle costs 30-60 ms of CPU per context.
+    context = httpx.create_ssl_context()
+    with httpx.Client(
+        verify=context, timeout=timeout, follow_redirects=False, headers={"User-Agent": "irsa-tui"}
+    ) as client:
         discovery = _get_json(client, base + "/.well-known/openid-configuration", "GET discovery document")
         jwks_uri = base + "/keys"
         if isinstance(discovery, Mapping) and isinstance(discovery.get("jwks_uri"), str):
@@ -145,7 +152,7 @@ def fetch_issuer(issuer: str, token: str | None, timeout: float) -> IssuerFacts:
     thumb = None
     if not isinstance(jwks, SourceError) or jwks.kind not in ("timeout", "unreachable", "tls"):
         try:
-            thumb = top_ca_thumbprint(jwks_uri, timeout)
+            thumb = top_ca_thumbprint(jwks_uri, timeout, context)
         except (OSError, ValueError):
             thumb = None
     return IssuerFacts(
