@@ -11,6 +11,9 @@ import hashlib
 import json
 import socket
 import ssl
+import sys
+import threading
+import types
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,9 +23,39 @@ from irsa_tui.chain.facts import IssuerFacts, SourceError
 __all__ = ["fetch_issuer", "map_http_error", "top_ca_thumbprint", "verify_signature"]
 
 _MAX_BODY = 1_000_000
+_IMPORT_LOCK = threading.Lock()
+
+
+def _load_httpx() -> None:
+    """Import httpx without its command-line client.
+
+    httpx's ``__init__`` imports ``httpx._main`` (its CLI: click, rich, pygments) whenever
+    those happen to be installed, as they are next to textual: ~60 ms of CPU on every cold
+    start, for a CLI irsa-tui never runs. A placeholder ``httpx._main`` stands in during that
+    one import and is removed right after; ``httpx.main`` still works (it loads the real CLI
+    when called). Nothing changes when httpx is already imported.
+    """
+    with _IMPORT_LOCK:
+        if "httpx" in sys.modules or "httpx._main" in sys.modules:
+            return
+        placeholder = types.ModuleType("httpx._main")
+
+        def main(*args: Any, **kwargs: Any) -> Any:
+            from httpx._main import main as real_main
+
+            return real_main(*args, **kwargs)
+
+        placeholder.main = main  # type: ignore[attr-defined]
+        sys.modules["httpx._main"] = placeholder
+        try:
+            import httpx  # noqa: F401
+        finally:
+            if sys.modules.get("httpx._main") is placeholder:
+                del sys.modules["httpx._main"]
 
 
 def map_http_error(exc: BaseException, what: str) -> SourceError:
+    _load_httpx()
     import httpx
 
     if isinstance(exc, httpx.TimeoutException):
@@ -104,6 +137,7 @@ def top_ca_thumbprint(url: str, timeout: float, context: ssl.SSLContext | None =
     chain cannot be read.
     """
     if context is None:
+        _load_httpx()
         import httpx
 
         context = httpx.create_ssl_context()
@@ -129,6 +163,7 @@ def top_ca_thumbprint(url: str, timeout: float, context: ssl.SSLContext | None =
 
 def fetch_issuer(issuer: str, token: str | None, timeout: float) -> IssuerFacts:
     """Discovery, then JWKS, then signature and thumbprint. Every fault lands in the facts."""
+    _load_httpx()
     import httpx
 
     base = issuer.rstrip("/")
