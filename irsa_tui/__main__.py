@@ -1,3 +1,3 @@
-from irsa_tui.cli import main
+from irsa_tui.cli import console
 
-raise SystemExit(main())
+raise SystemExit(console())

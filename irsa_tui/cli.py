@@ -9,6 +9,8 @@ so ``irsa-tui --help`` stays instant.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import os
 import re
 import sys
@@ -20,7 +22,7 @@ from irsa_tui import __version__
 if TYPE_CHECKING:  # the lab (and moto) load only when asked for
     from irsa_tui.lab.world import LabWorld
 
-__all__ = ["EXIT_USAGE", "main", "parse_target"]
+__all__ = ["EXIT_USAGE", "console", "main", "parse_target"]
 
 EXIT_OK, EXIT_BROKEN, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2, 64
 
@@ -275,5 +277,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def console() -> int:
+    """The ``irsa-tui`` console script: ``main()`` with the cyclic collector tuned for a one-shot run.
+
+    Importing kubernetes, boto3 and httpx makes ~120k long-lived objects. During a ``check``
+    (short, bounded by --deadline) the collector would walk them again and again (~60 ms of CPU
+    that the fetch threads wait for); peak memory is the same without it, so it is paused.
+    At exit the interpreter's final collection walked them all once more, 150-250 ms between
+    the report and the exit: ``gc.freeze()`` moves them out of its sight (the process is about
+    to free them anyway); finalizers, atexit handlers and thread joins still run as usual.
+    Not in ``main()``: tests call that in-process. The TUI keeps its collector.
+    """
+    if sys.argv[1:2] == ["check"]:
+        gc.disable()
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream: nothing to flush
+            stream.flush()
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    raise SystemExit(console())

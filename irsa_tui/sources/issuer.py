@@ -11,6 +11,9 @@ import hashlib
 import json
 import socket
 import ssl
+import sys
+import threading
+import types
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,9 +23,39 @@ from irsa_tui.chain.facts import IssuerFacts, SourceError
 __all__ = ["fetch_issuer", "map_http_error", "top_ca_thumbprint", "verify_signature"]
 
 _MAX_BODY = 1_000_000
+_IMPORT_LOCK = threading.Lock()
+
+
+def _load_httpx() -> None:
+    """Import httpx without its command-line client.
+
+    httpx's ``__init__`` imports ``httpx._main`` (its CLI: click, rich, pygments) whenever
+    those happen to be installed, as they are next to textual: ~60 ms of CPU on every cold
+    start, for a CLI irsa-tui never runs. A placeholder ``httpx._main`` stands in during that
+    one import and is removed right after; ``httpx.main`` still works (it loads the real CLI
+    when called). Nothing changes when httpx is already imported.
+    """
+    with _IMPORT_LOCK:
+        if "httpx" in sys.modules or "httpx._main" in sys.modules:
+            return
+        placeholder = types.ModuleType("httpx._main")
+
+        def main(*args: Any, **kwargs: Any) -> Any:
+            from httpx._main import main as real_main
+
+            return real_main(*args, **kwargs)
+
+        placeholder.main = main  # type: ignore[attr-defined]
+        sys.modules["httpx._main"] = placeholder
+        try:
+            import httpx  # noqa: F401
+        finally:
+            if sys.modules.get("httpx._main") is placeholder:
+                del sys.modules["httpx._main"]
 
 
 def map_http_error(exc: BaseException, what: str) -> SourceError:
+    _load_httpx()
     import httpx
 
     if isinstance(exc, httpx.TimeoutException):
@@ -96,18 +129,21 @@ def verify_signature(token: str, jwks: Mapping[str, Any]) -> tuple[str, str | No
     return "invalid", last
 
 
-def top_ca_thumbprint(url: str, timeout: float) -> str | None:
+def top_ca_thumbprint(url: str, timeout: float, context: ssl.SSLContext | None = None) -> str | None:
     """SHA-1 (hex, lower case) of the last certificate the host serves, as IAM documents it.
 
     ``openssl s_client -showcerts`` shows the same chain. The handshake verifies the
-    chain with the same trust httpx uses; None when the chain cannot be read.
+    chain with the same trust httpx uses (``context``, else a new one); None when the
+    chain cannot be read.
     """
-    import httpx
+    if context is None:
+        _load_httpx()
+        import httpx
 
+        context = httpx.create_ssl_context()
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or 443
-    context = httpx.create_ssl_context()
     with socket.create_connection((host, port), timeout=timeout) as raw, context.wrap_socket(
         raw, server_hostname=host
     ) as tls:
@@ -127,10 +163,16 @@ def top_ca_thumbprint(url: str, timeout: float) -> str | None:
 
 def fetch_issuer(issuer: str, token: str | None, timeout: float) -> IssuerFacts:
     """Discovery, then JWKS, then signature and thumbprint. Every fault lands in the facts."""
+    _load_httpx()
     import httpx
 
     base = issuer.rstrip("/")
-    with httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": "irsa-tui"}) as client:
+    # httpx's own trust (certifi, or SSL_CERT_FILE/SSL_CERT_DIR), built once for both uses:
+    # loading a full CA bundle costs 30-60 ms of CPU per context.
+    context = httpx.create_ssl_context()
+    with httpx.Client(
+        verify=context, timeout=timeout, follow_redirects=False, headers={"User-Agent": "irsa-tui"}
+    ) as client:
         discovery = _get_json(client, base + "/.well-known/openid-configuration", "GET discovery document")
         jwks_uri = base + "/keys"
         if isinstance(discovery, Mapping) and isinstance(discovery.get("jwks_uri"), str):
@@ -145,7 +187,7 @@ def fetch_issuer(issuer: str, token: str | None, timeout: float) -> IssuerFacts:
     thumb = None
     if not isinstance(jwks, SourceError) or jwks.kind not in ("timeout", "unreachable", "tls"):
         try:
-            thumb = top_ca_thumbprint(jwks_uri, timeout)
+            thumb = top_ca_thumbprint(jwks_uri, timeout, context)
         except (OSError, ValueError):
             thumb = None
     return IssuerFacts(

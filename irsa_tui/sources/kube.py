@@ -6,8 +6,10 @@ JSON: it is faster than model deserialisation and keeps fields the models drop.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -137,6 +139,43 @@ def _first_line(exc: BaseException) -> str:
     return _clip(text, 240) or type(exc).__name__
 
 
+def _skip_kubernetes_package_init() -> None:
+    """Let ``kubernetes.client``/``kubernetes.config`` load without ``kubernetes/__init__``.
+
+    That ``__init__`` eagerly imports dynamic, watch, stream (websocket), utils,
+    leaderelection and informer, none of which irsa-tui uses: ~20 ms of CPU on every cold
+    start, on the path to the first API call. Registering the package's own module object
+    (same spec, same ``__path__``) without running its body keeps every submodule importable
+    on demand (``from kubernetes import watch`` still works); ``__version__`` is set once the
+    client is loaded. Does nothing when kubernetes is already imported or looks unusual,
+    so the normal import is the fallback.
+    """
+    if "kubernetes" in sys.modules:
+        return
+    try:
+        spec = importlib.util.find_spec("kubernetes")
+        if spec is None or spec.loader is None or not spec.submodule_search_locations:
+            return
+        module = importlib.util.module_from_spec(spec)
+    except (ImportError, ValueError, AttributeError):
+        return
+    module.__project__ = "kubernetes"  # type: ignore[attr-defined]
+    sys.modules.setdefault("kubernetes", module)
+
+
+def _import_kube_client() -> tuple[Any, Any, Any, type[Exception]]:
+    """(load_kube_config, ApiClient, Configuration, ConfigException), imported lazily."""
+    _skip_kubernetes_package_init()
+    from kubernetes.client import ApiClient, Configuration
+    from kubernetes.config.config_exception import ConfigException
+    from kubernetes.config.kube_config import load_kube_config
+
+    package = sys.modules["kubernetes"]
+    if not hasattr(package, "__version__"):  # kubernetes.dynamic reads it; the client carries the same one
+        setattr(package, "__version__", getattr(sys.modules["kubernetes.client"], "__version__", ""))  # noqa: B010
+    return load_kube_config, ApiClient, Configuration, ConfigException
+
+
 _APIS: dict[tuple[Any, ...], tuple[float, Any]] = {}
 _API_LOCK = threading.Lock()
 _API_TTL = 300.0
@@ -160,13 +199,11 @@ class Kube:
             if self._api is None and cached is not None and time.monotonic() - cached[0] < _API_TTL:
                 self._api = cached[1]
             if self._api is None:
-                from kubernetes import config
-                from kubernetes.client import ApiClient, Configuration
-                from kubernetes.config.config_exception import ConfigException
+                load_kube_config, ApiClient, Configuration, ConfigException = _import_kube_client()
 
                 cfg = Configuration()
                 try:
-                    config.load_kube_config(  # type: ignore[no-untyped-call]
+                    load_kube_config(
                         config_file=os.environ.get("KUBECONFIG") or None,
                         context=self.info.name,
                         client_configuration=cfg,
