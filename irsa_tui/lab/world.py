@@ -58,6 +58,7 @@ def _issuer_key_label(scenario: str) -> str:
     return f"lab-issuer-key-{slot}"
 
 
+_SEED_LOCKS = {"iam": threading.Lock(), "s3": threading.Lock()}
 _live_lock = threading.Lock()
 _live: list[LabWorld] = []
 
@@ -328,7 +329,16 @@ class LabWorld:
 
     @staticmethod
     def _seed_aws(admin: dict[str, Any], cfg: dict[str, Any], names: dict[str, str]) -> None:
-        iam, s3 = admin["iam"], admin["s3"]
+        # moto's backends are not thread-safe for writes: parallel CreateRole calls have failed with
+        # "dictionary changed size during iteration" (a whole test session lost its lab). Writes to
+        # one service go one at a time; different services and the kube/issuer side stay parallel.
+        with _SEED_LOCKS["iam"]:
+            LabWorld._seed_iam(admin["iam"], cfg, names)
+        with _SEED_LOCKS["s3"]:
+            LabWorld._seed_s3(admin, cfg, names)
+
+    @staticmethod
+    def _seed_iam(iam: Any, cfg: dict[str, Any], names: dict[str, str]) -> None:
         prov = cfg.get("provider") or {}
         if prov.get("present", True):
             iam.create_open_id_connect_provider(
@@ -360,6 +370,10 @@ class LabWorld:
                     "Arn"
                 ]
                 iam.attach_role_policy(RoleName=str(role["name"]), PolicyArn=arn)
+
+    @staticmethod
+    def _seed_s3(admin: dict[str, Any], cfg: dict[str, Any], names: dict[str, str]) -> None:
+        s3 = admin["s3"]
         bucket = cfg.get("bucket") or {}
         if bucket.get("present", True):
             name, region = str(bucket["name"]), str(bucket.get("region") or REGION)
