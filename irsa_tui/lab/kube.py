@@ -217,7 +217,7 @@ def _pod(
 
 
 def mutate_like_webhook(
-    pod: dict[str, Any], role_arn: str, audience: str, expiration: int, region: str
+    pod: dict[str, Any], role_arn: str, audience: str, expiration: int, region: str | None
 ) -> None:
     """What the EKS pod identity webhook does at pod CREATE (see irsa-chain.md §2).
 
@@ -239,7 +239,8 @@ def mutate_like_webhook(
         present = {e.get("name") for e in env}
         if "AWS_STS_REGIONAL_ENDPOINTS" not in present:
             env.append({"name": "AWS_STS_REGIONAL_ENDPOINTS", "value": "regional"})
-        if "AWS_DEFAULT_REGION" not in present and "AWS_REGION" not in present:
+        # region None: a self-managed webhook started without --aws-default-region injects none
+        if region and "AWS_DEFAULT_REGION" not in present and "AWS_REGION" not in present:
             env.append({"name": "AWS_DEFAULT_REGION", "value": region})
             env.append({"name": "AWS_REGION", "value": region})
         if "AWS_ROLE_ARN" not in present and "AWS_WEB_IDENTITY_TOKEN_FILE" not in present:
@@ -486,7 +487,8 @@ def build_objects(
         except ValueError:
             expiration = 86400
         role_then = str(pod_cfg.get("injected_role_arn") or annotations.get(ROLE_ANNOTATION, ""))
-        mutate_like_webhook(pod, role_then, audience, expiration, region)
+        injects_region = cfg["webhook"].get("inject_region", True)
+        mutate_like_webhook(pod, role_then, audience, expiration, region if injects_region else None)
     _deep_merge(pod, pod_cfg.get("patch") or {})
     put("pods", pod)
 

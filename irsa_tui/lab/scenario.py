@@ -116,7 +116,8 @@ BASELINE: dict[str, Any] = {
         "injected_role_arn": None,  # the role the webhook injected at CREATE (annotation changed since)
         "patch": {},
     },
-    "webhook": {"present": True, "patch": {}},
+    # inject_region false: a self-managed webhook run without --aws-default-region (EKS's sets it)
+    "webhook": {"present": True, "inject_region": True, "patch": {}},
     # key: issuer | foreign (not in the JWKS); clock_skew_seconds: the API server's clock error
     "token": {"issuer": "${ISSUER}", "key": "issuer", "clock_skew_seconds": 0},
     "provider": {
