@@ -177,6 +177,24 @@ async def test_token_and_policy_tabs_show_claims_and_the_failing_key() -> None:
         assert "implicit-deny" in decision
 
 
+@pytest.mark.parametrize(("size", "stacked"), [((80, 24), True), ((120, 36), False)])
+async def test_evidence_stacks_expected_and_actual_when_narrow(size: tuple[int, int], stacked: bool) -> None:
+    from irsa_tui.ui.widgets.link_detail import EvidenceTable
+
+    app = IrsaApp(context=BROKEN, namespace=b.NS, pod=b.POD, backend=FakeBackend(), frozen=True)
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: chain(app).result is not None)
+        table = app.screen.query_one(EvidenceTable)
+        await wait_for(pilot, lambda: table.stacked is not None and table.size.width > 0)
+        assert table.stacked is stacked
+        if stacked:
+            shown = str(table.render())
+            assert "expected:" in shown and "actual:" in shown
+            assert table.result is not None
+            wrong = next(ev for ev in table.result.evidence if ev.ok is False)
+            assert f"expected: {wrong.expected}" in shown and f"actual:   {wrong.actual}" in shown
+
+
 def test_policy_text_highlights_the_failing_statement_and_condition_key() -> None:
     trust = _links(broken_sub=True)[4]
     styles = {

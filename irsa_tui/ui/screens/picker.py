@@ -109,7 +109,7 @@ class PickerScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield FilterList("1 Cluster (kube context)", "filter contexts…", id="contexts")
             yield FilterList("2 Namespace", "filter or type…", allow_typed=True, id="namespaces")
-            yield FilterList("3 Pod   ◆ = service account has a role", "filter pods…", id="pods")
+            yield FilterList("3 Pod   ◆ = has a role", "filter pods…", id="pods")
         yield Footer()
 
     def on_mount(self) -> None:

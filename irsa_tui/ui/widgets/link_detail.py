@@ -18,8 +18,13 @@ __all__ = ["EvidenceTable", "LinkDetail"]
 _OK_GLYPH = {True: "✔", False: "✘", None: "·"}
 
 
+NARROW = 60
+"""Below this width the three columns wrap a few letters per line: stack expected/actual instead."""
+
+
 class EvidenceTable(Static):
-    """Expected and actual side by side (wrapping); the part of ``actual`` that differs is highlighted."""
+    """Expected and actual side by side (wrapping), or stacked when narrow; the part of ``actual``
+    that differs is highlighted."""
 
     COMPONENT_CLASSES = {"evidence--diff", "evidence--head"}
     DEFAULT_CSS = """
@@ -28,21 +33,42 @@ class EvidenceTable(Static):
     EvidenceTable > .evidence--head { color: $accent; text-style: bold; }
     """
 
+    result: LinkResult | None = None
+    stacked: bool | None = None
+
     def show(self, result: LinkResult) -> None:
+        self.result = result
         self.rows = [(ev.key, ev.ok) for ev in result.evidence]
         self.display = bool(result.evidence)
         if not result.evidence:
             self.update("")
             return
+        width = self.size.width or self.app.size.width
+        self.stacked = 0 < width < NARROW
         diff = self.get_component_rich_style("evidence--diff", partial=True)
         head = self.get_component_rich_style("evidence--head", partial=True)
+        # mismatches first: the differing value is what the user came for
+        order = {False: 0, True: 1, None: 2}
+        if self.stacked:
+            text = Text()
+            for n, ev in enumerate(sorted(result.evidence, key=lambda e: order[e.ok])):
+                if n:
+                    text.append("\n")
+                text.append(f"{_OK_GLYPH[ev.ok]} ", style=head if ev.ok is False else "")
+                text.append(ev.label + "\n", style="bold")
+                if ev.expected is not None:
+                    text.append("  expected: ", style=head)
+                    text.append(ev.expected + "\n")
+                text.append("  actual:   ", style=head)
+                text.append_text(highlight_actual(ev.expected, ev.actual, ev.ok, diff))
+                text.append("\n")
+            self.update(text)
+            return
         table = Table(expand=True, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style=head)
         table.add_column("", width=1, no_wrap=True)
         table.add_column("evidence", ratio=2, overflow="fold")
         table.add_column("expected", ratio=3, overflow="fold")
         table.add_column("actual", ratio=3, overflow="fold")
-        # mismatches first: the differing value is what the user came for
-        order = {False: 0, True: 1, None: 2}
         for ev in sorted(result.evidence, key=lambda e: order[e.ok]):
             table.add_row(
                 _OK_GLYPH[ev.ok],
@@ -51,6 +77,10 @@ class EvidenceTable(Static):
                 highlight_actual(ev.expected, ev.actual, ev.ok, diff),
             )
         self.update(table)
+
+    def on_resize(self) -> None:
+        if self.result is not None and self.stacked != (0 < self.size.width < NARROW):
+            self.show(self.result)
 
 
 class LinkDetail(VerticalScroll):
