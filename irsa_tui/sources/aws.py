@@ -470,6 +470,9 @@ class Aws:
             status = (exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
             if code in ("SlowDown", "Throttling", "ServiceUnavailable", "InternalError") or (status or 0) >= 500:
                 return map_aws_error(exc, "s3", what)
+            if code == "InvalidRange" or status == 416:
+                # An empty object has no byte 0: S3 checks access first, so a 416 means the read was allowed.
+                return S3ObjectFacts(key=key, ok=True, http_status=416, error_code="InvalidRange", bytes_read=0)
             return S3ObjectFacts(
                 key=key, ok=False, error_code=code, http_status=status,
                 error_message=" ".join(str(err.get("Message") or "").split()),

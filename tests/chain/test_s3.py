@@ -284,6 +284,14 @@ def test_object_readable_passes_and_names_the_key_and_encryption() -> None:
     assert f"s3://{BUCKET}/{KEY}" in result.findings[1].message
 
 
+def test_empty_object_416_is_a_readable_object_not_a_failure() -> None:
+    probe = S3ObjectFacts(key=KEY, ok=True, http_status=416, error_code="InvalidRange", bytes_read=0)
+    result = s3.check(with_object(probe), {})
+    assert result.status is Status.PASS
+    assert [f.code for f in result.findings] == ["S3-001", "S3-002"]
+    assert "empty object" in str(ev(result, "s3-object"))
+
+
 def test_kms_decrypt_missing_in_role_policy_fails_with_runnable_fix() -> None:
     probe = S3ObjectFacts(
         key=KEY, ok=False, error_code="AccessDenied", error_message=KMS_IDENTITY, http_status=403

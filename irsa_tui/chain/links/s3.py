@@ -397,7 +397,9 @@ def _object_findings(
     }
     what = f"GetObject on {target} (Range bytes=0-0)"
     if probe.ok:
-        if probe.sse in ("aws:kms", "aws:kms:dsse"):
+        if probe.error_code == "InvalidRange":
+            encryption = "empty object: S3 authorised the read, then answered 416 for the byte range"
+        elif probe.sse in ("aws:kms", "aws:kms:dsse"):
             encryption = f"SSE-KMS, key {probe.kms_key_id or '(not named)'}"
         elif probe.sse:
             encryption = f"{probe.sse} (S3-managed key)" if probe.sse == "AES256" else probe.sse
