@@ -221,7 +221,8 @@ _ALL: list[Code] = [
         "IRSA works on Fargate exactly as on nodes: the same webhook, the same projected token, the same "
         "STS call. What differs: Fargate has no instance metadata service, so a pod without IRSA gets no "
         "credentials at all ('Unable to locate credentials') rather than a node role, and the Fargate pod "
-        "execution role is used by Fargate itself (image pulls, logging), never by the application.",
+        "execution role is used by Fargate itself (image pulls, logging), never by the application. EKS Pod "
+        "Identity is not available on Fargate either, so IRSA is the way to give these pods a role.",
     ),
     Code(
         "INJ-101",
