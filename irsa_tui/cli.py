@@ -222,6 +222,8 @@ def _context_namespace(context: str | None) -> str | None:
 def _start_lab(names: list[str] | None) -> LabWorld:
     from irsa_tui.lab.world import LabWorld
 
+    what = f"scenario {names[0]}" if names and len(names) == 1 else "every scenario"
+    print(f"irsa-tui: starting the lab world ({what}; a few seconds)…", file=sys.stderr, flush=True)
     try:
         world = LabWorld.start(names)
     except KeyError as exc:

@@ -266,7 +266,8 @@ def cluster_name(scenario: str) -> str:
 
 def _load(text: str, origin: str) -> Scenario:
     try:
-        doc = yaml.safe_load(text)
+        # libyaml when present (as in kubeconfig.py): ~5x faster over the whole catalogue
+        doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise ValueError(f"{origin}: not valid YAML: {exc}") from None
     if not isinstance(doc, dict):

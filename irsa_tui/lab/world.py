@@ -225,7 +225,8 @@ class LabWorld:
         names_in = [s.name for s in self.scenarios]
         kubeconfig["current-context"] = "healthy" if "healthy" in names_in else names_in[0]
         kc = self._dir / "kubeconfig"
-        kc.write_text(yaml.safe_dump(kubeconfig, sort_keys=False), encoding="utf-8")
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: 0.6 s -> ~0.05 s for every scenario
+        kc.write_text(yaml.dump(kubeconfig, Dumper=dumper, sort_keys=False), encoding="utf-8")
         kc.chmod(0o600)
         self.env = self._base_env = {
             "KUBECONFIG": str(kc),
