@@ -15,12 +15,13 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, cast
 
 from irsa_tui import __version__
 
 if TYPE_CHECKING:  # the lab (and moto) load only when asked for
     from irsa_tui.lab.world import LabWorld
+    from irsa_tui.ui.backend import StartingBackend
 
 __all__ = ["EXIT_USAGE", "console", "main", "parse_target"]
 
@@ -115,6 +116,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cluster", help="EKS cluster name (default: derived from the kube context)")
     p.add_argument("--region", help="AWS region (default: from the kube context, else AWS config)")
     p.add_argument("--bucket", type=_bucket, help="S3 bucket to probe (default: buckets named in the role's policies)")
+    p.add_argument("--object", dest="object_key", type=_object_key, metavar="KEY",
+                   help="with --bucket: also GetObject KEY (Range bytes=0-0: one byte, never shown)")
     p.add_argument("--no-live", dest="live", action="store_false",
                    help="static links only: no TokenRequest, STS or S3 call")
     p.add_argument("--timeout", type=_seconds, default=5.0, help="per network call, seconds (default 5)")
@@ -126,8 +129,6 @@ def _check_parser() -> argparse.ArgumentParser:
                 epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("target", nargs="?", help="NS/POD (or POD with -n)")
     _common(p)
-    p.add_argument("--object", dest="object_key", type=_object_key, metavar="KEY",
-                   help="with --bucket: also GetObject KEY (Range bytes=0-0: one byte, never shown)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON (the stable contract, see README)")
     fmt.add_argument("--markdown", action="store_true", help="Markdown report")
@@ -219,11 +220,12 @@ def _context_namespace(context: str | None) -> str | None:
         return None
 
 
-def _start_lab(names: list[str] | None) -> LabWorld:
+def _start_lab(names: list[str] | None, announce: bool = True) -> LabWorld:
     from irsa_tui.lab.world import LabWorld
 
-    what = f"scenario {names[0]}" if names and len(names) == 1 else "every scenario"
-    print(f"irsa-tui: starting the lab world ({what}; a few seconds)…", file=sys.stderr, flush=True)
+    if announce:
+        what = f"scenario {names[0]}" if names and len(names) == 1 else "every scenario"
+        print(f"irsa-tui: starting the lab world ({what}; a few seconds)…", file=sys.stderr, flush=True)
     try:
         world = LabWorld.start(names)
     except KeyError as exc:
@@ -236,7 +238,8 @@ def _start_lab(names: list[str] | None) -> LabWorld:
 
 def _tui(argv: Sequence[str]) -> int:
     args = _tui_parser().parse_args(argv)
-    world = None
+    world: LabWorld | None = None
+    backend: StartingBackend | None = None
     try:
         ns = pod = None
         if args.target:
@@ -245,17 +248,29 @@ def _tui(argv: Sequence[str]) -> int:
         if args.object_key is not None and not args.bucket:
             _tui_parser().error("--object needs --bucket (the bucket the object is in)")
         if args.lab is not None:
-            world = _start_lab(None)
             context = args.lab or context
-            if args.lab and args.bucket is None and args.object_key is None:
+            from irsa_tui.lab.scenario import scenarios
+
+            own_args = next((s.args for s in scenarios() if s.name == args.lab), ())
+            if own_args and args.bucket is None and args.object_key is None:
+                # the scenario's probe options (--bucket/--object) need its world's names: start it first
+                world = _start_lab(None)
                 own = _check_parser().parse_args(world.check_args(args.lab))
                 args.bucket, args.object_key = own.bucket, own.object_key
+            else:
+                # the first frame does not wait for the world: the panes say "loading…" until it is up
+                from irsa_tui.ui.backend import RealBackend, StartingBackend
+
+                backend = StartingBackend(RealBackend(args.timeout), lambda: _start_lab(None, announce=False))
         from irsa_tui.ui.app import IrsaApp
 
         IrsaApp(context=context, namespace=ns or args.namespace, pod=pod, bucket=args.bucket, live=args.live,
-                timeout=args.timeout, object_key=args.object_key).run()
+                timeout=args.timeout, object_key=args.object_key, backend=backend).run()
         return 0
     finally:
+        if backend is not None:
+            backend.ready.wait(180)  # a world still starting is stopped once it is up, not left behind
+            world = cast("LabWorld | None", backend.started)
         if world is not None:
             world.stop()
 

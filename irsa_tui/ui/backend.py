@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from irsa_tui.chain.model import ChainResult, LinkResult
 
-__all__ = ["Backend", "BackendError", "RealBackend"]
+__all__ = ["Backend", "BackendError", "RealBackend", "StartingBackend"]
 
 
 class BackendError(Exception):
@@ -99,3 +99,68 @@ class RealBackend:
             return diagnose(options, on_link=on_link, on_call=on_call)
         except UsageError as exc:
             raise BackendError(str(exc)) from None
+
+
+class StartingBackend:
+    """Another backend behind a slow start (the lab world): the first frame does not wait for it.
+
+    ``start`` runs in a thread; every call waits for it (in the UI's workers, so the panes show
+    "loading…" meanwhile) and a failed start becomes a one-line BackendError on every pane.
+    """
+
+    def __init__(self, inner: Backend, start: Callable[[], object], wait_s: float = 180.0) -> None:
+        import threading
+
+        self.inner = inner
+        self.wait_s = wait_s
+        self.started: object = None
+        self.error: str | None = None
+        self.ready = threading.Event()
+
+        def run() -> None:
+            try:
+                self.started = start()
+            except BaseException as exc:  # any start failure is shown on the panes, never raised
+                self.error = str(exc).strip("'\"") or type(exc).__name__
+            finally:
+                self.ready.set()
+
+        self.thread = threading.Thread(target=run, name="irsa-backend-start", daemon=True)
+        self.thread.start()
+
+    def _wait(self) -> None:
+        if not self.ready.wait(self.wait_s):
+            raise BackendError(f"still starting after {self.wait_s:.0f} s")
+        if self.error is not None:
+            raise BackendError(f"could not start: {self.error}")
+
+    def list_contexts(self) -> list[Any]:
+        self._wait()
+        return self.inner.list_contexts()
+
+    def list_namespaces(self, context: str | None) -> list[str]:
+        self._wait()
+        return self.inner.list_namespaces(context)
+
+    def list_pods(self, context: str | None, namespace: str) -> list[Any]:
+        self._wait()
+        return self.inner.list_pods(context, namespace)
+
+    def diagnose(
+        self,
+        *,
+        namespace: str,
+        pod: str,
+        context: str | None,
+        bucket: str | None,
+        live: bool,
+        timeout: float,
+        on_link: Callable[[LinkResult], None],
+        on_call: Callable[[str, bool], None],
+        object_key: str | None = None,
+    ) -> ChainResult:
+        self._wait()
+        return self.inner.diagnose(
+            namespace=namespace, pod=pod, context=context, bucket=bucket, live=live, timeout=timeout,
+            on_link=on_link, on_call=on_call, object_key=object_key,
+        )
