@@ -195,6 +195,16 @@ async def test_evidence_stacks_expected_and_actual_when_narrow(size: tuple[int, 
             assert f"expected: {wrong.expected}" in shown and f"actual:   {wrong.actual}" in shown
 
 
+async def test_target_line_keeps_the_probe_state_visible_at_80_columns() -> None:
+    app = IrsaApp(context="healthy", namespace=b.NS, pod=b.POD, backend=FakeBackend(), frozen=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: chain(app).result is not None)
+        line = str(app.screen.query_one("#target").render())
+        assert line.startswith("live · s3 from policies · healthy ▸ ")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: str(app.screen.query_one("#target").render()).startswith("static only"))
+
+
 def test_policy_text_highlights_the_failing_statement_and_condition_key() -> None:
     trust = _links(broken_sub=True)[4]
     styles = {

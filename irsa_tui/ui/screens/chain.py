@@ -148,6 +148,7 @@ class ChainScreen(Screen[None]):
         footer = self.query_one(Footer)
         footer.compact = event.size.width < 110
         footer.show_command_palette = event.size.width >= 110
+        self.update_target()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.namespace}/{self.pod}"
@@ -158,14 +159,26 @@ class ChainScreen(Screen[None]):
     # --- running --------------------------------------------------------------------------------
     def update_target(self) -> None:
         app = self.irsa
-        live = "live probes on" if app.live else "live probes off (static only)"
-        bucket = f"bucket {app.bucket}" if app.bucket else "bucket from role policies"
+        # below 110 columns the words get shorter so the live/bucket state is not cut off at 80
+        narrow = 0 < self.size.width < 110
+        if narrow:
+            live = "live" if app.live else "static only"
+            bucket = f"s3 {app.bucket}" if app.bucket else "s3 from policies"
+            sep = " · "
+        else:
+            live = "live probes on" if app.live else "live probes off (static only)"
+            bucket = f"bucket {app.bucket}" if app.bucket else "bucket from role policies"
+            sep = "   ·   "
         if app.bucket and app.object_key:
             bucket = f"s3://{app.bucket}/{app.object_key}"
         context = app.context or "(current context)"
-        self.query_one("#target", Label).update(
-            f"{context} ▸ {self.namespace}/{self.pod}   ·   {live}   ·   {bucket}"
+        # the state first when narrow: the pod is in the title bar already
+        line = (
+            f"{live}{sep}{bucket}{sep}{context} ▸ {self.namespace}/{self.pod}"
+            if narrow
+            else f"{context} ▸ {self.namespace}/{self.pod}{sep}{live}{sep}{bucket}"
         )
+        self.query_one("#target", Label).update(line)
 
     def start_run(self) -> None:
         self.run_id += 1
