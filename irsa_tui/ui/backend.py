@@ -146,21 +146,7 @@ class StartingBackend:
         self._wait()
         return self.inner.list_pods(context, namespace)
 
-    def diagnose(
-        self,
-        *,
-        namespace: str,
-        pod: str,
-        context: str | None,
-        bucket: str | None,
-        live: bool,
-        timeout: float,
-        on_link: Callable[[LinkResult], None],
-        on_call: Callable[[str, bool], None],
-        object_key: str | None = None,
-    ) -> ChainResult:
+    def diagnose(self, **options: Any) -> ChainResult:
+        """Backend.diagnose, once the start is done (same keyword arguments)."""
         self._wait()
-        return self.inner.diagnose(
-            namespace=namespace, pod=pod, context=context, bucket=bucket, live=live, timeout=timeout,
-            on_link=on_link, on_call=on_call, object_key=object_key,
-        )
+        return self.inner.diagnose(**options)
