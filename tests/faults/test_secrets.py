@@ -31,7 +31,8 @@ def _secrets(world: LabWorld) -> list[str]:
 @pytest.mark.parametrize("scenario", [s.name for s in scenarios()])
 def test_no_secret_in_any_output(world: LabWorld, scenario: str) -> None:
     outputs: list[str] = []
-    outcome = check(world, "--debug", scenario=scenario, timeout=3)  # JSON
+    own = world.check_args(scenario)  # e.g. --bucket/--object: the GetObject path is searched too
+    outcome = check(world, "--debug", *own, scenario=scenario, timeout=3)  # JSON
     assert outcome.doc is not None and not outcome.crash
     outputs += [outcome.stdout, outcome.stderr]
     # Text and Markdown renderings too (check() always passes --json; run the others directly).
@@ -44,11 +45,15 @@ def test_no_secret_in_any_output(world: LabWorld, scenario: str) -> None:
     for fmt in (["--markdown"], ["-v"]):
         out, err = StringIO(), StringIO()
         with redirect_stdout(out), redirect_stderr(err):
-            main(["check", f"{ns}/{pod}", "--context", scenario, "--timeout", "3", *fmt])
+            main(["check", f"{ns}/{pod}", "--context", scenario, "--timeout", "3", *own, *fmt])
         outputs += [out.getvalue(), err.getvalue()]
     text = "\n".join(outputs)
     assert "DEBUG" in text  # the debug log really ran
-    leaked = [s[:12] + "…" for s in _secrets(world) if len(s) >= 16 and s in text]
+    if "--object" in own:
+        assert "GetObject" in text  # the object probe really ran
+    bucket = world.configs[scenario].get("bucket") or {}
+    contents = [str(v) for key in ("objects", "kms_objects") for v in (bucket.get(key) or {}).values()]
+    leaked = [s[:12] + "…" for s in _secrets(world) + contents if len(s) >= 8 and s in text]
     assert not leaked, f"secrets shown for {scenario}: {leaked}"
 
 
