@@ -28,6 +28,7 @@ _VOLATILE = (
     (re.compile(r"irsa-tui-\d{9,}"), "irsa-tui-<ts>"),
     (re.compile(r"(?<!\d)1[6-9]\d{8}(?!\d)"), "<epoch>"),
     (re.compile(r"^\+[0-2] s$"), "+<0-2> s"),  # token-iat: the token was minted a second or so ago
+    (re.compile(r"\b\d+ h \d+ min ago\b"), "<h min> ago"),  # the lab's expired token, against the clock
     (re.compile(r"\b[0-9a-f]{40}\b"), "<sha1>"),
     (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<uuid>"),
     (re.compile(r"/id/[0-9A-F]{32}\b"), "/id/<eks-oidc-id>"),

@@ -16,6 +16,7 @@ from irsa_tui.chain import arn
 from irsa_tui.chain.facts import DEFAULT_AUDIENCE, ClusterFacts, Facts, RoleFacts, SourceError, TokenFacts
 from irsa_tui.chain.links import _common
 from irsa_tui.chain.model import Evidence, Finding, LinkId, LinkResult, Status
+from irsa_tui.chain.spec import LinkSpec
 from irsa_tui.policy import (
     Evaluation,
     Mismatch,
@@ -27,7 +28,7 @@ from irsa_tui.policy import (
     weak_allow_statements,
 )
 
-__all__ = ["LINK", "NEEDS", "canonical_statement", "check", "request_context"]
+__all__ = ["LINK", "NEEDS", "SPEC", "canonical_statement", "check", "request_context"]
 
 LINK = LinkId.TRUST_POLICY
 NEEDS: tuple[str, ...] = ("role", "token", "cluster", "provider")
@@ -342,3 +343,17 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
         "policy": _loads(role.trust_policy),
     }
     return _common.from_findings(LINK, findings, evidence, details)
+
+
+SPEC = LinkSpec(
+    id=LINK,
+    title="Trust policy",
+    short="trust policy",
+    needs=NEEDS,
+    check=check,
+    learn=(
+        "The role's trust policy must allow sts:AssumeRoleWithWebIdentity for that provider, "
+        "with conditions on the token's sub and aud."
+    ),
+    learn_what="role trust policy",
+)

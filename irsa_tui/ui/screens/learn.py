@@ -13,7 +13,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
-from irsa_tui.chain.model import LINK_ORDER, ChainResult, LinkId
+from irsa_tui.chain.model import ChainResult, LinkId
+from irsa_tui.chain.registry import LINK_ORDER
 from irsa_tui.ui.widgets.link_row import link_title
 
 __all__ = ["LearnScreen", "learn_values"]
