@@ -224,6 +224,8 @@ class Run:
         self.changed = threading.Condition(self.lock)
         self.calls: list[tuple[str, int, float]] = []
         """(name, depth, ms) of every network call, for the bench."""
+        self.waiting: dict[str, str] = {}
+        """Step name -> the key it is blocked on (to blame the right step at the deadline)."""
         self.closed = False
 
     @property
@@ -255,10 +257,12 @@ class Run:
             self.changed.notify_all()
             self.judge_ready(self)
 
-    def wait_for(self, key: str) -> tuple[Any, int]:
+    def wait_for(self, key: str, step: str = "") -> tuple[Any, int]:
         with self.changed:
+            self.waiting[step] = key
             while key not in self.settled and not self.closed:
                 self.changed.wait()
+            self.waiting.pop(step, None)
             return self.values.get(key), self.depths.get(key, 0)
 
 
@@ -278,7 +282,7 @@ class StepContext:
         """The value of a key this step declared, waiting until it is settled."""
         if key not in self.step.needs:
             raise KeyError(f"step {self.step.name} reads {key!r} without declaring it in needs")
-        value, depth = self.run.wait_for(key)
+        value, depth = self.run.wait_for(key, self.step.name)
         self.depth = max(self.depth, depth)
         return value
 
@@ -336,6 +340,18 @@ class StepContext:
                 run.on_call(name, False)
 
 
+def _blame(run: Run, step: Step, producer: Mapping[str, Step]) -> str:
+    """The step a stuck step is (transitively) waiting for: the one whose call did not answer."""
+    seen = {step.name}
+    with run.lock:
+        while step.name in run.waiting and run.waiting[step.name] in producer:
+            step = producer[run.waiting[step.name]]
+            if step.name in seen:
+                break
+            seen.add(step.name)
+    return step.name
+
+
 def run_steps(
     run: Run, steps: Sequence[Step], env: Any, deadline: float, memo: Memo | None = None, workers: int = 40
 ) -> None:
@@ -355,13 +371,14 @@ def run_steps(
             run.settle(ctx.depth, dict.fromkeys(step.settles, err))
 
     futures = [(step, pool.submit(guarded, step)) for step in steps]
+    producer = _producers(steps)
     end = time.monotonic() + deadline
     for step, future in futures:
         try:
             future.result(timeout=max(0.0, end - time.monotonic()))
         except FutureTimeout:
             err = SourceError("irsa-tui", "timeout",
-                              f"overall deadline of {deadline:g}s passed while waiting for {step.name}")
+                              f"overall deadline of {deadline:g}s passed while waiting for {_blame(run, step, producer)}")
             run.settle(0, dict.fromkeys(step.settles, err))
     run.close()
     pool.shutdown(wait=False, cancel_futures=True)

@@ -291,19 +291,22 @@ def step_pod(ctx: StepContext) -> None:
     try:
         pod: Any = ctx.call(f"kubernetes GET pod {ns}/{name}", lambda: src.kube.get_pod(ns, name))
     except SourceFailure as failure:
-        ctx.settle(pod_read=failure.error, pod=failure.error)
-        return
+        pod = failure.error
     except Exception as exc:  # kubeconfig problems surface on first use
         from irsa_tui.sources.kubeconfig import KubeconfigError
 
         if not isinstance(exc, KubeconfigError):
             raise
-        err = SourceError("kubeconfig", "invalid", str(exc))
-        ctx.settle(pod_read=err, pod=err)
-        return
+        pod = SourceError("kubeconfig", "invalid", str(exc))
     ctx.settle(pod_read=pod)
-    owner = pod.owner
-    if owner is not None and owner.kind == "ReplicaSet":
+
+
+def step_owner(ctx: StepContext) -> None:
+    """The pod as the checks see it: with its top controller (Deployment) instead of a ReplicaSet."""
+    src, _ = _ctx(ctx)
+    pod = ctx.need("pod_read")
+    owner = pod.owner if isinstance(pod, PodFacts) else None
+    if isinstance(pod, PodFacts) and owner is not None and owner.kind == "ReplicaSet":
         try:
             resolved = ctx.call(f"kubernetes GET replicaset {pod.namespace}/{owner.name}",
                                 lambda: src.kube.get_owner(pod, owner))
@@ -422,8 +425,8 @@ SA, INJ, TOK, OIDC, STS, S3 = (LinkId.SERVICE_ACCOUNT, LinkId.INJECTION, LinkId.
                                LinkId.STS, LinkId.S3)
 
 STEPS: tuple[Step, ...] = (
-    Step("pod", (), ("pod_read", "pod"), SA, step_pod,
-         calls=("kubernetes GET pod", "kubernetes GET replicaset"), round_trips=2),
+    Step("pod", (), ("pod_read",), SA, step_pod, calls=("kubernetes GET pod",)),
+    Step("owner", ("pod_read",), ("pod",), SA, step_owner, calls=("kubernetes GET replicaset",)),
     Step("webhook", (), ("webhook",), INJ, step_webhook,
          calls=("kubernetes LIST mutatingwebhookconfigurations",), scope="cluster"),
     Step("ns_sas", (), ("namespace_service_accounts",), SA, step_ns_sas,
