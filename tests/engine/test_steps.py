@@ -100,13 +100,17 @@ def test_a_step_that_raises_settles_its_keys_with_an_internal_error() -> None:
     assert result.target.region == b.REGION
 
 
-def test_the_deadline_settles_what_a_stuck_step_owes() -> None:
+def run_stuck(call: str) -> tuple[ChainResult, Run]:
+    """A run whose ``call`` never answers before the (short) deadline."""
     release = threading.Event()
-    world = FakeWorld(gate={"oidc_provider": release})
     try:
-        result, r = run(world, deadline=0.5)
+        return run(FakeWorld(gate={call: release}), deadline=0.5)
     finally:
         release.set()
+
+
+def test_the_deadline_settles_what_a_stuck_step_owes() -> None:
+    result, r = run_stuck("oidc_provider")
     assert isinstance(r.facts.provider, SourceError) and r.facts.provider.kind == "timeout"
     assert "while waiting for provider" in r.facts.provider.message
     assert result.link(LinkId.OIDC_PROVIDER).status is Status.ERROR
@@ -148,11 +152,6 @@ IRSA_LINKS = (LinkId.SERVICE_ACCOUNT, LinkId.INJECTION, LinkId.TOKEN, LinkId.OID
 
 
 def test_the_deadline_blames_the_step_whose_call_did_not_answer() -> None:
-    release = threading.Event()
-    world = FakeWorld(gate={"token_request": release})
-    try:
-        _, r = run(world, deadline=0.5)
-    finally:
-        release.set()
+    _, r = run_stuck("token_request")
     for fact in (r.facts.token, r.facts.sts, r.facts.s3):
         assert isinstance(fact, SourceError) and fact.message.endswith("while waiting for token"), fact
