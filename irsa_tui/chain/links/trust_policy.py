@@ -23,6 +23,7 @@ from irsa_tui.policy import (
     PolicyError,
     RequestContext,
     StatementResult,
+    WeakReason,
     evaluate,
     parse_policy,
     weak_allow_statements,
@@ -315,10 +316,10 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
 
     for_all = {index: (operator, key) for index, operator, key in _for_all_values(raw, host_path)}
     flagged: set[int] = set()
-    for index, why in weak:
+    for index, why, reason in weak:
         fixed = [canonical if i == index else s for i, s in enumerate(raw)] or [canonical]
         args = {**base, "statement": f"#{index + 1}", "reason": why, "policy": _policy_json(fixed)}
-        if "forallvalues" in why.lower():
+        if reason is WeakReason.FOR_ALL_VALUES:
             operator, key = for_all.get(index, ("ForAllValues:…", f"{host_path}:sub"))
             findings.append(Finding("TRUST-102", {**args, "operator": operator, "key": key}))
             flagged.add(index)
