@@ -159,8 +159,10 @@ def _tui_parser() -> argparse.ArgumentParser:
 def _check(argv: Sequence[str]) -> int:
     parser = _check_parser()
     args = parser.parse_args(argv)
-    if args.object_key is not None and not args.bucket:
-        parser.error("--object needs --bucket (the bucket the object is in)")
+    from irsa_tui.options import probe_problem
+
+    if problem := probe_problem(args.bucket, args.object_key):
+        parser.error(problem)
     world = None
     handler = None
     if args.debug:
@@ -246,8 +248,10 @@ def _tui(argv: Sequence[str]) -> int:
         if args.target:
             ns, pod = parse_target(args.target, args.namespace or _context_namespace(args.context))
         context = args.context
-        if args.object_key is not None and not args.bucket:
-            _tui_parser().error("--object needs --bucket (the bucket the object is in)")
+        from irsa_tui.options import probe_problem
+
+        if problem := probe_problem(args.bucket, args.object_key):
+            _tui_parser().error(problem)
         if args.lab is not None:
             context = args.lab or context
             from irsa_tui.lab.scenario import scenarios

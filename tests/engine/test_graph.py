@@ -91,3 +91,14 @@ def test_every_call_a_run_makes_is_declared_and_points_at_its_steps_link() -> No
         assert link_for_call(name) is max(
             ((p, s.link) for s in owners for p in s.calls if name.startswith(p)), key=lambda x: len(x[0])
         )[1]
+
+
+def test_debug_graph_prints_text_and_mermaid(capsys: pytest.CaptureFixture[str]) -> None:
+    from irsa_tui.cli import main
+
+    assert main(["debug", "graph"]) == 0
+    assert capsys.readouterr().out == graph_text(STEPS)
+    assert main(["debug", "graph", "--mermaid"]) == 0
+    assert capsys.readouterr().out == graph_mermaid(STEPS)
+    assert main(["debug", "graph", "--mechanism", "nope"]) == 64
+    assert "unknown mechanism 'nope'" in capsys.readouterr().err
