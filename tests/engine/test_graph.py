@@ -102,3 +102,10 @@ def test_debug_graph_prints_text_and_mermaid(capsys: pytest.CaptureFixture[str])
     assert capsys.readouterr().out == graph_mermaid(STEPS)
     assert main(["debug", "graph", "--mechanism", "nope"]) == 64
     assert "unknown mechanism 'nope'" in capsys.readouterr().err
+
+
+def test_readme_shows_the_current_graph() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert f"```mermaid\n{graph_mermaid(STEPS)}```" in readme, "README's graph is stale: paste irsa-tui debug graph --mermaid"
