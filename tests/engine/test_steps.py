@@ -155,3 +155,45 @@ def test_the_deadline_blames_the_step_whose_call_did_not_answer() -> None:
     _, r = run_stuck("token_request")
     for fact in (r.facts.token, r.facts.sts, r.facts.s3):
         assert isinstance(fact, SourceError) and fact.message.endswith("while waiting for token"), fact
+
+
+def test_an_unreadable_replicaset_keeps_the_pod_and_its_replicaset_owner() -> None:
+    world = FakeWorld(fail={"get_owner": FORBIDDEN})
+    result, r = run(world)
+    assert isinstance(r.facts.pod, PodFacts) and r.facts.pod.owner is not None
+    assert r.facts.pod.owner.kind == "ReplicaSet"
+    assert result.verdict is Verdict.OK
+
+
+def test_without_a_cluster_name_the_cluster_is_a_gap_and_the_issuer_comes_from_the_token() -> None:
+    world = FakeWorld()
+    s = session(world, shared=False)
+    s.cluster_name = None
+    runs: list[Run] = []
+    result = diagnose(Options(namespace=b.NS, pod=b.POD), run_out=runs, session=s)
+    facts = runs[0].facts
+    assert facts.cluster is None and "pass --cluster" in facts.gaps["cluster"]
+    assert world.calls["describe_cluster"] == 0 and world.calls["issuer_fetch"] == 1
+    assert result.target.region == b.REGION
+
+
+def test_providers_of_another_account_are_a_missing_permission() -> None:
+    world = FakeWorld()
+    other = b.ROLE_ARN.replace(b.ACCOUNT, "999999999999")
+    world.pods = {(b.NS, b.POD): b.healthy_pod(containers=(b.app_container(env=()),))}
+    world.facts.service_account = b.healthy_sa(annotations={"eks.amazonaws.com/role-arn": other})
+    _, r = run(world)
+    assert isinstance(r.facts.provider, SourceError) and r.facts.provider.kind == "forbidden"
+    assert r.facts.provider.permission == "iam:ListOpenIDConnectProviders in account 999999999999"
+    assert world.calls["oidc_provider"] == 0
+
+
+def test_a_shared_failure_is_fetched_once_and_reported_to_every_target() -> None:
+    pods = {(b.NS, f"api-{n}"): b.healthy_pod(name=f"api-{n}") for n in range(2)}
+    world = FakeWorld(pods=pods, fail={"get_role": SourceError("iam", "throttled", "iam GetRole: Throttling")})
+    outcomes = diagnose_many(list(pods), Options(namespace=b.NS, pod="-"), session(world))
+    assert world.calls["get_role"] == 1
+    for outcome in outcomes:
+        assert outcome.result is not None
+        trust = outcome.result.link(LinkId.TRUST_POLICY)
+        assert trust.status is Status.ERROR and "Throttling" in trust.summary
