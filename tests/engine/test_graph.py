@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from irsa_tui.chain.facts import Facts
 from irsa_tui.chain.model import LinkId
 from irsa_tui.chain.registry import IRSA, MECHANISMS
 from irsa_tui.engine import MECHANISM_STEPS, diagnose, link_for_call
@@ -109,3 +110,39 @@ def test_readme_shows_the_current_graph() -> None:
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert f"```mermaid\n{graph_mermaid(STEPS)}```" in readme, "README's graph is stale: paste irsa-tui debug graph --mermaid"
+
+
+class _Recording(Facts):
+    """Facts that remember which gathered fields a check read."""
+
+    def __getattribute__(self, name: str) -> object:
+        if name in fact_keys():
+            object.__getattribute__(self, "seen").add(name)
+        return object.__getattribute__(self, name)
+
+
+@pytest.mark.parametrize("variant", ["healthy", "no-live", "nothing-gathered", "caller-known"])
+def test_each_link_reads_only_facts_settled_before_it_is_judged(variant: str) -> None:
+    """A link is judged once its needs and those of every link before it are settled: it may read no more."""
+    from dataclasses import fields
+
+    from irsa_tui.chain.walk import judge_link
+
+    base = b.healthy_facts()
+    if variant == "no-live":
+        base.sts = base.s3 = None
+        base.live = False
+    if variant == "caller-known":
+        base.caller = f"arn:aws:iam::{b.ACCOUNT}:user/sre"
+    if variant == "nothing-gathered":
+        for key in fact_keys():
+            setattr(base, key, None)
+    allowed: set[str] = set()
+    prior: dict[LinkId, object] = {}
+    for spec in IRSA.links:
+        facts = _Recording(**{f.name: getattr(base, f.name) for f in fields(Facts)})
+        object.__setattr__(facts, "seen", set())
+        prior[spec.id] = judge_link(spec, facts, prior)  # type: ignore[arg-type]
+        allowed |= set(spec.needs)
+        seen: set[str] = object.__getattribute__(facts, "seen")
+        assert seen <= allowed, f"{spec.id} reads {sorted(seen - allowed)} before they are sure to be settled"
