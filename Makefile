@@ -25,7 +25,7 @@ test: $(STAMP) lint typecheck ## lint, type-check and run every test
 	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
 test-fast: $(STAMP) ## unit tests only (no lab, no TUI)
-	$(BIN)/pytest -q tests/chain tests/policy tests/sources tests/test_*.py
+	$(BIN)/pytest -q tests/chain tests/policy tests/sources tests/engine tests/test_*.py
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check irsa_tui tests bench
