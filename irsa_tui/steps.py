@@ -77,7 +77,7 @@ def decode_token(token: str, fetched_at: datetime, origin: str = "token-request"
     try:
         header = jwt.get_unverified_header(token)
         claims = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError as exc:
+    except (jwt.PyJWTError, UnicodeError) as exc:  # UnicodeError: a lone surrogate (JSON allows \ud800)
         raise ValueError(f"token is not a JWT: {exc}") from None
     return TokenFacts(
         origin=origin,  # type: ignore[arg-type]
