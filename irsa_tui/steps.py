@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -102,14 +102,19 @@ def _value(ctx: StepContext, key: str, kind: type[Any]) -> Any:
     return value if isinstance(value, kind) else None
 
 
+def _fetch(ctx: StepContext, name: str, fn: Callable[[], Any], key: tuple[str, ...] | None = None,
+           hops: int = 1) -> Any:
+    """``ctx.call``, with a source's failure as the value (a fact we could not get)."""
+    try:
+        return ctx.call(name, fn, hops=hops, key=key)
+    except SourceFailure as failure:
+        return failure.error
+
+
 # --- cluster scope -------------------------------------------------------------------------------
 def step_webhook(ctx: StepContext) -> None:
     src, _ = _ctx(ctx)
-    try:
-        value: Any = ctx.call("kubernetes LIST mutatingwebhookconfigurations", src.kube.webhooks, key=("webhooks",))
-    except SourceFailure as failure:
-        value = failure.error
-    ctx.settle(webhook=value)
+    ctx.settle(webhook=_fetch(ctx, "kubernetes LIST mutatingwebhookconfigurations", src.kube.webhooks, ("webhooks",)))
 
 
 def step_caller(ctx: StepContext) -> None:
@@ -134,14 +139,11 @@ def step_cluster(ctx: StepContext) -> None:
         ctx.gap("cluster", "EKS cluster name unknown (not in the kube context; pass --cluster)", aws_region=inputs.region)
         return
     region = inputs.region
-    try:
-        cluster: Any = ctx.call(f"eks DescribeCluster {name}", lambda: src.aws.describe_cluster(name),
-                                key=("describe-cluster", name))
+    cluster = _fetch(ctx, f"eks DescribeCluster {name}", lambda: src.aws.describe_cluster(name), ("describe-cluster", name))
+    if isinstance(cluster, ClusterFacts):
         if not cluster.region:
             cluster = replace(cluster, region=src.aws.region or "")
         region = region or cluster.region or src.aws.region
-    except SourceFailure as failure:
-        cluster = failure.error
     ctx.settle(cluster=cluster, aws_region=region)
 
 
@@ -200,25 +202,17 @@ def step_provider(ctx: StepContext) -> None:
             permission=f"iam:ListOpenIDConnectProviders in account {account}"))
         return
     partition = plan.provider_partition(known[1] if known else None, _value(ctx, "aws_region", str), arn)
-    try:
-        value: Any = ctx.call("iam ListOpenIDConnectProviders + GetOpenIDConnectProvider",
-                              lambda: src.aws.oidc_provider(account, partition, issuer), hops=2,
-                              key=("oidc-provider", account, partition, issuer))
-    except SourceFailure as failure:
-        value = failure.error
-    ctx.settle(provider=value)
+    ctx.settle(provider=_fetch(ctx, "iam ListOpenIDConnectProviders + GetOpenIDConnectProvider",
+                               lambda: src.aws.oidc_provider(account, partition, issuer),
+                               ("oidc-provider", account, partition, issuer), hops=2))
 
 
 # --- namespace scope -----------------------------------------------------------------------------
 def step_ns_sas(ctx: StepContext) -> None:
     src, inputs = _ctx(ctx)
     ns = inputs.namespace
-    try:
-        value: Any = ctx.call(f"kubernetes LIST serviceaccounts in {ns}", lambda: src.kube.list_service_accounts(ns),
-                              key=("serviceaccounts", ns))
-    except SourceFailure as failure:
-        value = failure.error
-    ctx.settle(namespace_service_accounts=value)
+    ctx.settle(namespace_service_accounts=_fetch(ctx, f"kubernetes LIST serviceaccounts in {ns}",
+                                                 lambda: src.kube.list_service_accounts(ns), ("serviceaccounts", ns)))
 
 
 def step_sa(ctx: StepContext) -> None:
@@ -227,13 +221,9 @@ def step_sa(ctx: StepContext) -> None:
     if pod is None:
         ctx.gap("service_account", "pod could not be read")
         return
-    try:
-        sa: Any = ctx.call(f"kubernetes GET serviceaccount {pod.namespace}/{pod.sa_name}",
-                           lambda: src.kube.get_service_account(pod.namespace, pod.sa_name),
-                           key=("serviceaccount", pod.namespace, pod.sa_name))
-    except SourceFailure as failure:
-        sa = failure.error
-    ctx.settle(service_account=sa)
+    ctx.settle(service_account=_fetch(ctx, f"kubernetes GET serviceaccount {pod.namespace}/{pod.sa_name}",
+                                      lambda: src.kube.get_service_account(pod.namespace, pod.sa_name),
+                                      ("serviceaccount", pod.namespace, pod.sa_name)))
 
 
 # --- role scope ----------------------------------------------------------------------------------
@@ -396,11 +386,8 @@ def step_s3(ctx: StepContext) -> None:
     bucket, origin = plan.bucket_to_probe(inputs.bucket, policies if isinstance(policies, tuple) else None)
     region = plan.probe_region(_value(ctx, "pod_read", PodFacts), _value(ctx, "aws_region", str))
     key = inputs.object_key if inputs.bucket else None
-    try:
-        value: Any = ctx.call(f"s3 {'ListObjectsV2 ' + bucket if bucket else 'ListBuckets'}",
-                              lambda: src.aws.s3_probe(creds, bucket, origin, region, key))
-    except SourceFailure as failure:
-        value = failure.error
+    value = _fetch(ctx, f"s3 {'ListObjectsV2 ' + bucket if bucket else 'ListBuckets'}",
+                   lambda: src.aws.s3_probe(creds, bucket, origin, region, key))
     arn = _value(ctx, "role_arn", RoleArn)
     base = ctx.depth
     if isinstance(value, S3Facts) and not value.ok and value.error_code == "AccessDenied" and bucket and arn:

@@ -38,7 +38,8 @@ class FakeWorld:
     """Answers of every source; ``fail[name]`` makes that call raise the given error."""
 
     pods: dict[tuple[str, str], PodFacts] = field(default_factory=dict)
-    fail: dict[str, SourceError] = field(default_factory=dict)
+    fail: dict[str, SourceError | Exception] = field(default_factory=dict)
+    """A SourceError is raised as SourceFailure (a source's fault); any other exception as itself (a bug)."""
     calls: Counter[str] = field(default_factory=Counter)
     gate: dict[str, threading.Event] = field(default_factory=dict)
     """A call waits for its event (deadline tests)."""
@@ -49,7 +50,8 @@ class FakeWorld:
         if name in self.gate:
             self.gate[name].wait(10)
         if name in self.fail:
-            raise SourceFailure(self.fail[name])
+            error = self.fail[name]
+            raise SourceFailure(error) if isinstance(error, SourceError) else error
         return value()
 
 

@@ -92,8 +92,7 @@ def test_s3_denial_is_simulated_for_the_bucket() -> None:
 
 
 def test_a_step_that_raises_settles_its_keys_with_an_internal_error() -> None:
-    world = FakeWorld()
-    world.facts.cluster = None  # DescribeCluster answers None: the cluster step trips over it
+    world = FakeWorld(fail={"describe_cluster": RuntimeError("boom")})  # a bug, not a source's fault
     result, r = run(world)
     assert isinstance(r.facts.cluster, SourceError) and "internal error in step cluster" in r.facts.cluster.message
     assert world.calls["issuer_fetch"] == 1  # the issuer came from the token's iss instead
