@@ -288,12 +288,12 @@ def _debug(argv: Sequence[str]) -> int:
     graph.add_argument("--mermaid", action="store_true", help="a Mermaid flowchart instead of text")
     args = p.parse_args(argv)
     from irsa_tui.chain.registry import MECHANISMS
-    from irsa_tui.engine import MECHANISM_STEPS
+    from irsa_tui.engine import GRAPHS
     from irsa_tui.runner import graph_mermaid, graph_text
 
     if args.mechanism not in MECHANISMS:
         raise UsageExit(f"unknown mechanism {_quote(args.mechanism)} (known: {', '.join(MECHANISMS)})")
-    steps = MECHANISM_STEPS[args.mechanism]
+    steps = GRAPHS[args.mechanism].steps
     sys.stdout.write(graph_mermaid(steps) if args.mermaid else graph_text(steps))
     return EXIT_OK
 

@@ -28,11 +28,12 @@ from irsa_tui.chain.registry import IRSA
 from irsa_tui.chain.spec import Mechanism
 from irsa_tui.chain.walk import judge, judge_link
 from irsa_tui.options import Options, UsageError
-from irsa_tui.runner import Memo, Run, Step, run_steps
+from irsa_tui.runner import Memo, Run, StepGraph, run_steps
 from irsa_tui.sources.protocols import Sources
-from irsa_tui.steps import STEPS, StepInputs, decode_token, fold, redact_signature
+from irsa_tui.steps import GRAPH, StepInputs, decode_token, redact_signature
 
 __all__ = [
+    "GRAPHS",
     "Options",
     "Outcome",
     "Run",
@@ -45,16 +46,16 @@ __all__ = [
     "redact_signature",
 ]
 
-MECHANISM_STEPS: dict[str, tuple[Step, ...]] = {IRSA.id: STEPS}
-"""The fetch steps of each mechanism (``irsa_tui.chain.registry.MECHANISMS``)."""
+GRAPHS: dict[str, StepGraph] = {IRSA.id: GRAPH}
+"""The fetch-step graph of each mechanism of ``irsa_tui.chain.registry.MECHANISMS``."""
 
 
 def link_for_call(name: str) -> LinkId | None:
     """The link whose judgement waits on a call named by ``on_call`` (for "pending" displays):
     that of the step declaring the longest matching call prefix."""
     best: tuple[int, LinkId | None] = (0, None)
-    for steps in MECHANISM_STEPS.values():
-        for step in steps:
+    for graph in GRAPHS.values():
+        for step in graph.steps:
             for prefix in step.calls:
                 if name.startswith(prefix) and len(prefix) > best[0]:
                     best = (len(prefix), step.link)
@@ -140,13 +141,14 @@ def diagnose(
         cluster_name=session.cluster_name,
         cluster_account=session.cluster_account,
     )
-    run = Run(facts, _judge_ready(mechanism, on_link), on_call, fold=fold)
+    graph = GRAPHS[mechanism.id]
+    run = Run(facts, _judge_ready(mechanism, on_link), on_call, fold=graph.fold)
     if run_out is not None:
         run_out.append(run)
     inputs = StepInputs(namespace=options.namespace, pod=options.pod, live=options.live,
                         cluster_name=session.cluster_name, region=session.region, bucket=options.bucket,
                         object_key=options.object_key)
-    run_steps(run, MECHANISM_STEPS[mechanism.id], (session.sources, inputs), options.deadline, session.memo)
+    run_steps(run, graph.steps, (session.sources, inputs), options.deadline, session.memo)
     _raise_usage(run, options, session)
     # Final, complete judgement; re-emit any link whose result changed since it was shown.
     with run.lock:

@@ -31,6 +31,7 @@ __all__ = [
     "Scope",
     "Step",
     "StepContext",
+    "StepGraph",
     "check_graph",
     "critical_path",
     "fact_keys",
@@ -63,6 +64,17 @@ class Step:
     scope: Scope = "pod"
     round_trips: int = 1
     """Dependent round trips the step makes at most, for the static critical path."""
+
+
+@dataclass(frozen=True)
+class StepGraph:
+    """A mechanism's fetch: its steps, the internal keys they pass, and how internal keys reach Facts."""
+
+    steps: tuple[Step, ...]
+    internal: tuple[str, ...] = ()
+    """Keys that are not Facts fields (values passed between steps)."""
+    fold: Callable[[Facts, Mapping[str, Any]], None] | None = None
+    """Called on every settle: writes internal keys into Facts where the links read them there."""
 
 
 def fact_keys() -> frozenset[str]:

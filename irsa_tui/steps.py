@@ -31,10 +31,10 @@ from irsa_tui.chain.facts import (
     TokenFacts,
 )
 from irsa_tui.chain.model import LinkId
-from irsa_tui.runner import Step, StepContext
+from irsa_tui.runner import Step, StepContext, StepGraph
 from irsa_tui.sources.protocols import Sources
 
-__all__ = ["INTERNAL", "STEPS", "StepInputs", "decode_token", "fold", "redact_signature"]
+__all__ = ["GRAPH", "INTERNAL", "STEPS", "StepInputs", "decode_token", "fold", "redact_signature"]
 
 INTERNAL = ("pod_read", "caller_identity", "role_arn", "role_policies", "aws_region", "credentials")
 """Keys passed between steps that are not Facts fields:
@@ -442,4 +442,6 @@ STEPS: tuple[Step, ...] = (
     Step("s3", ("credentials", "role_policies", "pod_read", "aws_region", "role_arn"), ("s3",), S3, step_s3,
          calls=("s3 ", "iam SimulatePrincipalPolicy"), round_trips=2),
 )
-"""The IRSA fetch graph. Order here is only the order of deadline messages; the runner derives the rest."""
+"""The IRSA fetch steps. Order here is only the order of deadline messages; the runner derives the rest."""
+
+GRAPH = StepGraph(STEPS, INTERNAL, fold)

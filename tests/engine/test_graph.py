@@ -9,7 +9,7 @@ import pytest
 from irsa_tui.chain.facts import Facts
 from irsa_tui.chain.model import LinkId
 from irsa_tui.chain.registry import IRSA, MECHANISMS
-from irsa_tui.engine import MECHANISM_STEPS, diagnose, link_for_call
+from irsa_tui.engine import GRAPHS, diagnose, link_for_call
 from irsa_tui.options import Options
 from irsa_tui.runner import Step, check_graph, critical_path, fact_keys, graph_mermaid, graph_text
 from irsa_tui.steps import INTERNAL, STEPS
@@ -23,12 +23,17 @@ def _noop(ctx: object) -> None:
     return None
 
 
-def test_the_irsa_graph_is_sound() -> None:
-    assert check_graph(STEPS, INTERNAL, LINK_NEEDS) == []
+@pytest.mark.parametrize("mechanism", sorted(MECHANISMS))
+def test_every_mechanisms_graph_is_sound(mechanism: str) -> None:
+    graph = GRAPHS[mechanism]
+    needs = {spec.id: spec.needs for spec in MECHANISMS[mechanism].links}
+    assert check_graph(graph.steps, graph.internal, needs) == []
+    for step in graph.steps:
+        assert step.link is None or step.link in MECHANISMS[mechanism].link_ids, step.name
 
 
 def test_every_mechanism_has_steps_and_only_implemented_links() -> None:
-    assert set(MECHANISMS) == set(MECHANISM_STEPS)
+    assert set(MECHANISMS) == set(GRAPHS)
     for mechanism in MECHANISMS.values():
         assert len(set(mechanism.link_ids)) == len(mechanism.link_ids)
         for spec in mechanism.links:
