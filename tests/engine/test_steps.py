@@ -99,17 +99,17 @@ def test_a_step_that_raises_settles_its_keys_with_an_internal_error() -> None:
     assert result.target.region == b.REGION
 
 
-def run_stuck(call: str) -> tuple[ChainResult, Run]:
+def run_stuck(call: str, live: bool = True) -> tuple[ChainResult, Run]:
     """A run whose ``call`` never answers before the (short) deadline."""
     release = threading.Event()
     try:
-        return run(FakeWorld(gate={call: release}), deadline=0.5)
+        return run(FakeWorld(gate={call: release}), deadline=0.5, live=live)
     finally:
         release.set()
 
 
 def test_the_deadline_settles_what_a_stuck_step_owes() -> None:
-    result, r = run_stuck("oidc_provider")
+    result, r = run_stuck("oidc_provider", live=False)  # static: no live answer to settle the link
     assert isinstance(r.facts.provider, SourceError) and r.facts.provider.kind == "timeout"
     assert "while waiting for provider" in r.facts.provider.message
     assert result.link(LinkId.OIDC_PROVIDER).status is Status.ERROR
@@ -190,7 +190,7 @@ def test_providers_of_another_account_are_a_missing_permission() -> None:
 def test_a_shared_failure_is_fetched_once_and_reported_to_every_target() -> None:
     pods = {(b.NS, f"api-{n}"): b.healthy_pod(name=f"api-{n}") for n in range(2)}
     world = FakeWorld(pods=pods, fail={"get_role": SourceError("iam", "throttled", "iam GetRole: Throttling")})
-    outcomes = diagnose_many(list(pods), Options(namespace=b.NS, pod="-"), session(world))
+    outcomes = diagnose_many(list(pods), Options(namespace=b.NS, pod="-", live=False), session(world))
     assert world.calls["get_role"] == 1
     for outcome in outcomes:
         assert outcome.result is not None
