@@ -183,7 +183,7 @@ def test_hostile_documents_raise_only_a_one_line_policy_error(document: Any, req
         return
     parsed = parse_policy(document)
     assert len(parsed.statements) == len(result.statements)
-    for index, why in weak_allow_statements(document, ISSUER):
+    for index, why, _reason in weak_allow_statements(document, ISSUER):
         assert result.statements[index].effect == "Allow"
         assert_clear_message(why)
     if before is not None:
