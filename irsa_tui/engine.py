@@ -22,6 +22,7 @@ from typing import Any
 
 from irsa_tui.chain.arn import RoleArn, parse_role_arn, partition_for_region
 from irsa_tui.chain.buckets import buckets_in_policies
+from irsa_tui.chain.credentials import pod_sts_endpoint
 from irsa_tui.chain.facts import (
     AUDIENCE_ANNOTATION,
     DEFAULT_AUDIENCE,
@@ -637,14 +638,10 @@ class _Gather:
             return None, depth
         pod, _ = self.result("pod")
         role_value = None
-        region = self.region
-        regional = True
+        endpoint = pod_sts_endpoint(pod if isinstance(pod, PodFacts) else None, self.region)
         if isinstance(pod, PodFacts):
             for container in pod.containers:
                 role_value = role_value or container.env_value("AWS_ROLE_ARN")
-                region = container.env_value("AWS_REGION") or container.env_value("AWS_DEFAULT_REGION") or region
-                if (container.env_value("AWS_STS_REGIONAL_ENDPOINTS") or "").lower() == "legacy":
-                    regional = False
         if role_value is None and arn is not None:
             role_value = str(arn)
         if role_value is None:
@@ -663,11 +660,11 @@ class _Gather:
                     break
         try:
             sts, creds = self.call("sts AssumeRoleWithWebIdentity", depth + 1, lambda: self.aws.assume_role_with_web_identity(
-                role_value, token.raw, region, regional, session))
+                role_value, token.raw, endpoint.region, endpoint.regional, session))
         except SourceFailure as failure:
             self.run.settle(sts=failure.error)
             return None, depth + 1
-        self.run.settle(sts=sts)
+        self.run.settle(sts=replace(sts, pod_endpoint=endpoint.describe()))
         return creds, depth + 1
 
     def step_s3(self) -> tuple[None, int]:

@@ -302,6 +302,9 @@ class StsFacts:
     error_code: str | None = None
     error_message: str | None = None
     http_status: int | None = None
+    pod_endpoint: str | None = None
+    """The endpoint the pod's SDK calls (``irsa_tui.chain.endpoints``), with why; ``endpoint`` is the
+    one the probe reached (the same, unless AWS_ENDPOINT_URL[_STS] points irsa-tui elsewhere)."""
 
 
 @dataclass(frozen=True)

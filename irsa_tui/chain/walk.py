@@ -17,6 +17,7 @@ from irsa_tui.chain.links import (
     trust_policy,
 )
 from irsa_tui.chain.model import LinkId, LinkResult, Status
+from irsa_tui.chain.reconcile import reconcile
 
 __all__ = ["LINKS", "judge", "judge_link", "one_line"]
 
@@ -52,10 +53,20 @@ def judge_link(module: ModuleType, facts: Facts, prior: dict[LinkId, LinkResult]
 
 
 def judge(facts: Facts, on_link: Callable[[LinkResult], None] | None = None) -> tuple[LinkResult, ...]:
+    """Every check in chain order, then the live-over-static rules (chain/reconcile.py)."""
     prior: dict[LinkId, LinkResult] = {}
     for module in LINKS:
         result = judge_link(module, facts, prior)
         prior[result.id] = result
         if on_link is not None:
             on_link(result)
-    return tuple(prior[m.LINK] for m in LINKS)
+    judged = tuple(prior[m.LINK] for m in LINKS)
+    try:
+        final = reconcile(facts, judged)
+    except Exception:  # a bug in the rules must not hide the checks' own judgement
+        return judged
+    if on_link is not None:
+        for before, after in zip(judged, final, strict=True):
+            if after != before:
+                on_link(after)
+    return final

@@ -337,7 +337,8 @@ class Aws:
             code = str(err.get("Code") or "Unknown")
             status = (exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
             # STS judges a web identity with 400/403 answers; 401/404 come from whatever is in between.
-            if code in ("Throttling", "ThrottlingException", "RequestLimitExceeded") or status in (401, 404):
+            # Throttling, 5xx and RegionDisabled are STS's answer to the pod's own (unsigned) call: data too.
+            if status in (401, 404):
                 raise SourceFailure(map_aws_error(exc, "sts", "sts AssumeRoleWithWebIdentity")) from None
             return (
                 StsFacts(

@@ -285,8 +285,8 @@ CASES = [
     pytest.param(hand_set_same_role, Status.WARN, "INJ-102", id="hand-set-same-role.warn"),
     pytest.param(hand_set_role_only, Status.FAIL, "INJ-207", id="hand-set-role-only.fail"),
     pytest.param(hand_set_token_path, Status.FAIL, "INJ-207", id="hand-set-token-path.fail"),
-    pytest.param(static_keys, Status.WARN, "INJ-104", id="static-keys.warn"),
-    pytest.param(aws_profile, Status.WARN, "INJ-105", id="aws-profile.warn"),
+    pytest.param(static_keys, Status.FAIL, "INJ-212", id="static-keys-in-app.fail"),
+    pytest.param(aws_profile, Status.WARN, "INJ-112", id="aws-profile.warn"),
     pytest.param(short_volume_lifetime, Status.WARN, "INJ-107", id="volume-lifetime-300.warn"),
     pytest.param(non_root_old_cluster, Status.WARN, "INJ-108", id="non-root-k8s-1.18.warn"),
     pytest.param(no_region, Status.WARN, "INJ-109", id="no-region.warn"),
@@ -419,7 +419,7 @@ def test_static_keys_from_secret_name_the_secret_and_precedence() -> None:
     static_keys(facts)
     result = injection.check(facts, {})
     assert "secretKeyRef legacy-aws/secret" in result.summary
-    assert "environment keys" in result.explanation and "web identity" in result.explanation
+    assert "environment access keys come before web identity" in result.explanation
 
 
 def test_envfrom_secret_is_noted_not_judged() -> None:

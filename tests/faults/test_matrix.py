@@ -84,7 +84,9 @@ def test_missing_credentials_are_named_fast(
     started = time.perf_counter()
     outcome = check(world)
     assert time.perf_counter() - started < 2.0
-    assert outcome.code == 2 and not outcome.crash
+    # AssumeRoleWithWebIdentity is unsigned: the live call still settles what IAM would not show.
+    assert outcome.code == 0 and not outcome.crash
+    assert "could not read" in outcome.summaries["trust-policy"]
     assert "no AWS credentials found" in outcome.summaries["trust-policy"]
     assert outcome.statuses["token"] == "pass"  # Kubernetes still judged
 
@@ -116,7 +118,7 @@ def test_expired_sso_session_is_named_fast(
     started = time.perf_counter()
     outcome = check(world)
     assert time.perf_counter() - started < 2.0
-    assert outcome.code == 2 and not outcome.crash
+    assert outcome.code == 0 and not outcome.crash
     assert "SSO session expired" in outcome.summaries["trust-policy"]
     assert "aws sso login" in outcome.summaries["trust-policy"]
     assert os.environ.get("AWS_PROFILE") == "lab-sso"

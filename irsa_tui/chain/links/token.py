@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from irsa_tui.chain.audience import audience_sides, odd_side
 from irsa_tui.chain.facts import (
     AUDIENCE_ANNOTATION,
     DEFAULT_AUDIENCE,
@@ -126,7 +127,8 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
                 accepted,
             )
         )
-        if not accepted:
+        odd = odd_side(audience_sides(facts))
+        if not accepted and (odd is None or odd[0] != "provider"):  # else the provider is the side that differs
             args = {**base, "actual": audience, "source": source, "provider": provider.arn}
             findings.append(Finding("TOK-205", args))
 
