@@ -250,7 +250,7 @@ def diagnose(
         pod=options.pod,
         context=ctx.name,
         cluster=gather.cluster_name,
-        region=gather.region,
+        region=gather.region or gather.aws.region,  # no EKS cluster: the AWS region irsa-tui used
     )
     return ChainResult(target=target, links=links, duration_ms=int((time.perf_counter() - started) * 1000))
 

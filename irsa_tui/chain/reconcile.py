@@ -119,7 +119,7 @@ def _overrule(facts: Facts, sts: StsFacts, by: dict[LinkId, LinkResult]) -> None
     args = {
         "error_code": sts.error_code or "UnknownError",
         "error_message": sts.error_message or "(no message)",
-        "endpoint": sts.pod_endpoint or sts.endpoint,
+        "endpoint": (sts.pod_endpoint or sts.endpoint).split(" (", 1)[0],
         "static_status": f"{target.status.value} ({target.summary})",
         "differ": differ,
         "audience": aud,

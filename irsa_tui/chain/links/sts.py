@@ -222,7 +222,7 @@ def _args(facts: Facts, sts: StsFacts) -> dict[str, str]:
             aud = claim
     return {
         "role": _role_name(facts),
-        "endpoint": sts.pod_endpoint or sts.endpoint,
+        "endpoint": _short_endpoint(sts),
         "namespace": facts.namespace,
         "pod": pod.name if pod is not None else facts.pod_name,
         "sa": sa or "<service-account>",
@@ -247,6 +247,15 @@ def _fails(prior: Mapping[LinkId, LinkResult], link: LinkId) -> bool:
 
 def _static_failures(prior: Mapping[LinkId, LinkResult]) -> list[LinkId]:
     return [link for link in _STATIC_LINKS if link in prior and prior[link].status is Status.FAIL]
+
+
+def _short_endpoint(sts: StsFacts) -> str:
+    """``https://sts.amazonaws.com (global)``: the pod's endpoint and its kind, for one-line summaries."""
+    if not sts.pod_endpoint:
+        return sts.endpoint
+    url, _, rest = sts.pod_endpoint.partition(" (")
+    kind = rest.split(":", 1)[0]
+    return f"{url} ({kind})" if kind else url
 
 
 def _endpoint_evidence(sts: StsFacts) -> list[Evidence]:
@@ -368,7 +377,7 @@ def _failure(facts: Facts, sts: StsFacts, prior: Mapping[LinkId, LinkResult]) ->
         for link in (LinkId.OIDC_PROVIDER, LinkId.TRUST_POLICY)
         if link in prior
     )
-    if prior and predicted_ok:
+    if prior and predicted_ok and rule.kind != "service":  # no static check predicts an STS outage
         findings.append(Finding("STS-102", {}))
     details: dict[str, Any] = {
         "ok": False,
