@@ -398,8 +398,16 @@ class _Gather:
 
     def step_cluster(self) -> tuple[ClusterFacts | SourceError | None, int]:
         if not self.cluster_name:
-            self.run.gap("cluster", "EKS cluster name unknown (not in the kube context; pass --cluster)")
-            return None, 0
+            # No EKS API for this context (kOps, self-managed): the API server's own discovery document.
+            try:
+                issuer = self.call("kubernetes GET /.well-known/openid-configuration", 1, self.kube.issuer_discovery)
+            except SourceFailure as failure:
+                self.run.gap("cluster", "EKS cluster name unknown (not in the kube context; pass --cluster) "
+                             f"and the API server's discovery document not readable ({failure.error.one_line()})")
+                return None, 1
+            found = ClusterFacts(name=self.kube.info.name, region=self.region or "", issuer=issuer, source="apiserver")
+            self.run.settle(cluster=found)
+            return found, 1
         name = self.cluster_name
         try:
             cluster = self.call(f"eks DescribeCluster {name}", 1, lambda: self.aws.describe_cluster(name))

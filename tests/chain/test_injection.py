@@ -538,3 +538,31 @@ def test_no_role_skip_reason() -> None:
     not_mutated(facts)
     facts.service_account = healthy_sa(annotations={})
     assert injection.check(facts, {}).summary == "no role to inject: service-account has none"
+
+
+@pytest.mark.parametrize(
+    ("flag", "volume_aud", "annotation", "status"),
+    [
+        pytest.param("amazonaws.com", "amazonaws.com", None, Status.PASS, id="kops-flag-matches.pass"),
+        pytest.param(None, "amazonaws.com", None, Status.PASS, id="no-flag-no-annotation-judged-later.pass"),
+        pytest.param("amazonaws.com", "sts.amazonaws.com", None, Status.FAIL, id="volume-not-what-webhook-sets.fail"),
+        pytest.param("amazonaws.com", "amazonaws.com", "sts.amazonaws.com", Status.FAIL, id="annotation-wins.fail"),
+    ],
+)
+def test_audience_is_what_the_webhook_injects_not_the_eks_default(
+    flag: str | None, volume_aud: str, annotation: str | None, status: Status
+) -> None:
+    facts = healthy_facts()
+    vol = token_volume(token=TokenVolume(audience=volume_aud, expiration_seconds=86400, path="token"))
+    facts.pod = healthy_pod(volumes=(vol,))
+    flags = {"token-audience": flag} if flag else {}
+    facts.webhook = WebhookFacts(names=("pod-identity-webhook/pod-identity-webhook.amazonaws.com",),
+                                 service="default/pod-identity-webhook", flags=flags)
+    if annotation:
+        facts.service_account = healthy_sa(annotations={"eks.amazonaws.com/role-arn": ROLE_ARN,
+                                                        "eks.amazonaws.com/audience": annotation})
+    result = injection.check(facts, {})
+    assert result.status is status, result.summary
+    if status is Status.FAIL:
+        assert result.findings[0].code == "INJ-210"
+    assert "self-managed, Deployment default/pod-identity-webhook" in result.evidence[0].actual  # type: ignore[operator]

@@ -200,7 +200,8 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
         findings += _judge_container(
             facts, pod, sa, annotation, c, has_env, expected_path, windows, base, evidence
         )
-    findings += _judge_volume(pod, sa, base, evidence)
+    flags = facts.webhook.flags if isinstance(facts.webhook, WebhookFacts) else None
+    findings += _judge_volume(pod, sa, base, evidence, flags or {})
     findings += _judge_readability(facts, pod, mutated, base, evidence)
     if isinstance(facts.webhook, WebhookFacts) and not facts.webhook.names:
         findings.append(Finding("INJ-111", base))
@@ -225,6 +226,12 @@ def _webhook_evidence(webhook: WebhookFacts | SourceError | None) -> Evidence:
         actual = ", ".join(webhook.names) or "(none)"
         if webhook.failure_policy:
             actual += f" (failurePolicy {webhook.failure_policy})"
+        if webhook.service is not None:  # self-managed: the flags decide audience, region, STS endpoint
+            shown = ", ".join(f"--{k}={v}" for k, v in sorted((webhook.flags or {}).items()))
+            actual += f"; self-managed, Deployment {webhook.service}: " + (
+                shown or "no IRSA flags (defaults: --token-audience=sts.amazonaws.com, no region, global STS)"
+                if webhook.flags is not None else f"flags not readable ({webhook.flags_note})"
+            )
         return Evidence("webhook", label, "present", actual, bool(webhook.names))
     if isinstance(webhook, SourceError):
         return Evidence("webhook", label, "present", f"unknown: {webhook.one_line()}", None)
@@ -440,12 +447,14 @@ def _judge_region(facts: Facts, c: ContainerFacts, args: dict[str, str]) -> list
 
 
 def _judge_volume(
-    pod: PodFacts, sa: ServiceAccountFacts | None, base: dict[str, str], evidence: list[Evidence]
+    pod: PodFacts, sa: ServiceAccountFacts | None, base: dict[str, str], evidence: list[Evidence],
+    flags: Mapping[str, str],
 ) -> list[Finding]:
     # The audience is not fixed to sts.amazonaws.com (kOps: amazonaws.com; --token-audience): the volume is
     # held to the ServiceAccount's annotation when there is one; otherwise to what the provider and the
     # trust policy share, which chain/reconcile.py judges once they are read (INJ-214).
-    annotated = sa.annotations.get(AUDIENCE_ANNOTATION) if sa else None
+    # A self-managed webhook's --token-audience is what it injects when the ServiceAccount names none.
+    annotated = (sa.annotations.get(AUDIENCE_ANNOTATION) if sa else None) or flags.get("token-audience")
     volume = next((v for v in pod.volumes if v.name == TOKEN_VOLUME), None)
     audience = annotated or (volume.token.audience if volume and volume.token else None) or DEFAULT_AUDIENCE
     label = f"volume {TOKEN_VOLUME}"

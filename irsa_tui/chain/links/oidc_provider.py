@@ -56,7 +56,8 @@ def _token_audiences(facts: Facts) -> tuple[list[str], str]:
 
 def _issuer(facts: Facts) -> tuple[str | None, str]:
     if isinstance(facts.cluster, ClusterFacts) and facts.cluster.issuer:
-        return facts.cluster.issuer, "EKS DescribeCluster"
+        where = "the API server's discovery document" if facts.cluster.source == "apiserver" else "EKS DescribeCluster"
+        return facts.cluster.issuer, where
     if isinstance(facts.token, TokenFacts):
         iss = facts.token.claims.get("iss")
         if isinstance(iss, str) and iss:

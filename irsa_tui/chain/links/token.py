@@ -137,7 +137,8 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     if cluster is not None and cluster.issuer:
         ok = iss.rstrip("/") == cluster.issuer.rstrip("/")
         evidence.append(
-            Evidence("token-iss", "token iss (EKS cluster issuer)", cluster.issuer, iss or None, ok)
+            Evidence("token-iss", "token iss (EKS cluster issuer)" if cluster.source == "eks" else
+                     "token iss (the API server's discovery document)", cluster.issuer, iss or None, ok)
         )
         if not ok:
             args = {**base, "actual": iss or "(none)", "expected": cluster.issuer}
