@@ -88,7 +88,7 @@ def test_a_broken_verdict_names_what_the_pod_really_uses() -> None:
         for link in result.links
     )
     broken = ChainResult(result.target, links)
-    assert "Verdict: BROKEN at injection (the pod uses static keys (literal values), not the role)" in render_text(
+    assert "Verdict: BROKEN at injection (the pod uses static keys (literal values), not the IRSA role)" in render_text(
         broken
     )
     assert json.loads(render_json(broken))["pod_uses"] == "static keys (literal values)"

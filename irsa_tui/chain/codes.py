@@ -511,7 +511,7 @@ _ALL: list[Code] = [
         _I,
         W,
         "Some SDKs use other credentials before the role",
-        "container {container}: {families} use {what} before the IRSA role; {role_families} use the role",
+        "container {container}: {what} comes before the IRSA role in {families}; the role in {role_families}",
         "AWS SDKs search for credentials in different orders (pod-identity.md §3): JS v3 reads the ini profile "
         "(AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE / AWS_PROFILE: keys, credential_process, role) before "
         "web identity; botocore reads an assume-role profile named by AWS_PROFILE before web identity, keys "

@@ -258,7 +258,7 @@ class ChainResult:
             text = f"BROKEN at {first_failure.value}" if first_failure else "BROKEN"
             uses = self.pod_uses
             if uses and not uses.startswith("the IRSA role"):
-                text += f" (the pod uses {uses}, not the role)"
+                text += f" (the pod uses {uses}, not the IRSA role)"
             return text
         errs = ", ".join(link.id.value for link in self.links if link.status is Status.ERROR)
         return f"INCOMPLETE: could not check {errs}"
