@@ -243,23 +243,21 @@ class ChainResult:
         return None
 
     def verdict_text(self) -> str:
-        """``OK``, ``OK, 1 warning: trust-policy: …``, ``BROKEN at injection (the pod uses …)``."""
+        """``OK``, ``OK, 1 warning: trust-policy: …``, ``BROKEN at injection (the pod uses …, not the IRSA role)``."""
         verdict = self.verdict
+        uses = self.pod_uses
+        using = f" (the pod uses {uses}, not the IRSA role)" if uses and not uses.startswith("the IRSA role") else ""
         if verdict is Verdict.OK:
             warned = self.warnings
             if not warned:
-                return "OK"
+                return "OK" + using
             first = warned[0]
             more = f" (+{len(warned) - 1} more)" if len(warned) > 1 else ""
             plural = "s" if len(warned) > 1 else ""
-            return f"OK, {len(warned)} warning{plural}: {first.id.value}: {first.summary}{more}"
+            return f"OK, {len(warned)} warning{plural}{using}: {first.id.value}: {first.summary}{more}"
         if verdict is Verdict.BROKEN:
             first_failure = self.first_failure
-            text = f"BROKEN at {first_failure.value}" if first_failure else "BROKEN"
-            uses = self.pod_uses
-            if uses and not uses.startswith("the IRSA role"):
-                text += f" (the pod uses {uses}, not the IRSA role)"
-            return text
+            return (f"BROKEN at {first_failure.value}" if first_failure else "BROKEN") + using
         errs = ", ".join(link.id.value for link in self.links if link.status is Status.ERROR)
         return f"INCOMPLETE: could not check {errs}"
 

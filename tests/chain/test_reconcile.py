@@ -236,3 +236,15 @@ def test_the_side_whose_audience_differs_is_the_finding(
     else:
         assert after.verdict.value == "ok"
 
+
+
+def test_incorrect_audience_points_at_the_token_when_provider_and_trust_agree() -> None:
+    """Injection could not be judged statically (error); STS's audience answer and the evidence name it."""
+    facts = _audience_world("amazonaws.com", ("sts.amazonaws.com",), "sts.amazonaws.com")
+    facts.sts = refused("InvalidIdentityToken", "Incorrect token audience")
+    links = chain(facts, {LinkId.INJECTION: Status.ERROR, LinkId.OIDC_PROVIDER: Status.PASS})
+    after = result(reconcile(facts, links))
+    assert after.first_failure is LinkId.INJECTION
+    moved = after.link(LinkId.INJECTION)
+    assert moved.findings[0].code == "INJ-213" and "amazonaws.com" in moved.summary
+    assert after.link(LinkId.OIDC_PROVIDER).status is Status.PASS  # the provider is not the side that differs
