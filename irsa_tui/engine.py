@@ -396,26 +396,39 @@ class _Gather:
         except SourceFailure as failure:
             return failure.error, 1
 
+    def _apiserver_cluster(self, note: str, depth: int) -> ClusterFacts | SourceError:
+        """No EKS API for this context (kOps, self-managed): the API server's own discovery document."""
+        try:
+            issuer = self.call("kubernetes GET /.well-known/openid-configuration", depth, self.kube.issuer_discovery)
+        except SourceFailure as failure:
+            return failure.error
+        return ClusterFacts(name=self.kube.info.name, region=self.region or "", issuer=issuer, source="apiserver",
+                            note=note)
+
     def step_cluster(self) -> tuple[ClusterFacts | SourceError | None, int]:
         if not self.cluster_name:
-            # No EKS API for this context (kOps, self-managed): the API server's own discovery document.
-            try:
-                issuer = self.call("kubernetes GET /.well-known/openid-configuration", 1, self.kube.issuer_discovery)
-            except SourceFailure as failure:
+            found = self._apiserver_cluster("no EKS cluster in the kube context", 1)
+            if isinstance(found, SourceError):
                 self.run.gap("cluster", "EKS cluster name unknown (not in the kube context; pass --cluster) "
-                             f"and the API server's discovery document not readable ({failure.error.one_line()})")
+                             f"and the API server's discovery document not readable ({found.one_line()})")
                 return None, 1
-            found = ClusterFacts(name=self.kube.info.name, region=self.region or "", issuer=issuer, source="apiserver")
             self.run.settle(cluster=found)
             return found, 1
         name = self.cluster_name
+        cluster: ClusterFacts | SourceError
         try:
-            cluster = self.call(f"eks DescribeCluster {name}", 1, lambda: self.aws.describe_cluster(name))
-            if not cluster.region:
-                cluster = replace(cluster, region=self.aws.region or "")
-            self.region = self.region or cluster.region or self.aws.region
+            described: ClusterFacts = self.call(f"eks DescribeCluster {name}", 1, lambda: self.aws.describe_cluster(name))
+            if not described.region:
+                described = replace(described, region=self.aws.region or "")
+            self.region = self.region or described.region or self.aws.region
+            cluster = described
         except SourceFailure as failure:
             cluster = failure.error
+            # A name guessed from the context that EKS does not know (a cluster without EKS, or one in
+            # another account): the API server still says its issuer. An explicit --cluster stays an error.
+            if failure.error.kind == "not-found" and not self.options.cluster:
+                found = self._apiserver_cluster(f"EKS does not know it ({failure.error.one_line()})", 2)
+                cluster = found if isinstance(found, ClusterFacts) else cluster
         self.run.settle(cluster=cluster)
         return cluster, 1
 

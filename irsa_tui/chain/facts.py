@@ -256,6 +256,8 @@ class ClusterFacts:
     source: Literal["eks", "apiserver"] = "eks"
     """``apiserver``: no EKS API for this context; the issuer is the API server's own discovery document
     (``/.well-known/openid-configuration``, ServiceAccountIssuerDiscovery)."""
+    note: str | None = None
+    """Why the API server was asked instead of EKS (source ``apiserver``)."""
 
 
 @dataclass(frozen=True)

@@ -262,6 +262,8 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     audiences, aud_origin = _token_audiences(facts)
     args = _fix_args(facts, issuer, audiences[0], provider.account)
     evidence: list[Evidence] = [Evidence("issuer", f"OIDC issuer (from {issuer_origin})", None, issuer, None)]
+    if isinstance(facts.cluster, ClusterFacts) and facts.cluster.note:
+        evidence.append(Evidence("cluster", "EKS cluster", None, facts.cluster.note, None))
     if token is not None and isinstance(facts.cluster, ClusterFacts) and facts.cluster.issuer:
         iss = token.claims.get("iss")
         if iss != facts.cluster.issuer:
