@@ -479,6 +479,10 @@ class _Gather:
         arn, depth = self.result("role_arn")
         if arn is None or not self.options.live:
             return None, depth
+        caller, _ = self.result("caller")
+        if isinstance(caller, tuple) and caller[0] != arn.account:  # IAM reads only the caller's account
+            return SourceError("iam", "forbidden", f"policies of role {arn.name} (account {arn.account}): irsa-tui "
+                               f"runs as account {caller[0]}", permission=f"read access to account {arn.account}"), depth
         used = depth + 1
         policies: tuple[dict[str, Any], ...] | SourceError
         try:
