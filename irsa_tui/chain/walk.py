@@ -62,7 +62,10 @@ def judge(facts: Facts, on_link: Callable[[LinkResult], None] | None = None) -> 
             on_link(result)
     judged = tuple(prior[m.LINK] for m in LINKS)
     try:
-        final = reconcile(facts, judged)
+        final = tuple(
+            link if one_line(link.summary) == link.summary else replace(link, summary=one_line(link.summary))
+            for link in reconcile(facts, judged)
+        )
     except Exception:  # a bug in the rules must not hide the checks' own judgement
         return judged
     if on_link is not None:
