@@ -1001,10 +1001,12 @@ _ALL: list[Code] = [
         _STS,
         W,
         "Live success disagrees with a static failure",
-        "live result disagrees with static prediction ({links} predicted a failure): live wins",
-        "STS accepted the token although the static checks predicted a refusal. The live call is the truth; "
-        "likely reasons: a policy changed between reads (IAM is eventually consistent), a condition or "
-        "provider match we model more strictly than STS, or facts read from another account or cluster.",
+        "live STS accepted the token although {links} fails statically; the static failure stands",
+        "STS accepted the token although the static checks predicted a refusal. A live success does not "
+        "soften a static failure: the failing link's facts say the chain breaks (for this pod at its next "
+        "token, or right after IAM catches up with a change). Likely reasons for the disagreement: a policy "
+        "changed between reads (IAM is eventually consistent), a condition or provider match modelled more "
+        "strictly than STS, or facts read from another account or cluster. Compare the link's evidence.",
     ),
     Code(
         "STS-102",

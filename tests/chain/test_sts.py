@@ -259,7 +259,7 @@ def test_success_despite_static_failure_warns() -> None:
     result = sts.check(healthy_facts(), prior)
     assert result.status is Status.WARN
     assert [f.code for f in result.findings] == ["STS-001", "STS-101"]
-    assert "oidc-provider" in result.summary and "live wins" in result.summary
+    assert "oidc-provider" in result.summary and "the static failure stands" in result.summary
     assert result.details["agrees_with_static"] is False
 
 

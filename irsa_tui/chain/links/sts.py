@@ -1,7 +1,8 @@
 """Link ``sts``: the live AssumeRoleWithWebIdentity call, and which link its error points at.
 
 The live call is the truth; the static links are a prediction. When they disagree the
-result says so, and live wins.
+result says so: a live refusal moves the first failure to the link it names, a live success
+never softens a static failure (chain/reconcile.py).
 """
 
 from __future__ import annotations
