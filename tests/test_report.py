@@ -83,7 +83,8 @@ def test_an_ok_with_warnings_says_so_in_every_output() -> None:
 def test_a_broken_verdict_names_what_the_pod_really_uses() -> None:
     result = _result({LinkId.INJECTION: Status.FAIL})
     links = tuple(
-        LinkResult(link.id, link.status, link.summary, details={"pod_uses": "static keys (literal values)"})
+        LinkResult(link.id, link.status, link.summary,
+                   details={"pod_uses": "static keys (literal values)", "pod_uses_role": False})
         if link.id is LinkId.INJECTION else link
         for link in result.links
     )
@@ -92,3 +93,14 @@ def test_a_broken_verdict_names_what_the_pod_really_uses() -> None:
         broken
     )
     assert json.loads(render_json(broken))["pod_uses"] == "static keys (literal values)"
+
+
+def test_a_pod_whose_credentials_depend_on_its_sdk_is_not_said_to_skip_the_role() -> None:
+    result = _result({LinkId.INJECTION: Status.WARN})
+    links = tuple(
+        LinkResult(link.id, link.status, link.summary,
+                   details={"pod_uses": "JS v3: a credentials file; botocore: the IRSA role", "pod_uses_role": None})
+        if link.id is LinkId.INJECTION else link
+        for link in result.links
+    )
+    assert ChainResult(result.target, links).verdict_text() == "OK, 1 warning: injection: injection is warn"

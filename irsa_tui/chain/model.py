@@ -236,17 +236,21 @@ class ChainResult:
     @property
     def pod_uses(self) -> str | None:
         """What the pod's app container really uses for AWS credentials (chain/credentials.py), when known."""
+        value = self._injection_detail("pod_uses")
+        return str(value) if value else None
+
+    def _injection_detail(self, key: str) -> Any:
         for link in self.links:
             if link.id is LinkId.INJECTION:
-                value = link.details.get("pod_uses")
-                return str(value) if value else None
+                return link.details.get(key)
         return None
 
     def verdict_text(self) -> str:
         """``OK``, ``OK, 1 warning: trust-policy: …``, ``BROKEN at injection (the pod uses …, not the IRSA role)``."""
         verdict = self.verdict
         uses = self.pod_uses
-        using = f" (the pod uses {uses}, not the IRSA role)" if uses and not uses.startswith("the IRSA role") else ""
+        # Only when no SDK would use the role; "it depends on the SDK" is the injection warning's to say.
+        using = f" (the pod uses {uses}, not the IRSA role)" if uses and self._injection_detail("pod_uses_role") is False else ""
         if verdict is Verdict.OK:
             warned = self.warnings
             if not warned:
