@@ -248,3 +248,11 @@ def test_incorrect_audience_points_at_the_token_when_provider_and_trust_agree() 
     moved = after.link(LinkId.INJECTION)
     assert moved.findings[0].code == "INJ-213" and "amazonaws.com" in moved.summary
     assert after.link(LinkId.OIDC_PROVIDER).status is Status.PASS  # the provider is not the side that differs
+
+
+def test_a_token_the_static_check_fails_but_sts_accepts_is_said_to_disagree() -> None:
+    facts = healthy_facts()
+    links = chain(facts, {LinkId.TOKEN: Status.FAIL})
+    after = result(reconcile(facts, links))
+    assert after.link(LinkId.TOKEN).status is Status.FAIL and after.first_failure is LinkId.TOKEN
+    assert "token fails statically; the static failure stands" in after.link(LinkId.STS).summary

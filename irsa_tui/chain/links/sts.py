@@ -305,7 +305,7 @@ def _success(facts: Facts, sts: StsFacts, prior: Mapping[LinkId, LinkResult]) ->
     findings = [Finding("STS-001", args)]
     disagree = [
         link
-        for link in (LinkId.OIDC_PROVIDER, LinkId.TRUST_POLICY)
+        for link in (LinkId.TOKEN, LinkId.OIDC_PROVIDER, LinkId.TRUST_POLICY)
         if link in prior and prior[link].status is Status.FAIL
     ]
     if disagree:
