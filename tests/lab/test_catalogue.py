@@ -84,5 +84,5 @@ def test_bad_subcommand_is_a_usage_error_not_a_traceback(capsys: pytest.CaptureF
 
 def test_sts_outage_names_an_endpoint_kind() -> None:
     text = "name: x\ntitle: t\nbreaks: sts\nworld: {sts: {outage: everywhere}}\n"
-    with pytest.raises(ValueError, match="world.sts.outage must be one of global, regional"):
+    with pytest.raises(ValueError, match=r"world\.sts\.outage must be one of global, regional"):
         scn_mod._load(text, "x.yaml")
