@@ -256,3 +256,11 @@ def test_a_token_the_static_check_fails_but_sts_accepts_is_said_to_disagree() ->
     after = result(reconcile(facts, links))
     assert after.link(LinkId.TOKEN).status is Status.FAIL and after.first_failure is LinkId.TOKEN
     assert "token fails statically; the static failure stands" in after.link(LinkId.STS).summary
+
+
+def test_a_crashed_check_is_not_settled_into_a_pass() -> None:
+    facts = healthy_facts()
+    links = list(chain(facts, {}))
+    links[4] = LinkResult(LinkId.TRUST_POLICY, Status.ERROR, "internal error while judging trust-policy: KeyError")
+    after = result(reconcile(facts, tuple(links)))
+    assert after.link(LinkId.TRUST_POLICY).status is Status.ERROR
