@@ -871,8 +871,8 @@ _ALL: list[Code] = [
         _O,
         P,
         "Provider confirmed by the live STS call",
-        "STS accepted this pod's token from {issuer}: the role's account trusts the issuer (irsa-tui could not "
-        "read it: {unread})",
+        "STS accepted this pod's token: the role's account trusts its issuer (irsa-tui could not read it: "
+        "{unread})",
         "irsa-tui could not read the IAM OIDC providers of the role's account (the identity it runs as lacks "
         "the permission, or the role is in another account), but STS accepted the pod's token, which it does "
         "only when that account has a provider for the token's issuer listing its audience. The live answer "
@@ -1397,7 +1397,9 @@ def render_markdown() -> str:
         "Each finding irsa-tui reports carries one of these stable codes.",
         "",
     ]
-    for link in LinkId:
+    from irsa_tui.chain.registry import all_specs
+
+    for link in all_specs():
         out += [f"## `{link.value}` — {link.label}", "", "| code | status | situation | message |", "|---|---|---|---|"]
         for c in codes_for(link):
             msg = c.message.replace("|", "\\|")

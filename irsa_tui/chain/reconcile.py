@@ -147,7 +147,9 @@ def _settle(facts: Facts, sts: StsFacts, by: dict[LinkId, LinkResult]) -> None:
                 continue
         elif target.status is not Status.ERROR:
             continue
-        unread = target.summary
+        permission = target.details.get("permission")
+        # The missing permission first: summaries are cut at 400 characters.
+        unread = f"caller lacks {permission}; {target.summary}" if permission else target.summary
         args = {"role": _role_name(facts), "issuer": str(iss or "the token's issuer"), "unread": unread}
         kept = [f for f in target.findings if f.status is Status.PASS]
         details = {"settled_by": "sts", "static_status": target.status.value, "unread": unread}
