@@ -120,7 +120,7 @@ def _overrule(facts: Facts, sts: StsFacts, by: dict[LinkId, LinkResult]) -> None
         "error_code": sts.error_code or "UnknownError",
         "error_message": sts.error_message or "(no message)",
         "endpoint": (sts.pod_endpoint or sts.endpoint).split(" (", 1)[0],
-        "static_status": f"{target.status.value} ({target.summary})",
+        "static_status": target.status.value,  # its own finding stays listed below the live one
         "differ": differ,
         "audience": aud,
         "fix": target.fix or sts_link.fix or f"# see the {link} link's evidence and the sts link",
