@@ -147,7 +147,8 @@ def diagnose(
         run_out.append(run)
     inputs = StepInputs(namespace=options.namespace, pod=options.pod, live=options.live,
                         cluster_name=session.cluster_name, region=session.region, bucket=options.bucket,
-                        object_key=options.object_key)
+                        object_key=options.object_key, cluster_explicit=bool(options.cluster),
+                        context=session.context)
     run_steps(run, graph.steps, (session.sources, inputs), options.deadline, session.memo)
     _raise_usage(run, options, session)
     # Final, complete judgement; re-emit any link whose result changed since it was shown.
@@ -164,7 +165,8 @@ def diagnose(
         pod=options.pod,
         context=session.context,
         cluster=session.cluster_name,
-        region=region if isinstance(region, str) else session.region,
+        # no EKS cluster: the AWS region irsa-tui used
+        region=region if isinstance(region, str) else (session.region or session.sources.aws.region),
         role_arn=str(role) if isinstance(role, RoleArn) else None,
     )
     return ChainResult(target=target, links=links, duration_ms=int((time.perf_counter() - started) * 1000),

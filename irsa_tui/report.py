@@ -39,13 +39,7 @@ def _target_line(result: ChainResult) -> str:
 
 
 def _verdict_line(result: ChainResult) -> str:
-    first = result.first_failure
-    verdict = result.verdict.value.upper()
-    where = f" at {first.value}" if first else ""
-    if result.verdict.value == "incomplete":
-        errs = [link.id.value for link in result.links if link.status is Status.ERROR]
-        where = f": could not check {', '.join(errs)}"
-    return f"Verdict: {verdict}{where}   ({result.duration_ms / 1000:.2f} s)"
+    return f"Verdict: {result.verdict_text()}   ({result.duration_ms / 1000:.2f} s)"
 
 
 def _status_word(status: Status, color: bool) -> str:
@@ -107,7 +101,8 @@ def render_markdown(result: ChainResult) -> str:
         "",
         f"- **Target:** {_target_line(result)}",
         f"- **Verdict:** `{result.verdict.value}`"
-        + (f", first failure at `{result.first_failure.value}`" if result.first_failure else ""),
+        + (f", first failure at `{result.first_failure.value}`" if result.first_failure else "")
+        + f" — {_md_escape(result.verdict_text())}",
         f"- **Duration:** {result.duration_ms} ms",
         "",
         "| | link | status | summary |",

@@ -55,6 +55,10 @@ class StepInputs:
     region: str | None
     bucket: str | None
     object_key: str | None
+    cluster_explicit: bool = False
+    """``--cluster`` was given (not guessed from the kube context)."""
+    context: str | None = None
+    """The kube context's name (names the cluster when it has no EKS API)."""
 
 
 def _ctx(ctx: StepContext) -> tuple[Sources, StepInputs]:
@@ -132,11 +136,27 @@ def step_warm(ctx: StepContext) -> None:
         src.aws.warm()
 
 
+def _apiserver_cluster(ctx: StepContext, note: str) -> ClusterFacts | SourceError:
+    """No EKS API for this context (kOps, self-managed): the API server's own discovery document."""
+    src, inputs = _ctx(ctx)
+    issuer = _fetch(ctx, "kubernetes GET /.well-known/openid-configuration", src.kube.issuer_discovery,
+                    ("apiserver-issuer",))
+    if isinstance(issuer, SourceError):
+        return issuer
+    return ClusterFacts(name=inputs.context or "", region=inputs.region or "", issuer=issuer, source="apiserver",
+                        note=note)
+
+
 def step_cluster(ctx: StepContext) -> None:
     src, inputs = _ctx(ctx)
     name = inputs.cluster_name
     if not name:
-        ctx.gap("cluster", "EKS cluster name unknown (not in the kube context; pass --cluster)", aws_region=inputs.region)
+        found = _apiserver_cluster(ctx, "no EKS cluster in the kube context")
+        if isinstance(found, SourceError):
+            ctx.gap("cluster", "EKS cluster name unknown (not in the kube context; pass --cluster) and the API "
+                    f"server's discovery document not readable ({found.one_line()})", aws_region=inputs.region)
+        else:
+            ctx.settle(cluster=found, aws_region=inputs.region)
         return
     region = inputs.region
     cluster = _fetch(ctx, f"eks DescribeCluster {name}", lambda: src.aws.describe_cluster(name), ("describe-cluster", name))
@@ -144,6 +164,11 @@ def step_cluster(ctx: StepContext) -> None:
         if not cluster.region:
             cluster = replace(cluster, region=src.aws.region or "")
         region = region or cluster.region or src.aws.region
+    elif cluster.kind == "not-found" and not inputs.cluster_explicit:
+        # A name guessed from the context that EKS does not know (a cluster without EKS, or one in
+        # another account): the API server still says its issuer. An explicit --cluster stays an error.
+        found = _apiserver_cluster(ctx, f"EKS does not know it ({cluster.one_line()})")
+        cluster = found if isinstance(found, ClusterFacts) else cluster
     ctx.settle(cluster=cluster, aws_region=region)
 
 
@@ -251,6 +276,12 @@ def step_policies(ctx: StepContext) -> None:
     arn = _value(ctx, "role_arn", RoleArn)
     if arn is None or not inputs.live:
         ctx.settle(role_policies=None)
+        return
+    caller = ctx.need("caller_identity")
+    if isinstance(caller, tuple) and caller[0] != arn.account:  # IAM reads only the caller's account
+        ctx.settle(role_policies=SourceError(
+            "iam", "forbidden", f"policies of role {arn.name} (account {arn.account}): irsa-tui runs as account "
+            f"{caller[0]}", permission=f"read access to account {arn.account}"))
         return
     role, aws = arn.name, src.aws
     policies: Any
@@ -370,7 +401,7 @@ def step_sts(ctx: StepContext) -> None:
     except SourceFailure as failure:
         ctx.settle(sts=failure.error, credentials=None)
         return
-    ctx.settle(sts=sts, credentials=creds)
+    ctx.settle(sts=replace(sts, pod_endpoint=request.endpoint), credentials=creds)
 
 
 def step_s3(ctx: StepContext) -> None:
@@ -422,13 +453,13 @@ STEPS: tuple[Step, ...] = (
          calls=("sts GetCallerIdentity",), scope="cluster"),
     Step("warm", (), (), None, step_warm, scope="cluster", round_trips=0),
     Step("cluster", (), ("cluster", "aws_region"), OIDC, step_cluster,
-         calls=("eks DescribeCluster",), scope="cluster"),
+         calls=("eks DescribeCluster", "kubernetes GET /.well-known"), scope="cluster"),
     Step("sa", ("pod_read",), ("service_account",), SA, step_sa,
          calls=("kubernetes GET serviceaccount",), scope="namespace"),
     Step("role_arn", ("pod_read", "service_account"), ("role_arn",), SA, step_role_arn, round_trips=0),
     Step("role", ("role_arn", "caller_identity"), ("role",), SA, step_role,
          calls=("iam GetRole",), scope="role"),
-    Step("policies", ("role_arn",), ("role_policies",), S3, step_policies,
+    Step("policies", ("role_arn", "caller_identity"), ("role_policies",), S3, step_policies,
          calls=("iam ListRolePolicies", "iam ListAttachedRolePolicies", "iam GetRolePolicy", "iam GetPolicy"),
          scope="role", round_trips=3),
     Step("token", ("pod_read", "service_account", "cluster"), ("token", "token_request_error"), TOK, step_token,

@@ -67,3 +67,43 @@ def test_markdown_has_table_and_fix_block() -> None:
     md = render_markdown(_result({LinkId.S3: Status.FAIL}))
     assert "| ✘ | `s3` | fail | s3 is fail |" in md
     assert "```sh\naws iam update-assume-role-policy --role-name payments-api\n```" in md
+
+
+def test_an_ok_with_warnings_says_so_in_every_output() -> None:
+    result = _result({LinkId.TRUST_POLICY: Status.WARN})
+    assert exit_code(result) == 0
+    assert "Verdict: OK, 1 warning: trust-policy: trust-policy is warn" in render_text(result)
+    assert "OK, 1 warning: trust-policy: trust-policy is warn" in render_markdown(result)
+    doc = json.loads(render_json(result))
+    assert doc["verdict"] == "ok"  # the documented values stay; the warnings are added
+    assert doc["warnings"] == [{"link": "trust-policy", "summary": "trust-policy is warn"}]
+    assert doc["verdict_text"].startswith("OK, 1 warning")
+    two = _result({LinkId.TRUST_POLICY: Status.WARN, LinkId.S3: Status.WARN})
+    assert two.verdict_text().startswith("OK, 2 warnings: trust-policy:") and "(+1 more)" in two.verdict_text()
+    assert _result({}).verdict_text() == "OK"
+
+
+def test_a_broken_verdict_names_what_the_pod_really_uses() -> None:
+    result = _result({LinkId.INJECTION: Status.FAIL})
+    links = tuple(
+        LinkResult(link.id, link.status, link.summary,
+                   details={"pod_uses": "static keys (literal values)", "pod_uses_role": False})
+        if link.id is LinkId.INJECTION else link
+        for link in result.links
+    )
+    broken = ChainResult(result.target, links)
+    assert "Verdict: BROKEN at injection (the pod uses static keys (literal values), not the IRSA role)" in render_text(
+        broken
+    )
+    assert json.loads(render_json(broken))["pod_uses"] == "static keys (literal values)"
+
+
+def test_a_pod_whose_credentials_depend_on_its_sdk_is_not_said_to_skip_the_role() -> None:
+    result = _result({LinkId.INJECTION: Status.WARN})
+    links = tuple(
+        LinkResult(link.id, link.status, link.summary,
+                   details={"pod_uses": "JS v3: a credentials file; botocore: the IRSA role", "pod_uses_role": None})
+        if link.id is LinkId.INJECTION else link
+        for link in result.links
+    )
+    assert ChainResult(result.target, links).verdict_text() == "OK, 1 warning: injection: injection is warn"

@@ -174,6 +174,23 @@ _ALL: list[Code] = [
             "cat > trust.json <<'EOF'\n{trust}\nEOF\n"
             "aws iam create-role --role-name {role} --assume-role-policy-document file://trust.json",
     ),
+    Code(
+        "SA-002",
+        title="Role confirmed by the live STS call",
+        message="role {role} exists and accepts this pod's token: live STS issued credentials (irsa-tui could not read it: "
+            "{unread})",
+        why="irsa-tui could not read the role itself (the identity it runs as lacks the permission), but STS "
+            "accepted the pod's token for it, which proves the role exists and trusts this ServiceAccount. "
+            "The live answer settles what the static read could not.",
+    ),
+    Code(
+        "SA-208",
+        title="Live STS answer points at the role annotation",
+        message="live STS answered {error_code}: {error_message} (endpoint {endpoint}); the static check alone judged "
+            "this link {static_status}",
+        why="A live answer overrules a static prediction: irsa-tui called sts:AssumeRoleWithWebIdentity with the pod's own token and role, the very call the pod's SDK makes, and STS's answer names this link. The static check judged it from what irsa-tui could read, which differs from what STS sees: {differ}.",
+        fix="{fix}",
+    ),
     # --- service-account (end) ---
     # --- injection (begin) ---
     Code(
@@ -424,6 +441,50 @@ _ALL: list[Code] = [
             "this container uses whatever its SDK finds next (usually the node role).",
         fix="{restart}  # then check that the webhook mutated every container",
     ),
+    Code(
+        "INJ-112",
+        title="Some SDKs use other credentials before the role",
+        message="container {container}: {what} comes before the IRSA role in {families}; the role in {role_families}",
+        why="AWS SDKs search for credentials in different orders (pod-identity.md §3): JS v3 reads the ini profile "
+            "(AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE / AWS_PROFILE: keys, credential_process, role) before "
+            "web identity; botocore reads an assume-role profile named by AWS_PROFILE before web identity, keys "
+            "and credential_process after; Go v2 and Java v2 use web identity first. Which identity this pod "
+            "really has therefore depends on the SDK its code uses. A credentials file mounted from a Secret is "
+            "typical of a Helm chart default (credentials.useSecret) left on after moving to IRSA.",
+        fix="# remove the setting from container {container} unless it is meant to replace the role, then\n{restart}",
+    ),
+    Code(
+        "INJ-212",
+        title="The app container does not use the role",
+        message="container {container} does not use the IRSA role: every SDK picks {what} first",
+        why="AWS SDKs take the first credentials they find. In every SDK family (botocore, Go v2, Java v2, JS v3) "
+            "environment access keys come before web identity, so the pod acts as the keys' IAM user, whatever "
+            "the role allows. A live STS success with the role proves the role, not this pod. Remove the keys to "
+            "use the role.",
+        fix="# remove AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) from container "
+            "{container}, then\n{restart}",
+    ),
+    Code(
+        "INJ-213",
+        title="Live STS answer points at the token's audience",
+        message="live STS answered {error_code}: {error_message} (endpoint {endpoint}); the token audience {audience} "
+            "is the side that differs; the static check alone judged this link {static_status}",
+        why="A live answer overrules a static prediction: irsa-tui called sts:AssumeRoleWithWebIdentity with the pod's own token and role, the very call the pod's SDK makes, and STS's answer names this link. The static check judged it from what irsa-tui could read, which differs from what STS sees: {differ}.",
+        fix="{fix}",
+    ),
+    Code(
+        "INJ-214",
+        title="Token audience differs from what the provider and trust policy share",
+        message="token volume audience {audience} differs from {expected}, which the OIDC provider's client IDs and the "
+            "trust policy's :aud agree on",
+        why="The audience is not fixed to sts.amazonaws.com: kOps uses amazonaws.com, EKS Anywhere and "
+            "self-managed webhooks may use others (--token-audience, eks.amazonaws.com/audience). What matters "
+            "is that the projected volume's audience, the IAM OIDC provider's client IDs and the trust policy's "
+            ":aud condition agree. Here the provider and the trust policy agree and the pod's token volume is the "
+            "side that differs.",
+        fix="kubectl -n {namespace} annotate serviceaccount {sa} eks.amazonaws.com/audience={expected} --overwrite\n"
+            "{restart}",
+    ),
     # --- injection (end) ---
     # --- token (begin) ---
     Code(
@@ -525,6 +586,14 @@ _ALL: list[Code] = [
             "{restart}\n"
             "# or keep it: aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn {provider} "
             "--client-id {actual}",
+    ),
+    Code(
+        "TOK-206",
+        title="Live STS answer points at the token",
+        message="live STS answered {error_code}: {error_message} (endpoint {endpoint}); the static check alone judged "
+            "this link {static_status}",
+        why="A live answer overrules a static prediction: irsa-tui called sts:AssumeRoleWithWebIdentity with the pod's own token and role, the very call the pod's SDK makes, and STS's answer names this link. The static check judged it from what irsa-tui could read, which differs from what STS sees: {differ}.",
+        fix="{fix}",
     ),
     # --- token (end) ---
     # --- oidc-provider (begin) ---
@@ -674,6 +743,24 @@ _ALL: list[Code] = [
         fix="aws iam update-open-id-connect-provider-thumbprint --open-id-connect-provider-arn {provider_arn} "
             "--thumbprint-list {thumbprint}",
     ),
+    Code(
+        "OIDC-003",
+        title="Provider confirmed by the live STS call",
+        message="STS accepted this pod's token: the role's account trusts its issuer (irsa-tui could not read it: "
+            "{unread})",
+        why="irsa-tui could not read the IAM OIDC providers of the role's account (the identity it runs as lacks "
+            "the permission, or the role is in another account), but STS accepted the pod's token, which it does "
+            "only when that account has a provider for the token's issuer listing its audience. The live answer "
+            "settles what the static read could not.",
+    ),
+    Code(
+        "OIDC-211",
+        title="Live STS answer points at the OIDC provider",
+        message="live STS answered {error_code}: {error_message} (endpoint {endpoint}); the static check alone judged "
+            "this link {static_status}",
+        why="A live answer overrules a static prediction: irsa-tui called sts:AssumeRoleWithWebIdentity with the pod's own token and role, the very call the pod's SDK makes, and STS's answer names this link. The static check judged it from what irsa-tui could read, which differs from what STS sees: {differ}.",
+        fix="{fix}",
+    ),
     # --- oidc-provider (end) ---
     # --- trust-policy (begin) ---
     Code(
@@ -737,6 +824,24 @@ _ALL: list[Code] = [
             "# remove or narrow statement {statement}, then:\n"
             "aws iam update-assume-role-policy --role-name {role} --policy-document file://trust.json",
     ),
+    Code(
+        "TRUST-002",
+        title="Trust confirmed by the live STS call",
+        message="STS accepted this pod's token for {role}: the trust policy allows it (irsa-tui could not read it: "
+            "{unread})",
+        why="irsa-tui could not read or evaluate the role's trust policy (the identity it runs as lacks "
+            "iam:GetRole, or the role is in another account), but STS accepted this pod's token, which it does only "
+            "when the trust policy allows it. The live answer settles what the static read could not; whether "
+            "the policy is broader than needed could not be checked.",
+    ),
+    Code(
+        "TRUST-203",
+        title="Live STS answer points at the trust policy",
+        message="live STS answered {error_code}: {error_message} (endpoint {endpoint}); the static check alone judged "
+            "this link {static_status}",
+        why="A live answer overrules a static prediction: irsa-tui called sts:AssumeRoleWithWebIdentity with the pod's own token and role, the very call the pod's SDK makes, and STS's answer names this link. The static check judged it from what irsa-tui could read, which differs from what STS sees: {differ}.",
+        fix="{fix}",
+    ),
     # --- trust-policy (end) ---
     # --- sts (begin) ---
     Code(
@@ -749,10 +854,12 @@ _ALL: list[Code] = [
     Code(
         "STS-101",
         title="Live success disagrees with a static failure",
-        message="live result disagrees with static prediction ({links} predicted a failure): live wins",
-        why="STS accepted the token although the static checks predicted a refusal. The live call is the truth; "
-            "likely reasons: a policy changed between reads (IAM is eventually consistent), a condition or "
-            "provider match we model more strictly than STS, or facts read from another account or cluster.",
+        message="live STS accepted the token although {links} fails statically; the static failure stands",
+        why="STS accepted the token although the static checks predicted a refusal. A live success does not "
+            "soften a static failure: the failing link's facts say the chain breaks (for this pod at its next "
+            "token, or right after IAM catches up with a change). Likely reasons for the disagreement: a policy "
+            "changed between reads (IAM is eventually consistent), a condition or provider match modelled more "
+            "strictly than STS, or facts read from another account or cluster. Compare the link's evidence.",
     ),
     Code(
         "STS-102",
@@ -833,6 +940,39 @@ _ALL: list[Code] = [
             "policy that says no. The service-account link found that the annotated ARN cannot name this "
             "role, so fix the annotation (or create the role), not the trust policy.",
         fix="# the service-account link's fix:\n{sa_fix}",
+    ),
+    Code(
+        "STS-103",
+        title="The role works; this pod does not use it",
+        message="the role works; this pod does not use it: it uses {what}",
+        why="irsa-tui assumed the role with the pod's token itself, which proves the role and its trust, not the "
+            "pod: the injection link shows that the pod's SDK picks other credentials (or none were injected). "
+            "The pod gets the role only once that is fixed (see injection).",
+    ),
+    Code(
+        "STS-208",
+        title="STS throttles the pod's call",
+        message="STS answered {error_code}: {error_message} on {endpoint}, the endpoint the pod uses",
+        why="AssumeRoleWithWebIdentity is unsigned, so irsa-tui's call and the pod's are the same request to the "
+            "same endpoint: STS is throttling it. STS request quotas are per account and region; many pods (or "
+            "CronJobs) calling at once without caching credentials exhaust them. SDKs cache the role's credentials "
+            "and refresh them before expiry; a client created per request, or a process per call, does not. "
+            "Regional endpoints have their own quota; the global one is shared.",
+        fix="# reuse one SDK client/session per process so credentials are cached, spread CronJob start times,\n"
+            "# and use the regional endpoint: set AWS_STS_REGIONAL_ENDPOINTS=regional and AWS_REGION on the workload\n"
+            "kubectl -n {namespace} set env {owner_kind}/{owner_name} AWS_STS_REGIONAL_ENDPOINTS=regional",
+    ),
+    Code(
+        "STS-209",
+        title="STS is failing on the endpoint the pod uses",
+        message="STS answered {error_code}: {error_message} on {endpoint}, the endpoint the pod uses",
+        why="STS itself answered the pod's own call with a server-side fault (InternalFailure / ServiceUnavailable): "
+            "the pod gets no credentials while this lasts. The global endpoint (sts.amazonaws.com) is a single "
+            "shared dependency; regional endpoints fail independently. Pods without AWS_STS_REGIONAL_ENDPOINTS=regional "
+            "and an older SDK use the global one.",
+        fix="# move the workload to the regional endpoint (and check the AWS Health Dashboard for STS):\n"
+            "kubectl -n {namespace} set env {owner_kind}/{owner_name} AWS_STS_REGIONAL_ENDPOINTS=regional "
+            "AWS_REGION={region}",
     ),
     # --- sts (end) ---
     # --- s3 (begin) ---
@@ -1018,6 +1158,14 @@ _ALL: list[Code] = [
             "was never written or has been deleted. The role's access itself works.",
         fix="aws s3api list-objects-v2 --bucket {bucket} --prefix {prefix_q} --max-items 20 --query 'Contents[].Key'"
             "  # find the intended key",
+    ),
+    Code(
+        "S3-103",
+        title="The role reaches S3; this pod does not use it",
+        message="the role reaches S3; this pod does not use it: it uses {what}",
+        why="The S3 probe ran with the credentials irsa-tui got for the role, not with the pod's own credentials. "
+            "The injection link shows that the pod's SDK picks other credentials, so what the pod can do in S3 "
+            "is decided by those.",
     ),
     # --- s3 (end) ---
 ]

@@ -183,6 +183,13 @@ class WebhookFacts:
     names: tuple[str, ...]
     """``name/webhook`` for each matching webhook; empty when none found."""
     failure_policy: str | None = None
+    service: str | None = None
+    """``namespace/name`` of a self-managed webhook's Service (EKS's runs on the control plane: None)."""
+    flags: Mapping[str, str] | None = None
+    """A self-managed webhook's flags (``token-audience``, ``aws-default-region``, ``sts-regional-endpoint``...)
+    read from its Deployment; None when not visible (EKS-managed, or the caller may not read it)."""
+    flags_note: str | None = None
+    """Why the flags are not known, when a self-managed webhook was found."""
 
 
 @dataclass(frozen=True)
@@ -206,9 +213,14 @@ class ClusterFacts:
     name: str
     region: str
     issuer: str | None
-    """``cluster.identity.oidc.issuer`` from EKS DescribeCluster."""
+    """``cluster.identity.oidc.issuer`` from EKS DescribeCluster (or the API server, see ``source``)."""
     arn: str | None = None
     version: str | None = None
+    source: Literal["eks", "apiserver"] = "eks"
+    """``apiserver``: no EKS API for this context; the issuer is the API server's own discovery document
+    (``/.well-known/openid-configuration``, ServiceAccountIssuerDiscovery)."""
+    note: str | None = None
+    """Why the API server was asked instead of EKS (source ``apiserver``)."""
 
 
 @dataclass(frozen=True)
@@ -265,6 +277,9 @@ class StsFacts:
     error_code: str | None = None
     error_message: str | None = None
     http_status: int | None = None
+    pod_endpoint: str | None = None
+    """The endpoint the pod's SDK calls (``irsa_tui.chain.endpoints``), with why; ``endpoint`` is the
+    one the probe reached (the same, unless AWS_ENDPOINT_URL[_STS] points irsa-tui elsewhere)."""
 
 
 @dataclass(frozen=True)

@@ -260,6 +260,43 @@ class ChainResult:
         return None
 
     @property
+    def warnings(self) -> tuple[LinkResult, ...]:
+        """Links that warn: an OK verdict with warnings says so in every output."""
+        return tuple(link for link in self.links if link.status is Status.WARN)
+
+    @property
+    def pod_uses(self) -> str | None:
+        """What the pod's app container really uses for AWS credentials (chain/credentials.py), when known."""
+        value = self._injection_detail("pod_uses")
+        return str(value) if value else None
+
+    def _injection_detail(self, key: str) -> Any:
+        for link in self.links:
+            if link.id is LinkId.INJECTION:
+                return link.details.get(key)
+        return None
+
+    def verdict_text(self) -> str:
+        """``OK``, ``OK, 1 warning: trust-policy: …``, ``BROKEN at injection (the pod uses …, not the IRSA role)``."""
+        verdict = self.verdict
+        uses = self.pod_uses
+        # Only when no SDK would use the role; "it depends on the SDK" is the injection warning's to say.
+        using = f" (the pod uses {uses}, not the IRSA role)" if uses and self._injection_detail("pod_uses_role") is False else ""
+        if verdict is Verdict.OK:
+            warned = self.warnings
+            if not warned:
+                return "OK" + using
+            first = warned[0]
+            more = f" (+{len(warned) - 1} more)" if len(warned) > 1 else ""
+            plural = "s" if len(warned) > 1 else ""
+            return f"OK, {len(warned)} warning{plural}{using}: {first.id.value}: {first.summary}{more}"
+        if verdict is Verdict.BROKEN:
+            first_failure = self.first_failure
+            return (f"BROKEN at {first_failure.value}" if first_failure else "BROKEN") + using
+        errs = ", ".join(link.id.value for link in self.links if link.status is Status.ERROR)
+        return f"INCOMPLETE: could not check {errs}"
+
+    @property
     def worst(self) -> Status:
         return max((link.status for link in self.links), key=lambda s: s.rank, default=Status.PASS)
 
@@ -276,6 +313,9 @@ class ChainResult:
             "mechanism": self.mechanism,
             "verdict": self.verdict.value,
             "first_failure": first.value if first else None,
+            "verdict_text": self.verdict_text(),
+            "warnings": [{"link": link.id.value, "summary": link.summary} for link in self.warnings],
+            "pod_uses": self.pod_uses,
             "links": [link.to_json() for link in self.links],
             "duration_ms": self.duration_ms,
         }

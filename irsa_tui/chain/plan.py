@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from irsa_tui.chain.arn import RoleArn, parse_role_arn, partition_for_region
 from irsa_tui.chain.buckets import buckets_in_policies
+from irsa_tui.chain.credentials import pod_sts_endpoint
 from irsa_tui.chain.facts import (
     AUDIENCE_ANNOTATION,
     DEFAULT_AUDIENCE,
@@ -144,8 +145,10 @@ class StsPlan:
     """The role ARN as the pod would present it (not normalised: STS judges what the pod sends)."""
     region: str | None
     regional: bool
-    """False when the pod asks for the legacy global endpoint (``AWS_STS_REGIONAL_ENDPOINTS=legacy``)."""
+    """The endpoint the pod's SDK calls (chain/endpoints.py): regional, or the global one."""
     session_name: str
+    endpoint: str = ""
+    """That endpoint and why (``StsEndpoint.describe()``), for the sts link's evidence."""
 
 
 def sts_plan(
@@ -153,12 +156,9 @@ def sts_plan(
 ) -> StsPlan | None:
     """The STS call to make, or None when no role ARN is named anywhere."""
     role_value: str | None = None
-    regional = True
     if pod is not None:
         for container in pod.containers:
             role_value = role_value or container.env_value("AWS_ROLE_ARN")
-            if (container.env_value("AWS_STS_REGIONAL_ENDPOINTS") or "").lower() == "legacy":
-                regional = False
     if role_value is None and role is not None:
         role_value = str(role)
     if role_value is None and sa is not None:
@@ -172,7 +172,9 @@ def sts_plan(
             if container.kind != "ephemeral" and container.env_value("AWS_ROLE_SESSION_NAME"):
                 session = str(container.env_value("AWS_ROLE_SESSION_NAME"))
                 break
-    return StsPlan(role=role_value, region=probe_region(pod, region), regional=regional, session_name=session)
+    endpoint = pod_sts_endpoint(pod, region)
+    return StsPlan(role=role_value, region=endpoint.region, regional=endpoint.regional, session_name=session,
+                   endpoint=endpoint.describe())
 
 
 BucketOrigin = Literal["flag", "role-policy", "list-buckets"]

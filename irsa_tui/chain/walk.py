@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from irsa_tui.chain.facts import Facts
 from irsa_tui.chain.model import LinkId, LinkResult, Status
+from irsa_tui.chain.reconcile import reconcile
 from irsa_tui.chain.registry import IRSA
 from irsa_tui.chain.spec import LinkSpec, Mechanism
 
@@ -40,10 +41,24 @@ def judge_link(spec: LinkSpec, facts: Facts, prior: dict[LinkId, LinkResult]) ->
 def judge(
     facts: Facts, on_link: Callable[[LinkResult], None] | None = None, mechanism: Mechanism = IRSA
 ) -> tuple[LinkResult, ...]:
+    """Every check in chain order, then the live-over-static rules (chain/reconcile.py)."""
     prior: dict[LinkId, LinkResult] = {}
     for spec in mechanism.links:
         result = judge_link(spec, facts, prior)
         prior[result.id] = result
         if on_link is not None:
             on_link(result)
-    return tuple(prior[spec.id] for spec in mechanism.links)
+    judged = tuple(prior[spec.id] for spec in mechanism.links)
+    try:
+        final = tuple(
+            link if one_line(link.summary) == link.summary else replace(link, summary=one_line(link.summary))
+            # The rules read IRSA's links (web identity, its STS answers); another mechanism brings its own.
+            for link in (reconcile(facts, judged) if mechanism.id == IRSA.id else judged)
+        )
+    except Exception:  # a bug in the rules must not hide the checks' own judgement
+        return judged
+    if on_link is not None:
+        for before, after in zip(judged, final, strict=True):
+            if after != before:
+                on_link(after)
+    return final

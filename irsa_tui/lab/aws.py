@@ -51,6 +51,7 @@ _JWKS_CACHE: dict[str, tuple[float, dict[str, Any]]] = {}
 
 # Errors real STS gives for faults on AWS's or the IdP's side, for the scenario switch ``sts.error``
 # (codes and statuses: botocore data/sts service-2.json; messages: its documentation strings).
+OUTAGE = (503, "ServiceUnavailable", "Service Unavailable")
 STS_ERRORS: dict[str, tuple[int, str, str]] = {
     "IDPRejectedClaim": (
         403,
@@ -93,6 +94,16 @@ class AwsScenario:
     """Actions (``iam:GetRole``) the caller may not perform on this scenario's role only."""
     s3_region_error: str = "PermanentRedirect"
     """What S3 answers a request signed for another region than the bucket's (or AuthorizationHeaderMalformed)."""
+    iam_trusts_ca: bool = True
+    """False: the issuer's certificate does not chain to a CA IAM trusts, so STS checks the thumbprints."""
+    issuer_thumbprint: str = ""
+    """SHA-1 of the issuer's top CA (what a matching provider thumbprint is)."""
+    sts_outage: str | None = None
+    """``global`` or ``regional``: that STS endpoint answers ServiceUnavailable."""
+    pod_sts_endpoint: str = "regional"
+    """The endpoint the scenario pod's SDK uses (decided by the lab from the pod: see world.py)."""
+    other_account_providers: dict[str, list[str]] = field(default_factory=dict)
+    """OIDC providers of a second account: ARN -> client IDs (moto holds only the lab account's IAM)."""
 
 
 @dataclass
@@ -321,13 +332,18 @@ class _Handler(LabHandler):
 
         def find_provider(account: str, host_path: str) -> dict[str, Any] | None:
             arn = f"arn:aws:iam::{account}:oidc-provider/{host_path}"
+            for known in st.scenarios.values():  # a second account's providers live in the front
+                if arn in known.other_account_providers:
+                    return {"client_ids": known.other_account_providers[arn], "thumbprints": []}
+            if account != ACCOUNT:
+                return None  # moto holds the lab account's IAM only
 
             def look() -> dict[str, Any] | None:
                 try:
                     doc = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
                 except Exception:
                     return None
-                return {"client_ids": doc.get("ClientIDList") or []}
+                return {"client_ids": doc.get("ClientIDList") or [], "thumbprints": doc.get("ThumbprintList") or []}
 
             return st.cached(("provider", arn), look)  # type: ignore[no-any-return]
 
@@ -377,12 +393,17 @@ class _Handler(LabHandler):
             if scn is not None and scn.sts_error:
                 status, code, message = STS_ERRORS[scn.sts_error]
                 raise Denied(status, code, message)
+            if scn is not None and scn.sts_outage and scn.sts_outage == scn.pod_sts_endpoint:
+                raise Denied(*OUTAGE)  # the endpoint this pod's SDK calls is down; the other one works
+            trusted_ca = scn is None or scn.iam_trusts_ca
+            ca_thumbprint = scn.issuer_thumbprint.lower() if scn is not None else ""
             claims = judge_web_identity(
                 params,
                 find_provider=find_provider,
                 find_role=find_role,
                 fetch_jwks=fetch_jwks,
                 region_disabled=region_disabled,
+                thumbprint_ok=lambda thumbs: trusted_ca or ca_thumbprint in [t.lower() for t in thumbs],
             )
         except Denied as denied:
             status, payload = _sts_error(denied.status, denied.code, denied.message)

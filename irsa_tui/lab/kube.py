@@ -217,7 +217,7 @@ def _pod(
 
 
 def mutate_like_webhook(
-    pod: dict[str, Any], role_arn: str, audience: str, expiration: int, region: str | None
+    pod: dict[str, Any], role_arn: str, audience: str, expiration: int, region: str | None, regional: bool = True
 ) -> None:
     """What the EKS pod identity webhook does at pod CREATE (see irsa-chain.md §2).
 
@@ -237,7 +237,7 @@ def mutate_like_webhook(
             continue
         env = container.setdefault("env", [])
         present = {e.get("name") for e in env}
-        if "AWS_STS_REGIONAL_ENDPOINTS" not in present:
+        if regional and "AWS_STS_REGIONAL_ENDPOINTS" not in present:
             env.append({"name": "AWS_STS_REGIONAL_ENDPOINTS", "value": "regional"})
         # region None: a self-managed webhook started without --aws-default-region injects none
         if region and "AWS_DEFAULT_REGION" not in present and "AWS_REGION" not in present:
@@ -269,6 +269,62 @@ def mutate_like_webhook(
             },
         },
     )
+
+
+def _self_managed_webhook(put: Any, cfg: dict[str, Any], region: str, born: dt.datetime, cluster: str) -> None:
+    """The open-source webhook as kOps and self-managed clusters run it (WH deploy/): Deployment + config."""
+    hook = cfg["webhook"]
+    args = [
+        "/webhook",
+        "--in-cluster=false",
+        "--namespace=default",
+        "--service-name=pod-identity-webhook",
+        "--annotation-prefix=eks.amazonaws.com",
+        f"--token-audience={hook.get('audience') or 'sts.amazonaws.com'}",
+        f"--sts-regional-endpoint={'true' if hook.get('sts_regional', True) else 'false'}",
+    ]
+    if hook.get("inject_region", True):
+        args.append(f"--aws-default-region={region}")
+    labels = {"app": "pod-identity-webhook"}
+    put("deployments", {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": _meta("pod-identity-webhook", "default", born, cluster, labels=labels),
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {
+                    "serviceAccountName": "pod-identity-webhook",
+                    "containers": [{
+                        "name": "pod-identity-webhook",
+                        "image": "amazon/amazon-eks-pod-identity-webhook:v0.6.5",
+                        "command": args[:1],
+                        "args": args[1:],
+                    }],
+                },
+            },
+        },
+        "status": {"replicas": 1, "readyReplicas": 1},
+    })
+    put("mutatingwebhookconfigurations", {
+        "apiVersion": "admissionregistration.k8s.io/v1",
+        "kind": "MutatingWebhookConfiguration",
+        "metadata": _meta("pod-identity-webhook", None, born, cluster),
+        "webhooks": [{
+            "name": "pod-identity-webhook.amazonaws.com",
+            "admissionReviewVersions": ["v1beta1"],
+            "clientConfig": {
+                "service": {"name": "pod-identity-webhook", "namespace": "default", "path": "/mutate"},
+                "caBundle": base64.b64encode(b"lab").decode(),
+            },
+            "failurePolicy": "Ignore",
+            "objectSelector": {"matchExpressions": [{"key": SKIP_LABEL, "operator": "DoesNotExist"}]},
+            "rules": [{"apiGroups": [""], "apiVersions": ["v1"], "operations": ["CREATE"], "resources": ["pods"]}],
+            "sideEffects": "None",
+        }],
+    })
 
 
 def _deep_merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
@@ -481,14 +537,20 @@ def build_objects(
             and bool(sa_cfg.get("present", True))
         )
     if mutate:
-        audience = annotations.get("eks.amazonaws.com/audience") or "sts.amazonaws.com"
+        audience = annotations.get("eks.amazonaws.com/audience") or str(cfg["webhook"].get("audience") or "sts.amazonaws.com")
         try:
             expiration = max(600, int(annotations.get("eks.amazonaws.com/token-expiration", "86400")))
         except ValueError:
             expiration = 86400
         role_then = str(pod_cfg.get("injected_role_arn") or annotations.get(ROLE_ANNOTATION, ""))
         injects_region = cfg["webhook"].get("inject_region", True)
-        mutate_like_webhook(pod, role_then, audience, expiration, region if injects_region else None)
+        regional_note = annotations.get("eks.amazonaws.com/sts-regional-endpoints")
+        regional = bool(cfg["webhook"].get("sts_regional", True))
+        if regional_note is not None and regional_note in ("true", "1", "t", "T", "TRUE", "True"):
+            regional = True
+        elif regional_note is not None and regional_note in ("false", "0", "f", "F", "FALSE", "False"):
+            regional = False
+        mutate_like_webhook(pod, role_then, audience, expiration, region if injects_region else None, regional)
     _deep_merge(pod, pod_cfg.get("patch") or {})
     put("pods", pod)
 
@@ -585,7 +647,9 @@ def build_objects(
             "c6t2x",
         ),
     )
-    if webhook_on:
+    if webhook_on and cfg["webhook"].get("self_managed"):
+        _self_managed_webhook(put, cfg, region, cluster_born, cluster)
+    elif webhook_on:
         hook: dict[str, Any] = {
             "apiVersion": "admissionregistration.k8s.io/v1",
             "kind": "MutatingWebhookConfiguration",
@@ -704,6 +768,23 @@ class _Handler(LabHandler):
         if routed is None:
             return
         cluster, path, query = routed
+        if path in ("/.well-known/openid-configuration", "/openid/v1/jwks"):
+            # ServiceAccountIssuerDiscovery: the API server's own discovery document and keys.
+            if f"get {path}" in cluster.deny:
+                message = f'forbidden: User "{USER}" cannot get path "{path}"'
+                self.send_json(403, status(403, "Forbidden", message))
+                return
+            if path == "/openid/v1/jwks":
+                self.send_json(200, {"keys": [cluster.key.jwk]})
+                return
+            self.send_json(200, {
+                "issuer": cluster.issuer,
+                "jwks_uri": f"{cluster.issuer}/keys",
+                "response_types_supported": ["id_token"],
+                "subject_types_supported": ["public"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+            })
+            return
         if path in ("/version", "/version/"):
             minor = cluster.version.split(".")[1]
             self.send_json(

@@ -57,6 +57,7 @@ LINKS = mechanism_links()
 """The irsa mechanism's links in chain order (kept for callers of the scenario catalogue)."""
 VERDICTS = ("ok", "broken", "incomplete")
 STS_ERRORS = ("IDPRejectedClaim", "IDPCommunicationError", "Throttling")
+STS_OUTAGES = ("global", "regional")
 """Values of the ``sts.error`` switch: faults on AWS's or the IdP's side (answers: lab/aws.py)."""
 S3_REGION_ERRORS = ("PermanentRedirect", "AuthorizationHeaderMalformed")
 """Values of ``bucket.region_error``: what S3 answers a request signed for another region."""
@@ -98,7 +99,9 @@ _S3_POLICY = {
 
 BASELINE: dict[str, Any] = {
     # account: the cluster's account when it is not the role's (the caller only sees its own account)
-    "cluster": {"version": "1.31", "platform_version": "eks.12", "account": None},
+    # eks false: a cluster without the EKS API (kOps, self-managed): the kube context is no EKS ARN and
+    # DescribeCluster knows no such cluster; the issuer comes from the token and the API server.
+    "cluster": {"version": "1.31", "platform_version": "eks.12", "account": None, "eks": True},
     "namespace": "payments",
     "serviceaccount": {
         "name": "api",
@@ -128,12 +131,25 @@ BASELINE: dict[str, Any] = {
         "injected_role_arn": None,  # the role the webhook injected at CREATE (annotation changed since)
         "patch": {},
     },
-    # inject_region false: a self-managed webhook run without --aws-default-region (EKS's sets it)
-    "webhook": {"present": True, "inject_region": True, "patch": {}},
+    # inject_region false: a self-managed webhook run without --aws-default-region (EKS's sets it);
+    # audience: its --token-audience; sts_regional: its --sts-regional-endpoint (EKS's: true, OSS default false);
+    # self_managed: a Deployment pod-identity-webhook in default whose flags the caller can read
+    "webhook": {
+        "present": True,
+        "inject_region": True,
+        "audience": "sts.amazonaws.com",
+        "sts_regional": True,
+        "self_managed": False,
+        "patch": {},
+    },
+    # iam_trusts_ca false: the issuer's certificate does not chain to a CA IAM trusts, so STS checks the
+    # provider's thumbprints (irsa-chain.md §4)
+    "issuer": {"serve": True, "iam_trusts_ca": True},
     # key: issuer | foreign (not in the JWKS); clock_skew_seconds: the API server's clock error
     "token": {"issuer": "${ISSUER}", "key": "issuer", "clock_skew_seconds": 0},
     "provider": {
         "present": True,
+        "account": None,  # the provider lives in this second account (served by the lab front, not moto)
         "url": "${ISSUER}",
         "client_ids": ["sts.amazonaws.com"],
         "thumbprints": ["${THUMBPRINT}"],
@@ -164,7 +180,8 @@ BASELINE: dict[str, Any] = {
     },
     "rbac": {"deny": []},  # "verb resource" pairs answered 403, e.g. "create serviceaccounts/token"
     # error: IDPRejectedClaim | IDPCommunicationError | Throttling (AWS-side faults, lab/aws.py STS_ERRORS)
-    "sts": {"region_disabled": False, "error": None},
+    # outage: global | regional: that STS endpoint answers ServiceUnavailable (to pods whose SDK uses it)
+    "sts": {"region_disabled": False, "error": None, "outage": None},
     "scp": None,  # an SCP policy document applied to the assumed role's S3 calls
     # actions the identity running irsa-tui may not perform on this scenario's role, e.g. "iam:GetRole"
     "caller": {"deny": []},
@@ -312,6 +329,9 @@ def _load(text: str, origin: str) -> Scenario:
         raise ValueError(
             f"{origin}: world.sts.error must be one of {', '.join(STS_ERRORS)}, not {sts_error!r}"
         )
+    outage = (world.get("sts") or {}).get("outage") if isinstance(world.get("sts"), dict) else None
+    if outage is not None and outage not in STS_OUTAGES:
+        raise ValueError(f"{origin}: world.sts.outage must be one of {', '.join(STS_OUTAGES)}, not {outage!r}")
     region_error = (world.get("bucket") or {}).get("region_error") if isinstance(world.get("bucket"), dict) else None
     if region_error is not None and region_error not in S3_REGION_ERRORS:
         raise ValueError(

@@ -32,6 +32,7 @@ NO_KEY = (
     "AssumeRoleWithWebIdentity documentation for requirements"
 )
 NOT_AUTHORIZED = "Not authorized to perform sts:AssumeRoleWithWebIdentity"
+THUMBPRINT = "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint"
 ROLE_ARN = re.compile(r"^arn:aws[a-z0-9-]*:iam::(\d{12}):role/([\w+=,.@/-]+)$")
 SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
 CLOCK_SKEW = 300
@@ -241,13 +242,16 @@ def judge_web_identity(
     find_role: Callable[[str, str], Mapping[str, Any] | None],
     fetch_jwks: Callable[[str], Mapping[str, Any]],
     region_disabled: Callable[[str, str], bool] = lambda account, iss: False,
+    thumbprint_ok: Callable[[list[str]], bool] = lambda thumbprints: True,
     now: float | None = None,
 ) -> WebIdentityClaims:
     """Judge like real STS; raise Denied with the real code/message/status, or return the claims.
 
     ``find_provider(account, host_path)`` -> {"client_ids": [...]} or None;
     ``find_role(account, name)`` -> {"trust_policy": doc, "arn": ...} or None;
-    ``fetch_jwks(issuer)`` -> JWKS dict (raises on any failure).
+    ``fetch_jwks(issuer)`` -> JWKS dict (raises on any failure);
+    ``thumbprint_ok(thumbprints)``: whether the JWKS host's certificate passes IAM's check (trusted CA, or
+    its top CA among the provider's thumbprints).
     """
     role_arn = params.get("RoleArn") or ""
     token = params.get("WebIdentityToken") or ""
@@ -297,6 +301,8 @@ def judge_web_identity(
     client_ids = [str(c) for c in provider.get("client_ids") or []]
     if not any(a in client_ids for a in auds):
         raise Denied(400, "InvalidIdentityToken", "Incorrect token audience")
+    if not thumbprint_ok([str(t) for t in provider.get("thumbprints") or []]):
+        raise Denied(400, "InvalidIdentityToken", THUMBPRINT)
     try:
         jwks = fetch_jwks(iss)
         keys = [

@@ -29,7 +29,7 @@ from irsa_tui.lab.aws import AwsFront, AwsScenario, Moto
 from irsa_tui.lab.issuer import IssuerServer
 from irsa_tui.lab.kube import Cluster, KubeServer, build_objects
 from irsa_tui.lab.pki import pki, signing_key
-from irsa_tui.lab.scenario import REGION, Scenario
+from irsa_tui.lab.scenario import ACCOUNT, REGION, Scenario
 
 __all__ = ["LabWorld", "serve"]
 
@@ -61,6 +61,31 @@ def _issuer_key_label(scenario: str) -> str:
 _SEED_LOCKS = {"iam": threading.Lock(), "s3": threading.Lock()}
 _live_lock = threading.Lock()
 _live: list[LabWorld] = []
+
+
+def _pod_sts_endpoint(objects: dict[str, Any], cfg: dict[str, Any]) -> str:
+    """Which STS endpoint the scenario pod's SDK calls, by the lab's own (simple) rule.
+
+    The lab front answers on AWS_ENDPOINT_URL for every endpoint, so it decides from the pod as built:
+    AWS_STS_REGIONAL_ENDPOINTS=regional with a region means regional; anything else the global one
+    (every lab region is one where legacy SDKs use the global endpoint).
+    """
+    pod = objects["pods"].get((str(cfg["namespace"]), str(cfg["pod"]["name"])))
+    containers = (pod or {}).get("spec", {}).get("containers") or [{}]
+    env = {e.get("name"): e.get("value") for e in containers[0].get("env") or []}
+    if env.get("AWS_STS_REGIONAL_ENDPOINTS") == "regional" and (env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")):
+        return "regional"
+    return "global"
+
+
+def _other_account_providers(cfg: dict[str, Any]) -> dict[str, list[str]]:
+    """A provider the scenario keeps in a second account (moto holds only the lab account's IAM)."""
+    prov = cfg.get("provider") or {}
+    account = prov.get("account")
+    if not prov.get("present", True) or not account or str(account) == ACCOUNT:
+        return {}
+    host_path = str(prov["url"]).split("://", 1)[-1]
+    return {f"arn:aws:iam::{account}:oidc-provider/{host_path}": list(prov.get("client_ids") or [])}
 
 
 class LabWorld:
@@ -209,6 +234,11 @@ class LabWorld:
                     scp=cfg.get("scp"),
                     caller_deny=frozenset((cfg.get("caller") or {}).get("deny") or ()),
                     s3_region_error=str((cfg.get("bucket") or {}).get("region_error") or "PermanentRedirect"),
+                    iam_trusts_ca=bool((cfg.get("issuer") or {}).get("iam_trusts_ca", True)),
+                    issuer_thumbprint=thumb,
+                    sts_outage=(cfg.get("sts") or {}).get("outage"),
+                    pod_sts_endpoint=_pod_sts_endpoint(cluster.objects, cfg),
+                    other_account_providers=_other_account_providers(cfg),
                 )
             )
 
@@ -217,6 +247,8 @@ class LabWorld:
         for scn in self.scenarios:
             names = self.names[scn.name]
             arn = names["CLUSTER_ARN"]
+            if not self.configs[scn.name]["cluster"].get("eks", True):
+                arn = f"{names['CLUSTER']}.k8s.local"  # kOps-style: the context names no EKS cluster
             kubeconfig["clusters"].append(
                 {"name": arn, "cluster": {"server": names["KUBE_URL"], "certificate-authority-data": ca_data}}
             )
@@ -341,7 +373,7 @@ class LabWorld:
     @staticmethod
     def _seed_iam(iam: Any, cfg: dict[str, Any], names: dict[str, str]) -> None:
         prov = cfg.get("provider") or {}
-        if prov.get("present", True):
+        if prov.get("present", True) and str(prov.get("account") or ACCOUNT) == ACCOUNT:
             iam.create_open_id_connect_provider(
                 Url=str(prov["url"]),
                 ClientIDList=list(prov.get("client_ids") or []),

@@ -237,6 +237,12 @@ class Aws:
     def get_role(self, role_name: str, arn: str, account: str) -> RoleFacts:
         doc = self._call("iam", f"iam GetRole {role_name}", "iam:GetRole", lambda c: c.get_role(RoleName=role_name))
         role = doc.get("Role") or {}
+        found = str(role.get("Arn") or arn).split(":")
+        if len(found) > 4 and found[4] and found[4] != account:
+            # GetRole reads the caller's own account: a same-named role there is not the pod's role.
+            raise SourceFailure(SourceError(
+                "iam", "forbidden", f"iam GetRole {role_name}: role is in account {account}, irsa-tui runs as "
+                f"account {found[4]}", permission=f"read access to account {account}"))
         boundary = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
         return RoleFacts(
             arn=str(role.get("Arn") or arn),
@@ -337,7 +343,8 @@ class Aws:
             code = str(err.get("Code") or "Unknown")
             status = (exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
             # STS judges a web identity with 400/403 answers; 401/404 come from whatever is in between.
-            if code in ("Throttling", "ThrottlingException", "RequestLimitExceeded") or status in (401, 404):
+            # Throttling, 5xx and RegionDisabled are STS's answer to the pod's own (unsigned) call: data too.
+            if status in (401, 404):
                 raise SourceFailure(map_aws_error(exc, "sts", "sts AssumeRoleWithWebIdentity")) from None
             return (
                 StsFacts(

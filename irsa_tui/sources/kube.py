@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -284,7 +284,25 @@ class Kube:
             "list",
             "mutatingwebhookconfigurations.admissionregistration.k8s.io",
         )
-        return parse_webhooks(doc)
+        facts = parse_webhooks(doc)
+        if facts.service is None:
+            return facts
+        ns, _, name = facts.service.partition("/")
+        try:  # a self-managed webhook: its flags decide audience, region and STS endpoint injection
+            dep = self._call("GET", f"/apis/apps/v1/namespaces/{ns}/deployments/{name}",
+                             f"GET deployment {ns}/{name}", "get", "deployments.apps")
+        except SourceFailure as failure:
+            return replace(facts, flags_note=failure.error.one_line())
+        return replace(facts, flags=webhook_flags(dep))
+
+    def issuer_discovery(self) -> str:
+        """The API server's service-account issuer (``/.well-known/openid-configuration``)."""
+        doc = self._call("GET", "/.well-known/openid-configuration", "GET /.well-known/openid-configuration",
+                         "get", "/.well-known/openid-configuration")
+        issuer = doc.get("issuer")
+        if not isinstance(issuer, str) or not issuer:
+            raise SourceFailure(SourceError("kubernetes", "bad-response", "discovery document without issuer"))
+        return issuer
 
     def token_request(self, pod: PodFacts, audience: str, expiration: int = 600) -> tuple[str, str | None]:
         """TokenRequest bound to the pod, as the kubelet does. Returns (token, expirationTimestamp)."""
@@ -505,6 +523,7 @@ _WEBHOOK_NAMES = ("iam-for-pods.amazonaws.com", "pod-identity-webhook.amazonaws.
 def parse_webhooks(doc: dict[str, Any]) -> WebhookFacts:
     names: list[str] = []
     policy = None
+    service = None
     for item in doc.get("items") or []:
         cfg_name = str((item.get("metadata") or {}).get("name"))
         for hook in item.get("webhooks") or []:
@@ -512,4 +531,26 @@ def parse_webhooks(doc: dict[str, Any]) -> WebhookFacts:
             if hook_name in _WEBHOOK_NAMES or cfg_name == "pod-identity-webhook":
                 names.append(f"{cfg_name}/{hook_name}")
                 policy = policy or hook.get("failurePolicy")
-    return WebhookFacts(names=tuple(names), failure_policy=policy)
+                svc = (hook.get("clientConfig") or {}).get("service") or {}
+                if service is None and svc.get("name"):
+                    service = f"{svc.get('namespace') or 'default'}/{svc['name']}"
+    return WebhookFacts(names=tuple(names), failure_policy=policy, service=service)
+
+
+_FLAGS = ("token-audience", "aws-default-region", "sts-regional-endpoint", "token-expiration", "annotation-prefix")
+
+
+def webhook_flags(deployment: dict[str, Any]) -> dict[str, str]:
+    """The webhook's own flags from its Deployment's first container (``--flag=value`` or ``--flag value``)."""
+    containers = ((deployment.get("spec") or {}).get("template") or {}).get("spec", {}).get("containers") or [{}]
+    words = [str(w) for w in (containers[0].get("command") or []) + (containers[0].get("args") or [])]
+    flags: dict[str, str] = {}
+    for i, word in enumerate(words):
+        name, eq, value = word.lstrip("-").partition("=")
+        if not word.startswith("-") or name not in _FLAGS:
+            continue
+        if not eq:
+            following = words[i + 1] if i + 1 < len(words) else ""
+            value = "true" if not following or following.startswith("-") else following
+        flags[name] = value
+    return flags

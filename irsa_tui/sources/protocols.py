@@ -37,6 +37,10 @@ class KubeSource(Protocol):
 
     def webhooks(self) -> WebhookFacts: ...
 
+    def issuer_discovery(self) -> str:
+        """The API server's service-account issuer (``/.well-known/openid-configuration``)."""
+        ...
+
     def token_request(self, pod: PodFacts, audience: str) -> tuple[str, str | None]:
         """(token, expiration timestamp) — the one write irsa-tui makes."""
         ...

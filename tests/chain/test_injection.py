@@ -285,8 +285,8 @@ CASES = [
     pytest.param(hand_set_same_role, Status.WARN, "INJ-102", id="hand-set-same-role.warn"),
     pytest.param(hand_set_role_only, Status.FAIL, "INJ-207", id="hand-set-role-only.fail"),
     pytest.param(hand_set_token_path, Status.FAIL, "INJ-207", id="hand-set-token-path.fail"),
-    pytest.param(static_keys, Status.WARN, "INJ-104", id="static-keys.warn"),
-    pytest.param(aws_profile, Status.WARN, "INJ-105", id="aws-profile.warn"),
+    pytest.param(static_keys, Status.FAIL, "INJ-212", id="static-keys-in-app.fail"),
+    pytest.param(aws_profile, Status.WARN, "INJ-112", id="aws-profile.warn"),
     pytest.param(short_volume_lifetime, Status.WARN, "INJ-107", id="volume-lifetime-300.warn"),
     pytest.param(non_root_old_cluster, Status.WARN, "INJ-108", id="non-root-k8s-1.18.warn"),
     pytest.param(no_region, Status.WARN, "INJ-109", id="no-region.warn"),
@@ -419,7 +419,7 @@ def test_static_keys_from_secret_name_the_secret_and_precedence() -> None:
     static_keys(facts)
     result = injection.check(facts, {})
     assert "secretKeyRef legacy-aws/secret" in result.summary
-    assert "environment keys" in result.explanation and "web identity" in result.explanation
+    assert "environment access keys come before web identity" in result.explanation
 
 
 def test_envfrom_secret_is_noted_not_judged() -> None:
@@ -538,3 +538,31 @@ def test_no_role_skip_reason() -> None:
     not_mutated(facts)
     facts.service_account = healthy_sa(annotations={})
     assert injection.check(facts, {}).summary == "no role to inject: service-account has none"
+
+
+@pytest.mark.parametrize(
+    ("flag", "volume_aud", "annotation", "status"),
+    [
+        pytest.param("amazonaws.com", "amazonaws.com", None, Status.PASS, id="kops-flag-matches.pass"),
+        pytest.param(None, "amazonaws.com", None, Status.PASS, id="no-flag-no-annotation-judged-later.pass"),
+        pytest.param("amazonaws.com", "sts.amazonaws.com", None, Status.FAIL, id="volume-not-what-webhook-sets.fail"),
+        pytest.param("amazonaws.com", "amazonaws.com", "sts.amazonaws.com", Status.FAIL, id="annotation-wins.fail"),
+    ],
+)
+def test_audience_is_what_the_webhook_injects_not_the_eks_default(
+    flag: str | None, volume_aud: str, annotation: str | None, status: Status
+) -> None:
+    facts = healthy_facts()
+    vol = token_volume(token=TokenVolume(audience=volume_aud, expiration_seconds=86400, path="token"))
+    facts.pod = healthy_pod(volumes=(vol,))
+    flags = {"token-audience": flag} if flag else {}
+    facts.webhook = WebhookFacts(names=("pod-identity-webhook/pod-identity-webhook.amazonaws.com",),
+                                 service="default/pod-identity-webhook", flags=flags)
+    if annotation:
+        facts.service_account = healthy_sa(annotations={"eks.amazonaws.com/role-arn": ROLE_ARN,
+                                                        "eks.amazonaws.com/audience": annotation})
+    result = injection.check(facts, {})
+    assert result.status is status, result.summary
+    if status is Status.FAIL:
+        assert result.findings[0].code == "INJ-210"
+    assert "self-managed, Deployment default/pod-identity-webhook" in result.evidence[0].actual  # type: ignore[operator]

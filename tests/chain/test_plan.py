@@ -98,9 +98,14 @@ def test_sts_plan_uses_the_pods_role_session_name_and_legacy_endpoint() -> None:
     pod = _pod_env(EnvVar("AWS_ROLE_ARN", b.ROLE_ARN + " "), EnvVar("AWS_ROLE_SESSION_NAME", "app"),
                    EnvVar("AWS_STS_REGIONAL_ENDPOINTS", "LEGACY"))
     request = plan.sts_plan(pod, None, None, None, 42)
-    assert request == plan.StsPlan(role=b.ROLE_ARN + " ", region=None, regional=False, session_name="app")
-    assert plan.sts_plan(_pod_env(), None, b.healthy_sa(), None, 42) == plan.StsPlan(
-        role=b.ROLE_ARN, region=None, regional=True, session_name="irsa-tui-42")
+    assert request is not None and (request.role, request.regional, request.session_name) == (
+        b.ROLE_ARN + " ", False, "app")
+    assert request.endpoint.startswith("https://sts.amazonaws.com (global")  # no region: the global endpoint
+    regional = plan.sts_plan(_pod_env(EnvVar("AWS_STS_REGIONAL_ENDPOINTS", "regional")), None, b.healthy_sa(),
+                             "eu-west-1", 42)
+    assert regional is not None and (regional.role, regional.region, regional.regional, regional.session_name) == (
+        b.ROLE_ARN, "eu-west-1", True, "irsa-tui-42")
+    assert regional.endpoint.startswith("https://sts.eu-west-1.amazonaws.com (regional")
     assert plan.sts_plan(_pod_env(), None, b.healthy_sa(annotations={}), None, 42) is None
 
 

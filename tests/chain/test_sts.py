@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -91,9 +92,9 @@ def test_implicated_link(code: str, message: str, link: LinkId, cause_word: str)
     ("code", "transient"),
     [
         ("IDPCommunicationError", True),
-        ("Throttling", True),
-        ("ThrottlingException", True),
-        ("RequestLimitExceeded", True),
+        ("Throttling", False),
+        ("ThrottlingException", False),
+        ("RequestLimitExceeded", False),
         ("AccessDenied", False),
         ("InvalidIdentityToken", False),
     ],
@@ -258,7 +259,7 @@ def test_success_despite_static_failure_warns() -> None:
     result = sts.check(healthy_facts(), prior)
     assert result.status is Status.WARN
     assert [f.code for f in result.findings] == ["STS-001", "STS-101"]
-    assert "oidc-provider" in result.summary and "live wins" in result.summary
+    assert "oidc-provider" in result.summary and "the static failure stands" in result.summary
     assert result.details["agrees_with_static"] is False
 
 
@@ -274,9 +275,6 @@ def test_success_despite_static_failure_warns() -> None:
             Status.ERROR,
             "no answer",
             id="timeout.error",
-        ),
-        pytest.param(
-            _set(sts=refused("Throttling", "Rate exceeded")), Status.ERROR, "retry", id="throttled.error"
         ),
         pytest.param(
             _set(sts=refused("IDPCommunicationError", "could not reach IdP")),
@@ -303,3 +301,34 @@ def test_skip_reason_from_gaps() -> None:
 def test_never_renders_the_token() -> None:
     facts = healthy_facts(sts=refused("InvalidIdentityToken", NO_PROVIDER))
     assert "eyJ.fake.token" not in repr(sts.check(facts, {}).to_json())
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "http", "finding", "why_word"),
+    [
+        pytest.param("Throttling", "Rate exceeded", 400, "STS-208", "per account", id="throttling.fail"),
+        pytest.param("ThrottlingException", "Rate exceeded", 400, "STS-208", "caching", id="throttling-exc.fail"),
+        pytest.param("ServiceUnavailable", "Service unavailable", 503, "STS-209", "regional", id="unavailable.fail"),
+        pytest.param("InternalFailure", "An internal error occurred", 500, "STS-209", "global", id="internal.fail"),
+        pytest.param(
+            "RegionDisabledException", "STS is not activated in this region", 403, "STS-205", "deactivate",
+            id="region-disabled.fail",
+        ),
+    ],
+)
+def test_service_side_answers_are_findings_naming_the_endpoint(
+    code: str, message: str, http: int, finding: str, why_word: str
+) -> None:
+    """STS's own faults on the pod's endpoint: the pod fails the same way, so the link fails."""
+    facts = healthy_facts(sts=replace(refused(code, message, http), pod_endpoint="https://sts.amazonaws.com (global: x)"))
+    result = sts.check(facts, _passing(*STATIC))
+    assert result.status is Status.FAIL
+    assert result.findings[0].code == finding
+    assert "https://sts.amazonaws.com" in result.summary
+    assert why_word in result.explanation
+    assert sts.is_service_side(code, message)
+
+
+def test_caller_side_failures_stay_error() -> None:
+    facts = healthy_facts(sts=SourceError("sts", "unreachable", "sts AssumeRoleWithWebIdentity: cannot connect"))
+    assert sts.check(facts, {}).status is Status.ERROR

@@ -81,6 +81,9 @@ class FakeKube:
     def webhooks(self) -> WebhookFacts:
         return self.w.answer("webhooks", lambda: self.w.facts.webhook)
 
+    def issuer_discovery(self) -> str:
+        return self.w.answer("issuer_discovery", lambda: b.ISSUER)
+
     def token_request(self, pod: PodFacts, audience: str) -> tuple[str, str | None]:
         def token() -> tuple[str, str | None]:
             now = int(datetime.now(UTC).timestamp())

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from irsa_tui.chain.errors import SourceError
-from irsa_tui.chain.facts import Facts, PodFacts, RoleFacts, S3Facts, TokenFacts
+from irsa_tui.chain.facts import ClusterFacts, Facts, PodFacts, RoleFacts, S3Facts, TokenFacts
 from irsa_tui.chain.model import ChainResult, LinkId, Status, Verdict
 from irsa_tui.engine import Run, diagnose, diagnose_many
 from irsa_tui.options import Options, UsageError
@@ -164,8 +164,22 @@ def test_an_unreadable_replicaset_keeps_the_pod_and_its_replicaset_owner() -> No
     assert result.verdict is Verdict.OK
 
 
-def test_without_a_cluster_name_the_cluster_is_a_gap_and_the_issuer_comes_from_the_token() -> None:
+def test_without_a_cluster_name_the_issuer_comes_from_the_api_server() -> None:
     world = FakeWorld()
+    s = session(world, shared=False)
+    s.cluster_name = None
+    runs: list[Run] = []
+    result = diagnose(Options(namespace=b.NS, pod=b.POD), run_out=runs, session=s)
+    facts = runs[0].facts
+    assert isinstance(facts.cluster, ClusterFacts) and facts.cluster.source == "apiserver"
+    assert facts.cluster.issuer == b.ISSUER
+    assert world.calls["describe_cluster"] == 0 and world.calls["issuer_discovery"] == 1
+    assert world.calls["issuer_fetch"] == 1
+    assert result.target.region == b.REGION
+
+
+def test_without_a_cluster_name_nor_discovery_the_cluster_is_a_gap_and_the_issuer_comes_from_the_token() -> None:
+    world = FakeWorld(fail={"issuer_discovery": SourceError("kubernetes", "forbidden", "GET /.well-known: 403")})
     s = session(world, shared=False)
     s.cluster_name = None
     runs: list[Run] = []
@@ -174,6 +188,19 @@ def test_without_a_cluster_name_the_cluster_is_a_gap_and_the_issuer_comes_from_t
     assert facts.cluster is None and "pass --cluster" in facts.gaps["cluster"]
     assert world.calls["describe_cluster"] == 0 and world.calls["issuer_fetch"] == 1
     assert result.target.region == b.REGION
+
+
+@pytest.mark.parametrize(("explicit", "source"), [(False, "apiserver"), (True, None)])
+def test_describe_cluster_not_found_falls_back_to_the_api_server_unless_named(explicit: bool, source: str | None) -> None:
+    world = FakeWorld(fail={"describe_cluster": SourceError("eks", "not-found", "DescribeCluster x: 404")})
+    runs: list[Run] = []
+    diagnose(Options(namespace=b.NS, pod=b.POD, cluster="x" if explicit else None), run_out=runs,
+             session=session(world, shared=False))
+    cluster = runs[0].facts.cluster
+    if source is None:
+        assert isinstance(cluster, SourceError) and world.calls["issuer_discovery"] == 0
+    else:
+        assert isinstance(cluster, ClusterFacts) and cluster.source == source and "404" in (cluster.note or "")
 
 
 def test_providers_of_another_account_are_a_missing_permission() -> None:

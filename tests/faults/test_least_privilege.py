@@ -22,11 +22,12 @@ RBAC = {
 }
 # Needed only to explain a pod that was NOT mutated; a mutated pod proves the webhook ran.
 OPTIONAL_RBAC = ("list mutatingwebhookconfigurations", "get replicasets")
-# IAM action removed -> (link that must be error, or warn where the link can still decide).
+# IAM action removed -> (link that must be error; or pass where the live STS answer settles what could not
+# be read, its summary still naming the missing action: chain/reconcile.py).
 IAM = {
-    "iam:GetRole": ("trust-policy", "error"),
-    "iam:ListOpenIDConnectProviders": ("oidc-provider", "error"),
-    "iam:GetOpenIDConnectProvider": ("oidc-provider", "error"),
+    "iam:GetRole": ("trust-policy", "pass"),
+    "iam:ListOpenIDConnectProviders": ("oidc-provider", "pass"),
+    "iam:GetOpenIDConnectProvider": ("oidc-provider", "pass"),
     "eks:DescribeCluster": ("oidc-provider", "error"),  # with --no-live: the only way to the issuer
 }
 
@@ -118,7 +119,7 @@ def test_missing_iam_action_is_named(world: LabWorld, action: str) -> None:
     assert action in outcome.summaries[link], outcome.summaries[link]
     assert "is not authorized to perform" in outcome.summaries[link]
     assert "fail" not in outcome.statuses.values(), outcome.statuses
-    assert outcome.code == 2
+    assert outcome.code == (0 if want == "pass" else 2)
     assert outcome.statuses["injection"] == "pass"  # Kubernetes side still runs
 
 

@@ -84,7 +84,9 @@ def test_missing_credentials_are_named_fast(
     (tmp_path / "config").write_text("")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     outcome = check(world)  # quickly too: bench/fault_matrix.py times it
-    assert outcome.code == 2 and not outcome.crash
+    # AssumeRoleWithWebIdentity is unsigned: the live call still settles what IAM would not show.
+    assert outcome.code == 0 and not outcome.crash
+    assert "could not read" in outcome.summaries["trust-policy"]
     assert "no AWS credentials found" in outcome.summaries["trust-policy"]
     assert outcome.statuses["token"] == "pass"  # Kubernetes still judged
 
@@ -114,7 +116,7 @@ def test_expired_sso_session_is_named_fast(
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     monkeypatch.setenv("AWS_PROFILE", "lab-sso")
     outcome = check(world)  # quickly too: bench/fault_matrix.py times it
-    assert outcome.code == 2 and not outcome.crash
+    assert outcome.code == 0 and not outcome.crash
     assert "SSO session expired" in outcome.summaries["trust-policy"]
     assert "aws sso login" in outcome.summaries["trust-policy"]
     assert os.environ.get("AWS_PROFILE") == "lab-sso"

@@ -59,7 +59,8 @@ def test_scenario_verdict(world: LabWorld, scenario: Scenario, capsys: pytest.Ca
         if link["status"] == "fail":
             assert link["fix"] or link["id"] in ("sts",), f"{link['id']} fails without a fix"
     assert doc["target"]["context"] == scenario.name
-    assert doc["target"]["cluster"] and doc["target"]["region"] == "eu-west-1"
+    eks = (scenario.world.get("cluster") or {}).get("eks", True)
+    assert bool(doc["target"]["cluster"]) is eks and doc["target"]["region"] == "eu-west-1"
 
 
 def test_healthy_evidence_names_real_values(world: LabWorld, capsys: pytest.CaptureFixture[str]) -> None:

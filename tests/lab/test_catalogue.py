@@ -78,3 +78,9 @@ def test_run_without_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]
 def test_bad_subcommand_is_a_usage_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["frobnicate"]) == 64
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_sts_outage_names_an_endpoint_kind() -> None:
+    text = "name: x\ntitle: t\nbreaks: sts\nworld: {sts: {outage: everywhere}}\n"
+    with pytest.raises(ValueError, match=r"world\.sts\.outage must be one of global, regional"):
+        scn_mod._load(text, "x.yaml")

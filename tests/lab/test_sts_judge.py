@@ -219,3 +219,31 @@ def test_judge_cannot_see_a_role_of_another_partition() -> None:
         _judge(_token(_claims()), role_arn="arn:aws-cn:iam::123456789012:role/r", find_role=lambda acct, name: role)
     assert (caught.value.status, caught.value.code) == (403, "AccessDenied")
     assert _judge(_token(_claims()), find_role=lambda acct, name: role).role_name == "r"
+
+
+@pytest.mark.parametrize(
+    ("thumbprints", "trusted", "refused"),
+    [
+        pytest.param([], True, False, id="trusted-ca-ignores-thumbprints"),
+        pytest.param([], False, True, id="untrusted-ca-empty-list"),
+        pytest.param(["aa" * 20], False, True, id="untrusted-ca-wrong-thumbprint"),
+        pytest.param(["bb" * 20], False, False, id="untrusted-ca-matching-thumbprint"),
+    ],
+)
+def test_thumbprints_matter_only_when_iam_does_not_trust_the_ca(
+    thumbprints: list[str], trusted: bool, refused: bool
+) -> None:
+    provider = {"client_ids": ["sts.amazonaws.com"], "thumbprints": thumbprints}
+    check = {
+        "find_provider": lambda acct, hp: provider if hp == HP else None,
+        "thumbprint_ok": lambda thumbs: trusted or "bb" * 20 in thumbs,
+    }
+    if not refused:
+        assert _judge(_token(_claims()), **check).issuer == ISS
+        return
+    with pytest.raises(Denied) as info:
+        _judge(_token(_claims()), **check)
+    assert (info.value.code, info.value.message) == (
+        "InvalidIdentityToken",
+        "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint",
+    )

@@ -14,6 +14,7 @@ import posixpath
 from collections.abc import Mapping
 from typing import Any
 
+from irsa_tui.chain.credentials import container_credentials, primary_container
 from irsa_tui.chain.facts import (
     AUDIENCE_ANNOTATION,
     DEFAULT_AUDIENCE,
@@ -200,7 +201,8 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
         findings += _judge_container(
             facts, pod, sa, annotation, c, has_env, expected_path, windows, base, evidence
         )
-    findings += _judge_volume(pod, sa, base, evidence)
+    flags = facts.webhook.flags if isinstance(facts.webhook, WebhookFacts) else None
+    findings += _judge_volume(pod, sa, base, evidence, flags or {})
     findings += _judge_readability(facts, pod, mutated, base, evidence)
     if isinstance(facts.webhook, WebhookFacts) and not facts.webhook.names:
         findings.append(Finding("INJ-111", base))
@@ -213,15 +215,10 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     )
 
 
-DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
-
-
 def _primary_container(pod: PodFacts, containers: list[ContainerFacts]) -> str | None:
     """The app container: kubectl's default-container annotation, else the first regular container."""
-    named = pod.annotations.get(DEFAULT_CONTAINER_ANNOTATION)
-    if named and any(c.name == named for c in containers):
-        return named
-    return next((c.name for c in containers if c.kind == "container"), None)
+    found = primary_container(pod)
+    return found.name if found is not None and found in containers else None
 
 
 def _webhook_evidence(webhook: WebhookFacts | SourceError | None) -> Evidence:
@@ -230,6 +227,12 @@ def _webhook_evidence(webhook: WebhookFacts | SourceError | None) -> Evidence:
         actual = ", ".join(webhook.names) or "(none)"
         if webhook.failure_policy:
             actual += f" (failurePolicy {webhook.failure_policy})"
+        if webhook.service is not None:  # self-managed: the flags decide audience, region, STS endpoint
+            shown = ", ".join(f"--{k}={v}" for k, v in sorted((webhook.flags or {}).items()))
+            actual += f"; self-managed, Deployment {webhook.service}: " + (
+                shown or "no IRSA flags (defaults: --token-audience=sts.amazonaws.com, no region, global STS)"
+                if webhook.flags is not None else f"flags not readable ({webhook.flags_note})"
+            )
         return Evidence("webhook", label, "present", actual, bool(webhook.names))
     if isinstance(webhook, SourceError):
         return Evidence("webhook", label, "present", f"unknown: {webhook.one_line()}", None)
@@ -352,7 +355,7 @@ def _judge_container(
         findings.append(Finding("INJ-102", {**args, "variables": set_vars}))
     if token is not None:
         findings += _judge_mount(pod, c, token, windows, args, evidence)
-    findings += _judge_credentials(c, args, evidence)
+    findings += _judge_credentials(pod, c, args, evidence)
     findings += _judge_region(facts, c, args)
     return findings
 
@@ -388,18 +391,36 @@ def _judge_mount(
     return findings
 
 
-def _judge_credentials(c: ContainerFacts, args: dict[str, str], evidence: list[Evidence]) -> list[Finding]:
+def _judge_credentials(
+    pod: PodFacts, c: ContainerFacts, args: dict[str, str], evidence: list[Evidence]
+) -> list[Finding]:
+    """Which source each SDK family picks in this container (chain/credentials.py), as findings."""
     findings: list[Finding] = []
+    creds = container_credentials(c, pod)
+    primary = primary_container(pod)
+    is_app = primary is None or primary.name == c.name
+    picks = "; ".join(f"{family}: {source.kind}" for family, source in creds.picks.items())
+    evidence.append(
+        Evidence(f"credentials/{c.name}", f"credentials each SDK family uses in container {c.name}",
+                 "web-identity (the IRSA role)", picks, creds.uses_role)
+    )
     key_id, secret = _env(c, "AWS_ACCESS_KEY_ID"), _env(c, "AWS_SECRET_ACCESS_KEY")
-    if key_id is not None and secret is not None:
+    if creds.uses_role is False and is_app:
+        findings.append(Finding("INJ-212", {**args, "what": creds.what()}))
+    elif key_id is not None and secret is not None and creds.uses_role is False:
         origin = "from " + secret.source if secret.source else "literal values"
         findings.append(Finding("INJ-104", {**args, "origin": origin}))
-    others = [name for name in _OTHER_CREDENTIAL_VARS if c.has_env(name)]
+    elif creds.uses_role is None:
+        for source in creds.shadowing():
+            families = ", ".join(creds.families(source.kind))
+            role_families = ", ".join(creds.families("web-identity")) or "none"
+            findings.append(
+                Finding("INJ-112", {**args, "what": source.what, "families": families, "role_families": role_families})
+            )
+    covered = {"AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"}
+    others = [name for name in _OTHER_CREDENTIAL_VARS if c.has_env(name) and name not in covered]
     if others:
-        if "AWS_PROFILE" in others:
-            effect = "an assume-role profile there comes before web identity and may replace the IRSA role"
-        else:
-            effect = "these are fallbacks after web identity, used when IRSA is misconfigured"
+        effect = "these are fallbacks after web identity, used when IRSA is misconfigured"
         findings.append(Finding("INJ-105", {**args, "variables": ", ".join(others), "effect": effect}))
     secrets = [s for s in c.env_from if s.startswith("secret/")]
     if secrets:
@@ -427,12 +448,20 @@ def _judge_region(facts: Facts, c: ContainerFacts, args: dict[str, str]) -> list
 
 
 def _judge_volume(
-    pod: PodFacts, sa: ServiceAccountFacts | None, base: dict[str, str], evidence: list[Evidence]
+    pod: PodFacts, sa: ServiceAccountFacts | None, base: dict[str, str], evidence: list[Evidence],
+    flags: Mapping[str, str],
 ) -> list[Finding]:
-    audience = (sa.annotations.get(AUDIENCE_ANNOTATION) if sa else None) or DEFAULT_AUDIENCE
+    # The audience is not fixed to sts.amazonaws.com (kOps: amazonaws.com; --token-audience): the volume is
+    # held to the ServiceAccount's annotation when there is one; otherwise to what the provider and the
+    # trust policy share, which chain/reconcile.py judges once they are read (INJ-214).
+    # A self-managed webhook's --token-audience is what it injects when the ServiceAccount names none.
+    annotated = (sa.annotations.get(AUDIENCE_ANNOTATION) if sa else None) or flags.get("token-audience")
     volume = next((v for v in pod.volumes if v.name == TOKEN_VOLUME), None)
+    audience = annotated or (volume.token.audience if volume and volume.token else None) or DEFAULT_AUDIENCE
     label = f"volume {TOKEN_VOLUME}"
-    expected = f"projected serviceAccountToken, audience {audience}"
+    expected = f"projected serviceAccountToken, audience {audience}" + (
+        "" if annotated else " (shared with the provider's client IDs and the trust policy's :aud)"
+    )
     if volume is None:
         evidence.append(Evidence("token-volume", label, expected, None, False))
         return []  # containers then lack the mount: reported per container

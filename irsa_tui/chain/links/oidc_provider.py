@@ -57,7 +57,8 @@ def _token_audiences(facts: Facts) -> tuple[list[str], str]:
 
 def _issuer(facts: Facts) -> tuple[str | None, str]:
     if isinstance(facts.cluster, ClusterFacts) and facts.cluster.issuer:
-        return facts.cluster.issuer, "EKS DescribeCluster"
+        where = "the API server's discovery document" if facts.cluster.source == "apiserver" else "EKS DescribeCluster"
+        return facts.cluster.issuer, where
     if isinstance(facts.token, TokenFacts):
         iss = facts.token.claims.get("iss")
         if isinstance(iss, str) and iss:
@@ -262,6 +263,8 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     audiences, aud_origin = _token_audiences(facts)
     args = _fix_args(facts, issuer, audiences[0], provider.account)
     evidence: list[Evidence] = [Evidence("issuer", f"OIDC issuer (from {issuer_origin})", None, issuer, None)]
+    if isinstance(facts.cluster, ClusterFacts) and facts.cluster.note:
+        evidence.append(Evidence("cluster", "EKS cluster", None, facts.cluster.note, None))
     if token is not None and isinstance(facts.cluster, ClusterFacts) and facts.cluster.issuer:
         iss = token.claims.get("iss")
         if iss != facts.cluster.issuer:

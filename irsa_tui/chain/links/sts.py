@@ -1,7 +1,8 @@
 """Link ``sts``: the live AssumeRoleWithWebIdentity call, and which link its error points at.
 
 The live call is the truth; the static links are a prediction. When they disagree the
-result says so, and live wins.
+result says so: a live refusal moves the first failure to the link it names, a live success
+never softens a static failure (chain/reconcile.py).
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ class _Rule:
     """Case-insensitive substring of the message; None matches any message."""
     link: LinkId
     cause: str
-    kind: Literal["fail", "transient"] = "fail"
+    kind: Literal["fail", "transient", "service"] = "fail"
+    """``service``: STS itself answered the pod's own call with a fault on its side (throttling,
+    outage, region deactivated): the pod fails the same way, so it is a finding, not "could not find out"."""
 
 
 # First match wins: specific messages before the catch-all of the same code.
@@ -123,6 +126,7 @@ _RULES: tuple[_Rule, ...] = (
         None,
         LinkId.STS,
         "STS is not activated in this region for the role's account",
+        "service",
     ),
     _Rule(("PackedPolicyTooLarge",), None, LinkId.STS, "session policy and tags are too large"),
     _Rule(("MalformedPolicyDocument",), None, LinkId.STS, "the session policy is malformed"),
@@ -136,15 +140,15 @@ _RULES: tuple[_Rule, ...] = (
         ("Throttling", "ThrottlingException", "RequestLimitExceeded"),
         None,
         LinkId.STS,
-        "STS throttled the call (transient; retry)",
-        "transient",
+        "STS throttled the call: the account's request rate limit is exceeded",
+        "service",
     ),
     _Rule(
         ("InternalFailure", "InternalError", "ServiceUnavailable", "ServiceUnavailableException"),
         None,
         LinkId.STS,
-        "STS had an internal error (transient; retry)",
-        "transient",
+        "STS is failing on this endpoint (internal error / service unavailable)",
+        "service",
     ),
 )
 
@@ -166,8 +170,21 @@ def implicated_link(code: str, message: str) -> tuple[LinkId, str]:
 
 
 def is_transient(code: str, message: str = "") -> bool:
-    """Errors that say nothing about the chain (throttling, IdP unreachable): the link is ``error``."""
+    """Errors that say nothing about the chain (IdP unreachable): the link is ``error``."""
     return _rule_for(code, message).kind == "transient"
+
+
+def is_service_side(code: str, message: str = "") -> bool:
+    """STS's own faults on the endpoint the pod uses (throttling, outage, region off): a ``fail``."""
+    return _rule_for(code, message).kind == "service"
+
+
+_SERVICE_CODE = {
+    "RegionDisabledException": "STS-205",
+    "Throttling": "STS-208",
+    "ThrottlingException": "STS-208",
+    "RequestLimitExceeded": "STS-208",
+}
 
 
 _CODE_FOR_LINK = {
@@ -207,7 +224,7 @@ def _args(facts: Facts, sts: StsFacts) -> dict[str, str]:
             aud = claim
     return {
         "role": _role_name(facts),
-        "endpoint": sts.endpoint,
+        "endpoint": _short_endpoint(sts),
         "namespace": facts.namespace,
         "pod": pod.name if pod is not None else facts.pod_name,
         "sa": sa or "<service-account>",
@@ -234,6 +251,26 @@ def _static_failures(prior: Mapping[LinkId, LinkResult]) -> list[LinkId]:
     return [link for link in _STATIC_LINKS if link in prior and prior[link].status is Status.FAIL]
 
 
+def _short_endpoint(sts: StsFacts) -> str:
+    """``https://sts.amazonaws.com (global)``: the pod's endpoint and its kind, for one-line summaries."""
+    if not sts.pod_endpoint:
+        return sts.endpoint
+    url, _, rest = sts.pod_endpoint.partition(" (")
+    kind = rest.split(":", 1)[0]
+    return f"{url} ({kind})" if kind else url
+
+
+def _endpoint_evidence(sts: StsFacts) -> list[Evidence]:
+    """The endpoint the pod's SDK uses (and why), and the one the probe reached when they differ."""
+    if sts.pod_endpoint is None:
+        return [Evidence("sts-endpoint", "STS endpoint", None, sts.endpoint, None)]
+    shown = [Evidence("sts-endpoint", "STS endpoint the pod's SDK uses", None, sts.pod_endpoint, None)]
+    if not sts.pod_endpoint.startswith(sts.endpoint.rstrip("/")):
+        shown.append(Evidence("sts-endpoint-reached", "endpoint irsa-tui reached (AWS_ENDPOINT_URL)", None,
+                              sts.endpoint, None))
+    return shown
+
+
 def _success(facts: Facts, sts: StsFacts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     args = _args(facts, sts)
     args["assumed_role_arn"] = sts.assumed_role_arn or "(not returned)"
@@ -241,7 +278,7 @@ def _success(facts: Facts, sts: StsFacts, prior: Mapping[LinkId, LinkResult]) ->
         Evidence(
             "assumed-role", "assumed role", f"a session of role {args['role']}", sts.assumed_role_arn, True
         ),
-        Evidence("sts-endpoint", "STS endpoint", None, sts.endpoint, None),
+        *_endpoint_evidence(sts),
     ]
     if sts.subject is not None:
         evidence.append(Evidence("sts-subject", "SubjectFromWebIdentityToken", None, sts.subject, None))
@@ -269,7 +306,7 @@ def _success(facts: Facts, sts: StsFacts, prior: Mapping[LinkId, LinkResult]) ->
     findings = [Finding("STS-001", args)]
     disagree = [
         link
-        for link in (LinkId.OIDC_PROVIDER, LinkId.TRUST_POLICY)
+        for link in (LinkId.TOKEN, LinkId.OIDC_PROVIDER, LinkId.TRUST_POLICY)
         if link in prior and prior[link].status is Status.FAIL
     ]
     if disagree:
@@ -277,6 +314,7 @@ def _success(facts: Facts, sts: StsFacts, prior: Mapping[LinkId, LinkResult]) ->
     details: dict[str, Any] = {
         "ok": True,
         "endpoint": sts.endpoint,
+        "pod_endpoint": sts.pod_endpoint,
         "assumed_role_arn": sts.assumed_role_arn,
         "agrees_with_static": not disagree,
         "expiration": sts.expiration.isoformat() if sts.expiration else None,
@@ -295,7 +333,8 @@ def _failure(facts: Facts, sts: StsFacts, prior: Mapping[LinkId, LinkResult]) ->
             "credentials",
             f"{code}: {message}",
             False,
-        )
+        ),
+        *_endpoint_evidence(sts),
     ]
     if sts.http_status is not None:
         evidence.append(Evidence("sts-http-status", "HTTP status", None, str(sts.http_status), None))
@@ -318,8 +357,8 @@ def _failure(facts: Facts, sts: StsFacts, prior: Mapping[LinkId, LinkResult]) ->
     role_not_there = sorted(
         f.code for f in (sa_prior.findings if sa_prior is not None else ()) if f.code in _ROLE_NOT_THERE
     )
-    if code == "RegionDisabledException":
-        finding_code = "STS-205"
+    if rule.kind == "service":
+        finding_code = _SERVICE_CODE.get(code, "STS-209")
     elif rule.link is LinkId.TRUST_POLICY and role_not_there and not _fails(prior, LinkId.TRUST_POLICY):
         # "Not authorized" is also STS's answer for a role it cannot find: the service-account link
         # already showed why (missing role, ARN from another partition), so point there, not at trust.
@@ -340,11 +379,12 @@ def _failure(facts: Facts, sts: StsFacts, prior: Mapping[LinkId, LinkResult]) ->
         for link in (LinkId.OIDC_PROVIDER, LinkId.TRUST_POLICY)
         if link in prior
     )
-    if prior and predicted_ok:
+    if prior and predicted_ok and rule.kind != "service":  # no static check predicts an STS outage
         findings.append(Finding("STS-102", {}))
     details: dict[str, Any] = {
         "ok": False,
         "endpoint": sts.endpoint,
+        "pod_endpoint": sts.pod_endpoint,
         "implicates": rule.link.value,
         "cause": rule.cause,
         "error_code": code,

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from irsa_tui.chain.audience import audience_sides, odd_side
 from irsa_tui.chain.facts import (
     AUDIENCE_ANNOTATION,
     DEFAULT_AUDIENCE,
@@ -127,7 +128,8 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
                 accepted,
             )
         )
-        if not accepted:
+        odd = odd_side(audience_sides(facts))
+        if not accepted and (odd is None or odd[0] != "provider"):  # else the provider is the side that differs
             args = {**base, "actual": audience, "source": source, "provider": provider.arn}
             findings.append(Finding("TOK-205", args))
 
@@ -136,7 +138,8 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     if cluster is not None and cluster.issuer:
         ok = iss.rstrip("/") == cluster.issuer.rstrip("/")
         evidence.append(
-            Evidence("token-iss", "token iss (EKS cluster issuer)", cluster.issuer, iss or None, ok)
+            Evidence("token-iss", "token iss (EKS cluster issuer)" if cluster.source == "eks" else
+                     "token iss (the API server's discovery document)", cluster.issuer, iss or None, ok)
         )
         if not ok:
             args = {**base, "actual": iss or "(none)", "expected": cluster.issuer}

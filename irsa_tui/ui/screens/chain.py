@@ -300,6 +300,8 @@ class ChainScreen(Screen[None]):
         first = result.first_failure
         if first is not None:
             text += f" at {first.value}: {result.link(first).summary}"
+        elif result.verdict is Verdict.OK and result.warnings:  # an OK with warnings says so
+            text = "✔ " + result.verdict_text()
         if not self.irsa.frozen:
             text += f"   ({result.duration_ms} ms)"
         verdict.update(text)
