@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -13,6 +14,7 @@ from textual.screen import Screen
 from irsa_tui.chain.model import ChainResult
 from irsa_tui.ui.backend import Backend, RealBackend
 from irsa_tui.ui.config import UiConfig, load_config
+from irsa_tui.ui.probes import Probe, ProbeBook
 from irsa_tui.ui.screens.chain import ChainScreen
 from irsa_tui.ui.screens.help import HelpScreen
 from irsa_tui.ui.screens.learn import LearnScreen
@@ -85,6 +87,10 @@ class IrsaApp(App[None]):
             bool(os.environ.get(FREEZE_ENV, "").strip() not in ("", "0")) if frozen is None else frozen
         )
         self.last_result: ChainResult | None = None
+        self.probes = ProbeBook(Probe(bucket, object_key if bucket else None, live, "flag" if bucket else ""), context)
+        """Bucket/object/live per target (ui/probes.py): the flags above are only where targets start."""
+        self.contexts: dict[str, Any] = {}
+        """The kubeconfig's contexts by name (``ContextInfo``), once the picker has listed them."""
 
     def on_mount(self) -> None:
         self.push_screen(PickerScreen())
@@ -95,7 +101,7 @@ class IrsaApp(App[None]):
 
     def open_chain(self, namespace: str, pod: str) -> None:
         self.namespace, self.pod = namespace, pod
-        self.push_screen(ChainScreen(namespace, pod))
+        self.push_screen(ChainScreen(namespace, pod, self.context))
 
     def back_to_picker(self) -> None:
         if len(self.screen_stack) > 2:

@@ -23,6 +23,8 @@ class Ctx:
     eks_cluster: str | None
     region: str | None
     current: bool
+    bucket: str | None = None
+    object_key: str | None = None
 
 
 @dataclass(frozen=True)

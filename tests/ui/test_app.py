@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from irsa_tui.chain.model import LinkId, Status
 from irsa_tui.ui.app import IrsaApp
 from irsa_tui.ui.diffing import diff_span, highlight_actual
 from irsa_tui.ui.screens.chain import ChainScreen
+from irsa_tui.ui.screens.dialogs import InputDialog
 from irsa_tui.ui.screens.help import HelpScreen
 from irsa_tui.ui.screens.learn import LearnScreen, learn_values
 from irsa_tui.ui.screens.picker import PickerScreen
@@ -129,9 +131,52 @@ async def test_rerun_toggle_live_and_bucket_dialog_start_new_runs() -> None:
         assert "s3://my-bucket/2024/a.pdf" in str(app.screen.query_one("#target").render())
         await pilot.press("b")
         await wait_for(pilot, lambda: isinstance(app.focused, Input))
-        await pilot.press("ctrl+a", "ctrl+k", *"Bad_Bucket/x", "enter")
+        await pilot.press("ctrl+a", "ctrl+k", *"Bad_Bucket/x")
+        await pilot.pause(0.1)
+        # a bad value is said as you type, and enter keeps the dialog open with the text
+        problem = str(app.screen.query_one("#dialog-problem").render())
+        assert "not an S3 bucket name" in problem
+        await pilot.press("enter")
         await pilot.pause(0.3)
-        assert len(backend.runs) == 5 and app.object_key == "2024/a.pdf"
+        assert isinstance(app.screen, InputDialog) and app.screen.query_one(Input).value == "Bad_Bucket/x"
+        await pilot.press("escape")
+        assert len(backend.runs) == 5 and chain(app).probe is not None
+        assert chain(app).probe.object_key == "2024/a.pdf"
+
+
+async def test_probe_settings_stay_with_their_pod_and_do_not_follow_to_another_context() -> None:
+    """Issue 17 #1: a bucket set for one pod was probed against every later pod, in any cluster."""
+    backend = FakeBackend()
+    backend.contexts[1] = replace(backend.contexts[1], bucket="ctx-own-bucket", object_key="a/b.pdf")
+    app = IrsaApp(context="healthy", namespace=b.NS, pod=b.POD, backend=backend, frozen=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: chain(app).result is not None)
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input))
+        await pilot.press(*"staging-bucket", "enter")
+        await wait_for(pilot, lambda: len(backend.runs) == 2 and chain(app).result is not None)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: len(backend.runs) == 3 and chain(app).result is not None)
+        assert (backend.runs[-1]["bucket"], backend.runs[-1]["live"]) == ("staging-bucket", False)
+        # another pod of the same context: no bucket carried over, live as started
+        await pilot.press("escape")
+        app.open_chain(b.NS, "worker-00000")
+        await wait_for(pilot, lambda: len(backend.runs) == 4 and chain(app).result is not None)
+        assert (backend.runs[-1]["bucket"], backend.runs[-1]["live"]) == (None, True)
+        # another context: its kubeconfig extension's bucket and object, shown with where they come from
+        await pilot.press("escape")
+        app.context = BROKEN
+        app.open_chain(b.NS, b.POD)
+        await wait_for(pilot, lambda: len(backend.runs) == 5 and chain(app).result is not None)
+        assert (backend.runs[-1]["bucket"], backend.runs[-1]["object_key"]) == ("ctx-own-bucket", "a/b.pdf")
+        assert "s3://ctx-own-bucket/a/b.pdf (kubeconfig)" in str(app.screen.query_one("#target").render())
+        # back to the first pod: its own settings again
+        await pilot.press("escape")
+        app.context = "healthy"
+        app.open_chain(b.NS, b.POD)
+        await wait_for(pilot, lambda: len(backend.runs) == 6 and chain(app).result is not None)
+        assert (backend.runs[-1]["bucket"], backend.runs[-1]["live"]) == ("staging-bucket", False)
+        assert "bucket staging-bucket" in str(app.screen.query_one("#target").render())
 
 
 async def test_export_writes_markdown_and_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

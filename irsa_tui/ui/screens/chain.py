@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from textual.widgets import Footer, Header, Label, ListView, TabbedContent, TabP
 from irsa_tui.chain.model import LINK_ORDER, ChainResult, LinkId, LinkResult, Status, Verdict
 from irsa_tui.ui.backend import BackendError
 from irsa_tui.ui.messages import CallChanged, ChainFailed, ChainFinished, LinkArrived
+from irsa_tui.ui.probes import Probe, Target
 from irsa_tui.ui.screens.dialogs import InputDialog
 from irsa_tui.ui.widgets.link_detail import LinkDetail
 from irsa_tui.ui.widgets.link_row import LinkRow
@@ -110,10 +112,13 @@ class ChainScreen(Screen[None]):
         Binding("escape,backspace", "back", "Back", id="chain-back", tooltip="Back to the pod picker"),
     ]
 
-    def __init__(self, namespace: str, pod: str) -> None:
+    def __init__(self, namespace: str, pod: str, context: str | None = None) -> None:
         super().__init__()
         self.namespace = namespace
         self.pod = pod
+        self.context = context
+        self.probe: Probe | None = None
+        """This target's probe settings (ui/probes.py), known once the first run has looked them up."""
         self.run_id = 0
         self.result: ChainResult | None = None
         self.results: dict[LinkId, LinkResult] = {}
@@ -157,21 +162,20 @@ class ChainScreen(Screen[None]):
         self.start_run()
 
     # --- running --------------------------------------------------------------------------------
+    @property
+    def target_key(self) -> Target:
+        return (self.context, self.namespace, self.pod)
+
     def update_target(self) -> None:
-        app = self.irsa
+        probe = self.probe
         # below 110 columns the words get shorter so the live/bucket state is not cut off at 80
         narrow = 0 < self.size.width < 110
-        if narrow:
-            live = "live" if app.live else "static only"
-            bucket = f"s3 {app.bucket}" if app.bucket else "s3 from policies"
-            sep = " · "
+        sep = " · " if narrow else "   ·   "
+        if probe is None:
+            live = bucket = "…"
         else:
-            live = "live probes on" if app.live else "live probes off (static only)"
-            bucket = f"bucket {app.bucket}" if app.bucket else "bucket from role policies"
-            sep = "   ·   "
-        if app.bucket and app.object_key:
-            bucket = f"s3://{app.bucket}/{app.object_key}"
-        context = app.context or "(current context)"
+            live, bucket = probe.live_words(narrow), probe.s3(narrow)
+        context = self.context or "(current context)"
         # the state first when narrow: the pod is in the title bar already
         line = (
             f"{live}{sep}{bucket}{sep}{context} ▸ {self.namespace}/{self.pod}"
@@ -179,6 +183,26 @@ class ChainScreen(Screen[None]):
             else f"{context} ▸ {self.namespace}/{self.pod}{sep}{live}{sep}{bucket}"
         )
         self.query_one("#target", Label).update(line)
+
+    def set_probe(self, probe: Probe) -> None:
+        """Remember ``probe`` for this target and show it."""
+        self.probe = probe
+        self.irsa.probes.set(self.target_key, probe)
+        self.update_target()
+
+    def _first_probe(self) -> Probe:
+        """This target's probe: remembered, else from the flags or its context (read in the worker)."""
+        app = self.irsa
+        known = app.probes.get(self.target_key)
+        if known is not None:
+            return known
+        contexts = app.contexts
+        if not contexts:
+            try:
+                contexts = {c.name: c for c in app.backend.list_contexts()}
+            except Exception:  # the run itself will say what is wrong with the kubeconfig
+                contexts = {}
+        return app.probes.first(self.target_key, contexts)
 
     def start_run(self) -> None:
         self.run_id += 1
@@ -207,13 +231,17 @@ class ChainScreen(Screen[None]):
             self.post_message(CallChanged(run, name, started))
 
         try:
+            probe = self.probe
+            if probe is None:
+                probe = self._first_probe()
+                self.app.call_from_thread(self.set_probe, probe)
             result = app.backend.diagnose(
                 namespace=self.namespace,
                 pod=self.pod,
-                context=app.context,
-                bucket=app.bucket,
-                object_key=app.object_key if app.bucket else None,
-                live=app.live,
+                context=self.context,
+                bucket=probe.bucket,
+                object_key=probe.object_key if probe.bucket else None,
+                live=probe.live,
                 timeout=app.timeout,
                 on_link=on_link,
                 on_call=on_call,
@@ -374,33 +402,34 @@ class ChainScreen(Screen[None]):
         self.start_run()
 
     def action_toggle_live(self) -> None:
-        self.irsa.live = not self.irsa.live
-        self.notify(f"Live probes (STS, S3) {'on' if self.irsa.live else 'off'}; re-running")
+        if self.probe is None:
+            return
+        self.set_probe(replace(self.probe, live=not self.probe.live))
+        self.notify(f"Live probes (STS, S3) {'on' if self.probe.live else 'off'} for this pod; re-running")
         self.start_run()
 
     def action_bucket(self) -> None:
-        def done(value: str | None) -> None:
-            if value is None:
-                return
-            from irsa_tui.chain.buckets import parse_s3_target
+        from irsa_tui.chain.buckets import parse_s3_target
 
-            bucket, key, problem = parse_s3_target(value)
-            if problem:
-                self.notify(problem, severity="error")
+        def done(value: str | None) -> None:
+            if value is None or self.probe is None:
                 return
-            self.irsa.bucket, self.irsa.object_key = bucket, key
+            bucket, key, _ = parse_s3_target(value)  # the dialog let only a valid value through
+            self.set_probe(replace(self.probe, bucket=bucket, object_key=key, origin="set here" if bucket else ""))
             shown = f"s3://{bucket}/{key}" if key else (bucket or "from the role policies")
-            self.notify(f"S3 probe: {shown}; re-running")
+            self.notify(f"S3 probe for this pod: {shown}; re-running")
             self.start_run()
 
-        current = self.irsa.bucket or ""
-        if current and self.irsa.object_key:
-            current = f"{current}/{self.irsa.object_key}"
+        probe = self.probe or Probe()
+        current = probe.bucket or ""
+        if current and probe.object_key:
+            current = f"{current}/{probe.object_key}"
         self.app.push_screen(
             InputDialog(
-                "S3 bucket to probe, or bucket/key to also read one byte of an object "
-                "(empty: buckets named in the role's policies)",
+                "S3 bucket to probe for this pod, or bucket/key to also read one byte of an object. "
+                "Empty: the buckets named in the role's policies.",
                 current,
+                validate=lambda text: parse_s3_target(text)[2],
             ),
             done,
         )

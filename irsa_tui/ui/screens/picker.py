@@ -172,6 +172,7 @@ class PickerScreen(Screen[None]):
     @on(ContextsLoaded)
     def _contexts_loaded(self, message: ContextsLoaded) -> None:
         contexts = message.contexts
+        self.irsa.contexts = {c.name: c for c in contexts}
         if self.context is None:
             self.context = next((c.name for c in contexts if c.current), None)
         self.pane("contexts").set_items([context_item(c) for c in contexts], highlight=self.context)
