@@ -14,6 +14,7 @@ from textual.screen import Screen
 from irsa_tui.chain.model import ChainResult
 from irsa_tui.ui.backend import Backend, RealBackend
 from irsa_tui.ui.config import UiConfig, load_config
+from irsa_tui.ui.keys import Scope, scope_of
 from irsa_tui.ui.probes import Probe, ProbeBook
 from irsa_tui.ui.screens.chain import ChainScreen
 from irsa_tui.ui.screens.help import HelpScreen
@@ -30,6 +31,8 @@ class IrsaApp(App[None]):
     TITLE = "irsa-tui"
     SUB_TITLE = "why can't my pod reach AWS?"
     CSS_PATH = "styles/app.tcss"
+    SCOPE = "everywhere"
+    SCOPE_ALSO: tuple[str, ...] = ()
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave irsa-tui"),
         Binding(
@@ -68,7 +71,7 @@ class IrsaApp(App[None]):
         to a notification once the app is up."""
         super().__init__()
         if config is None:
-            config = load_config()
+            config = load_config(scopes=self.key_scopes())
             for line in config.warnings:
                 print(f"irsa-tui: {line}", file=sys.stderr)
         self.config = config
@@ -91,6 +94,15 @@ class IrsaApp(App[None]):
         """Bucket/object/live per target (ui/probes.py): the flags above are only where targets start."""
         self.contexts: dict[str, Any] = {}
         """The kubeconfig's contexts by name (``ContextInfo``), once the picker has listed them."""
+
+    @classmethod
+    def key_scopes(cls) -> tuple[Scope, ...]:
+        """Where each set of bindings works, in the order help and the README list them (ui/keys.py)."""
+        from irsa_tui.ui.screens.dialogs import InputDialog, TextDialog
+        from irsa_tui.ui.widgets.filter_list import FilterList
+
+        owners = (cls, PickerScreen, FilterList, ChainScreen, LearnScreen, HelpScreen, InputDialog, TextDialog)
+        return tuple(scope_of(owner) for owner in owners)
 
     def on_mount(self) -> None:
         self.push_screen(PickerScreen())

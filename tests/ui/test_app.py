@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from rich.style import Style
 from textual.binding import Binding
-from textual.widgets import Input, ListView, Static
+from textual.widgets import Input, ListView, Static, TextArea
 
 from irsa_tui.chain.model import LinkId, Status
 from irsa_tui.ui.app import IrsaApp
@@ -179,31 +180,68 @@ async def test_probe_settings_stay_with_their_pod_and_do_not_follow_to_another_c
         assert "bucket staging-bucket" in str(app.screen.query_one("#target").render())
 
 
-async def test_export_writes_markdown_and_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_export_names_files_after_context_and_time_and_never_overwrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17 #6: the same pod exported from another context replaced the first report silently."""
     monkeypatch.setenv("IRSA_TUI_EXPORT_DIR", str(tmp_path))
     app = IrsaApp(context=BROKEN, namespace=b.NS, pod=b.POD, backend=FakeBackend(), frozen=True)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: chain(app).result is not None)
         await pilot.press("e")
-        js = tmp_path / f"irsa-{b.NS}-{b.POD}.json"
-        await wait_for(pilot, lambda: js.exists() and js.stat().st_size > 0)
+        await wait_for(pilot, lambda: len(list(tmp_path.glob("*.json"))) == 1)
+        (js,) = tmp_path.glob("*.json")
+        assert re.fullmatch(rf"irsa-{BROKEN}-{b.NS}-{b.POD}-\d{{8}}-\d{{6}}\.json", js.name), js.name
         doc = json.loads(js.read_text())
         assert doc["first_failure"] == "trust-policy" and doc["verdict"] == "broken"
-        md = (tmp_path / f"irsa-{b.NS}-{b.POD}.md").read_text()
-        assert "trust-policy" in md.lower() or "trust policy" in md.lower()
+        assert "trust policy" in js.with_suffix(".md").read_text().lower()
         await wait_for(pilot, lambda: any("Exported" in n.message for n in app._notifications))
+        # the same second again: a new pair of files, the first untouched
+        first = js.read_bytes()
+        await pilot.press("e")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: len(list(tmp_path.glob("*.json"))) == 3)
+        assert js.read_bytes() == first and len(list(tmp_path.glob("*.md"))) == 3
 
 
-async def test_copy_fix_puts_the_selected_links_fix_on_the_clipboard() -> None:
+def _fake_clipboard(bin_dir: Path, name: str, out: Path, code: int = 0) -> None:
+    script = bin_dir / name
+    script.write_text(f"#!/bin/sh\n/bin/cat > '{out}'\nexit {code}\n")
+    script.chmod(0o755)
+
+
+@pytest.mark.parametrize("took", [True, False])
+async def test_copy_fix_says_copied_only_when_a_clipboard_took_it(
+    took: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17 #2: `c` said "Copied" inside tmux without a clipboard, and the paste buffer was empty."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    pasted = tmp_path / "pasted"
+    _fake_clipboard(bin_dir, "pbcopy", pasted, 0 if took else 1)
+    for var in ("TMUX", "WAYLAND_DISPLAY", "DISPLAY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setenv("IRSA_TUI_EXPORT_DIR", str(tmp_path / "out"))
     app = IrsaApp(context=BROKEN, namespace=b.NS, pod=b.POD, backend=FakeBackend(), frozen=True)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: chain(app).result is not None)
-        await pilot.press("c")
         fix = chain(app).result.link(LinkId.TRUST_POLICY).fix  # type: ignore[union-attr]
-        assert fix and app.clipboard == fix
-        assert "update-assume-role-policy" in app.clipboard
-        shown = str(app.screen.query_one(".detail-fix", Static).render())
-        assert "update-assume-role-policy" in shown
+        assert fix and "update-assume-role-policy" in fix
+        await pilot.press("c")
+        await wait_for(pilot, lambda: any("fix" in n.message.lower() for n in app._notifications))
+        said = " ".join(n.message for n in app._notifications)
+        if took:
+            assert pasted.read_text() == fix and "Copied the fix for trust-policy to the clipboard (pbcopy)" in said
+            assert not (tmp_path / "out").exists()
+        else:
+            assert "Copied" not in said and "Not copied: pbcopy failed" in said
+            (written,) = (tmp_path / "out").glob("*-fix-trust-policy.sh")
+            assert str(written) in said and written.read_text() == fix + "\n"
+        # f shows the fix unwrapped, in one piece to select
+        await pilot.press("f")
+        area = app.screen.query_one(TextArea)
+        assert area.text == fix and area.soft_wrap is False and area.read_only
 
 
 async def test_token_and_policy_tabs_show_claims_and_the_failing_key() -> None:

@@ -103,13 +103,13 @@ async def test_export_of_a_real_run(lab: Any, tmp_path: Path, monkeypatch: pytes
             pilot, lambda: isinstance(app.screen, ChainScreen) and app.screen.result is not None, 30
         )
         await pilot.press("e")
-        path = tmp_path / f"irsa-{ns}-{pod}.json"
-        await wait_for(pilot, lambda: path.exists() and path.stat().st_size > 0)
+        await wait_for(pilot, lambda: any(p.stat().st_size > 0 for p in tmp_path.glob("*.json")))
+        (path,) = tmp_path.glob(f"irsa-oidc-provider-missing-{ns}-{pod}-*.json")
         doc = json.loads(path.read_text())
         assert doc["target"]["context"] == "oidc-provider-missing"
         assert doc["first_failure"] == "oidc-provider"
         assert [link["id"] for link in doc["links"]] == [link.value for link in LinkId]
-        assert (tmp_path / f"irsa-{ns}-{pod}.md").read_text().strip()
+        assert path.with_suffix(".md").read_text().strip()
 
 
 async def test_forbidden_namespace_listing_shows_the_error_and_accepts_a_typed_namespace(lab: Any) -> None:

@@ -71,9 +71,10 @@ async def test_no_secret_on_screen_or_in_exports(
         await pilot.pause(0.1)
         shots.append(Path(app.save_screenshot("policy.svg", str(tmp_path))))
         await pilot.press("e")
-        md, js = tmp_path / f"irsa-{ns}-{pod}.md", tmp_path / f"irsa-{ns}-{pod}.json"
-        await wait_for(pilot, lambda: md.exists() and js.exists() and js.stat().st_size > 0)
+        await wait_for(pilot, lambda: any(p.stat().st_size > 0 for p in tmp_path.glob("irsa-*.json")))
         await pilot.pause(0.1)  # let the second file finish
+        (js,) = tmp_path.glob(f"irsa-*-{ns}-{pod}-*.json")
+        md = js.with_suffix(".md")
     tokens, material = secrets(lab)
     # The run really minted a token (and, past the trust policy, STS issued keys): the search has teeth.
     assert len(lab.minted_tokens()) > minted_before

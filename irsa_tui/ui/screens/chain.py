@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from textual.widgets import Footer, Header, Label, ListView, TabbedContent, TabP
 
 from irsa_tui.chain.model import LINK_ORDER, ChainResult, LinkId, LinkResult, Status, Verdict
 from irsa_tui.ui.backend import BackendError
+from irsa_tui.ui.files import target_stem, write_new
 from irsa_tui.ui.messages import CallChanged, ChainFailed, ChainFinished, LinkArrived
 from irsa_tui.ui.probes import Probe, Target
 from irsa_tui.ui.screens.dialogs import InputDialog
@@ -38,23 +40,27 @@ _VERDICT_TEXT = {
 }
 
 
-def export_result(result: ChainResult, directory: Path) -> tuple[Path, Path]:
-    """Write ``irsa-<ns>-<pod>.md`` and ``.json`` into ``directory``; returns both paths."""
+def export_result(result: ChainResult, directory: Path, now: datetime | None = None) -> tuple[Path, Path]:
+    """Write ``irsa-<context>-<ns>-<pod>-<time>.md`` and ``.json`` into ``directory``, never over another
+    file (ui/files.py); returns both paths."""
     from irsa_tui import report
 
-    directory.mkdir(parents=True, exist_ok=True)
-    stem = f"irsa-{result.target.namespace}-{result.target.pod}"
-    md = directory / f"{stem}.md"
-    js = directory / f"{stem}.json"
-    md.write_text(report.render_markdown(result), encoding="utf-8")
-    js.write_text(report.render_json(result), encoding="utf-8")
+    target = result.target
+    stem = target_stem(target.context, target.namespace, target.pod, now)
+    md, js = write_new(directory, stem, {".md": report.render_markdown(result), ".json": report.render_json(result)})
     return md, js
+
+
+def _out_dir() -> Path:
+    return Path(os.environ.get("IRSA_TUI_EXPORT_DIR") or os.getcwd())
 
 
 class ChainScreen(Screen[None]):
     CSS_PATH = "../styles/chain.tcss"
     # below 110 columns the link list gets narrower, so the detail (evidence, policy table) stays readable
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    SCOPE = "chain"
+    SCOPE_ALSO: tuple[str, ...] = ("everywhere",)
     BINDINGS = [
         Binding("r", "rerun", "Re-run", id="rerun", tooltip="Run the whole diagnosis again"),
         Binding(
@@ -84,6 +90,13 @@ class ChainScreen(Screen[None]):
             "Copy fix",
             id="copy-fix",
             tooltip="Copy the selected link's fix command to the clipboard",
+        ),
+        Binding(
+            "f",
+            "fix_view",
+            "Fix",
+            id="fix-view",
+            tooltip="Show the selected link's fix unwrapped, to select and copy by hand",
         ),
         Binding(
             "d",
@@ -442,7 +455,7 @@ class ChainScreen(Screen[None]):
 
     @work(thread=True, group="export")
     def _export(self, result: ChainResult) -> None:
-        directory = Path(os.environ.get("IRSA_TUI_EXPORT_DIR") or os.getcwd())
+        directory = _out_dir()
         try:
             md, js = export_result(result, directory)
         except OSError as exc:
@@ -457,8 +470,42 @@ class ChainScreen(Screen[None]):
         if result is None or not result.fix:
             self.notify("The selected link has no fix to copy", severity="warning")
             return
-        self.app.copy_to_clipboard(result.fix)
-        self.notify(f"Copied the fix for {result.id.value} to the clipboard")
+        self._copy_fix(result)
+
+    @work(thread=True, group="copy")
+    def _copy_fix(self, result: LinkResult) -> None:
+        """Say "copied" only when a clipboard program took it; else write the fix to a file and say where."""
+        from irsa_tui.ui.clipboard import copy_text
+
+        fix = result.fix or ""
+        copied = copy_text(fix)
+        if copied.ok:
+            self.app.call_from_thread(self.notify, f"Copied the fix for {result.id.value} to {copied.where}")
+            return
+        self.app.call_from_thread(self.app.copy_to_clipboard, fix)  # OSC 52: may work, cannot be known
+        stem = target_stem(self.context, self.namespace, self.pod) + f"-fix-{result.id.value}"
+        try:
+            (path,) = write_new(_out_dir(), stem, {".sh": fix + "\n"})
+        except OSError as exc:
+            where = f"could not write it to a file either ({exc.strerror or exc}); f shows it unwrapped"
+        else:
+            where = f"the fix is in {path} (f shows it unwrapped to select)"
+        self.app.call_from_thread(
+            self.notify,
+            f"Not copied: {copied.why}; {where}. Also sent to the terminal (OSC 52), which may ignore it.",
+            title="Copy fix",
+            severity="warning",
+            timeout=20,
+        )
+
+    def action_fix_view(self) -> None:
+        result = self.selected
+        if result is None or not result.fix:
+            self.notify("The selected link has no fix", severity="warning")
+            return
+        from irsa_tui.ui.screens.dialogs import TextDialog
+
+        self.app.push_screen(TextDialog(f"Fix for {result.id.label}: select with the mouse or shift+arrows", result.fix))
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab

@@ -9,9 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Static, TextArea
 
-__all__ = ["InputDialog"]
+__all__ = ["InputDialog", "TextDialog"]
 
 
 class InputDialog(ModalScreen[str | None]):
@@ -23,6 +23,7 @@ class InputDialog(ModalScreen[str | None]):
 
     CSS_PATH = "../styles/dialogs.tcss"
     SCOPE = "dialog"
+    SCOPE_ALSO: tuple[str, ...] = ()
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="dialog-cancel", tooltip="Close without changing anything")
     ]
@@ -69,3 +70,33 @@ class InputDialog(ModalScreen[str | None]):
     @on(Button.Pressed, "#dialog-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class TextDialog(ModalScreen[None]):
+    """Text shown as it is (not wrapped, so a command selects in one piece): a read-only text area."""
+
+    CSS_PATH = "../styles/dialogs.tcss"
+    SCOPE = "text view"
+    SCOPE_ALSO: tuple[str, ...] = ()
+    BINDINGS = [
+        Binding("escape,q,f", "dismiss", "Close", id="text-close", tooltip="Close the unwrapped view"),
+    ]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="text-dialog"):
+            yield Static(self.title_text, id="text-title", markup=False)
+            yield TextArea(self.text, read_only=True, soft_wrap=False, highlight_cursor_line=False, id="text-body")
+            yield Static(
+                "Not wrapped: select it whole with the mouse (shift+drag selects in the terminal itself). "
+                "escape closes.",
+                id="text-hint",
+                markup=False,
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
-from irsa_tui.ui.keys import display_keys, scopes
+from irsa_tui.ui.keys import app_keymap, display_keys
 
 __all__ = ["HelpScreen", "binding_rows"]
 
@@ -30,6 +30,8 @@ def binding_rows(where: str, bindings: Iterable[BindingType], keymap: Mapping[st
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "../styles/help.tcss"
+    SCOPE = "help"
+    SCOPE_ALSO: tuple[str, ...] = ()
     BINDINGS = [
         Binding(
             "escape,q,question_mark", "dismiss", "Close", id="help-close", tooltip="Close the help screen"
@@ -37,14 +39,14 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        keymap = self.app._keymap  # what App.set_keymap stored (normalized), the same the footer uses
-        rows = [row for scope in scopes() for row in binding_rows(scope.name, scope.bindings, keymap)]
+        from irsa_tui.ui.app import IrsaApp
+
+        keymap = app_keymap(self.app)  # what App.set_keymap stored (normalized), the same the footer uses
+        rows = [row for scope in IrsaApp.key_scopes() for row in binding_rows(scope.name, scope.bindings, keymap)]
         title = "irsa-tui keys  ·  escape closes  ·  ctrl+p opens the command palette"
         with Vertical(id="help"):
             yield Label(title, id="help-title", markup=False)
             if keymap:
-                from irsa_tui.ui.app import IrsaApp
-
                 path = self.app.config.path if isinstance(self.app, IrsaApp) else "your config"
                 yield Label(f"* remapped in {path}", id="help-remapped", markup=False)
             table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True, id="help-table")

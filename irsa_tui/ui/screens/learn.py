@@ -120,6 +120,8 @@ def learn_values(result: ChainResult | None) -> dict[LinkId, list[tuple[str, str
 
 class LearnScreen(Screen[None]):
     CSS_PATH = "../styles/learn.tcss"
+    SCOPE = "learn"
+    SCOPE_ALSO: tuple[str, ...] = ("everywhere",)
     BINDINGS = [
         Binding("escape,backspace", "app.pop_screen", "Back", id="learn-back", tooltip="Close learn mode"),
     ]

@@ -66,6 +66,8 @@ def pod_items(pods: list[Any], frozen: bool) -> list[Item]:
 
 class PickerScreen(Screen[None]):
     CSS_PATH = "../styles/picker.tcss"
+    SCOPE = "pod picker"
+    SCOPE_ALSO: tuple[str, ...] = ("everywhere",)
     BINDINGS = [
         Binding(
             "escape",

@@ -51,6 +51,8 @@ class FilterList(Vertical, can_focus=False):
     FilterList.-loading > OptionList { display: none; }
     """
 
+    SCOPE = "picker lists"
+    SCOPE_ALSO: tuple[str, ...] = ("pod picker", "everywhere")
     BINDINGS = [
         Binding("down", "move(1)", "Next", show=False, id="list-next", tooltip="Highlight the next item"),
         Binding(

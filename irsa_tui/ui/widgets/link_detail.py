@@ -108,7 +108,7 @@ class LinkDetail(VerticalScroll):
         yield EvidenceTable()
         yield Label("Why it matters", classes="detail-heading detail-why-heading")
         yield Static("", classes="detail-explanation", markup=False)
-        yield Label("Fix  (c copies it)", classes="detail-heading detail-fix-heading")
+        yield Label("Fix  (c copies it · f shows it unwrapped)", classes="detail-heading detail-fix-heading")
         yield Static("", classes="detail-fix", markup=False)
 
     def show(self, result: LinkResult) -> None:
