@@ -52,7 +52,8 @@ async def test_pick_context_namespace_pod_opens_the_chain_on_the_first_failure()
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: len(app.screen.query_one("#contexts", FilterList).items) == 2)
         await pilot.press(*"trust", "enter")
-        await wait_for(pilot, lambda: len(app.screen.query_one("#namespaces", FilterList).items) == 3)
+        # the namespaces, after the all-namespaces view of pods with a role
+        await wait_for(pilot, lambda: len(app.screen.query_one("#namespaces", FilterList).items) == 4)
         await pilot.press(*"paym", "enter")
         pods = app.screen.query_one("#pods", FilterList)
         await wait_for(pilot, lambda: len(pods.items) == 4)
@@ -329,17 +330,43 @@ async def test_filter_on_ten_thousand_pods_stays_capped_and_finds_the_pod() -> N
         assert count.endswith("of 10001") or "of 10001" in count
 
 
-async def test_pod_pane_says_what_to_pick_first() -> None:
-    app = IrsaApp(context="healthy", backend=FakeBackend(), frozen=True)
+async def test_namespace_pane_starts_on_the_contexts_namespace_else_the_first_with_a_role() -> None:
+    """Issue 15 #6: picking a context landed on `default` (no pods) whatever the context said."""
+    backend = FakeBackend()
+    backend.pods_by_namespace = {"default": [], "kube-system": [], b.NS: None}  # only payments has pods
+    app = IrsaApp(context="healthy", backend=backend, frozen=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        pods = app.screen.query_one("#pods", FilterList)
+        await wait_for(pilot, lambda: len(pods.items) == 4)
+        assert app.screen.namespace == b.NS and pods.highlighted_value == b.POD
+        assert str(pods.query_one(".filter-count").render()) == "4 of 4"
+    # a context naming its namespace starts there
+    backend = FakeBackend()
+    backend.contexts[0] = replace(backend.contexts[0], namespace="kube-system")
+    app = IrsaApp(context="healthy", backend=backend, frozen=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        pods = app.screen.query_one("#pods", FilterList)
+        await wait_for(pilot, lambda: len(pods.items) == 4)
+        assert app.screen.namespace == "kube-system"
+
+
+async def test_all_namespaces_view_lists_pods_with_a_role_and_opens_them() -> None:
+    backend = FakeBackend()
+    app = IrsaApp(context="healthy", namespace=b.NS, backend=backend, frozen=True)
     async with app.run_test(size=(120, 36)) as pilot:
         namespaces = app.screen.query_one("#namespaces", FilterList)
-        await wait_for(pilot, lambda: len(namespaces.items) > 0)
+        await wait_for(pilot, lambda: len(namespaces.items) == 4)
+        await pilot.press("2", "home")
+        namespaces.options.highlighted = 0
+        await pilot.press("enter")
         pods = app.screen.query_one("#pods", FilterList)
-        assert str(pods.query_one(".filter-count").render()) == "pick a namespace first"
-        namespaces.focus_filter()
-        await pilot.press(*b.NS, "enter")
-        await wait_for(pilot, lambda: len(pods.items) == 4)
-        assert str(pods.query_one(".filter-count").render()) == "4 of 4"
+        # one pod with a role in each of the three namespaces, shown as ns/pod; the rest are left out
+        await wait_for(pilot, lambda: len(pods.items) == 3)
+        assert {i.value for i in pods.items} == {(ns, b.POD) for ns in ("default", "kube-system", b.NS)}
+        pods.options.highlighted = [i.value for i in (pods.items[j] for j in pods.shown)].index(("kube-system", b.POD))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen) and chain(app).result is not None)
+        assert backend.runs[-1]["namespace"] == "kube-system"
 
 
 async def test_forbidden_namespace_list_lets_the_user_type_one() -> None:

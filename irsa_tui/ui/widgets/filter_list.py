@@ -1,8 +1,11 @@
 """A titled list with type-to-filter: an Input on top of a virtualised OptionList.
 
-The Input keeps focus so typing filters at once; up/down/page keys move the highlight and
-enter picks. Matching runs over precomputed lowercase keys (``FilterIndex``) and only the
-first ``RENDER_CAP`` matches are rendered, so 10,000 items stay instant.
+k9s habits: the list has focus, ``/`` (or any letter that is not a key binding) starts the filter,
+escape clears it and goes back to the list, so ``q`` and ``:`` keep their meaning on the list. An
+active filter is shown in the pane's bottom border (``/api``), and a filter matching nothing says so.
+Up/down/page keys move the highlight and enter picks, from the filter too. Matching runs over
+precomputed lowercase keys (``FilterIndex``) and only the first ``RENDER_CAP`` matches are rendered,
+so 10,000 items stay instant.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -41,6 +44,7 @@ class FilterList(Vertical, can_focus=False):
     FilterList:focus-within { border: round $accent; }
     FilterList > Input.filter-input { border: none; height: 1; padding: 0 1; background: $boost; }
     FilterList > Input.filter-input:focus { border: none; background: $accent 20%; }
+    FilterList:focus-within { border-title-style: bold reverse; }
     FilterList > OptionList { border: none; height: 1fr; padding: 0; background: transparent; text-wrap: nowrap; text-overflow: ellipsis; }
     FilterList > OptionList:focus { border: none; }
     FilterList > .filter-count { height: 1; color: $text-muted; padding: 0 1; }
@@ -95,7 +99,7 @@ class FilterList(Vertical, can_focus=False):
         self.empty: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=self.placeholder, classes="filter-input")
+        yield Input(placeholder=self.placeholder, classes="filter-input", select_on_focus=False)
         yield LoadingIndicator()
         yield Static("", classes="filter-error")
         yield OptionList()
@@ -141,9 +145,13 @@ class FilterList(Vertical, can_focus=False):
             if highlight is not None:
                 at = next((n for n, i in enumerate(shown) if self.items[i].value == highlight), 0)
             options.highlighted = at
+        query = self.input.value.strip()
+        self.border_subtitle = f"/{query}" if query else ""
         count = f"{total} of {len(self.items)}"
         if not self.items and self.empty:
             count = self.empty
+        elif self.items and query and not total:
+            count = f"nothing matches '{query}' (escape clears it)"
         if total > len(shown):
             count += f" (showing {len(shown)}; type to narrow)"
         self.query_one(".filter-count", Label).update(count)
@@ -184,3 +192,23 @@ class FilterList(Vertical, can_focus=False):
 
     def focus_filter(self) -> None:
         self.input.focus()
+
+    def focus_list(self) -> None:
+        self.options.focus()
+
+    def clear_filter(self) -> None:
+        """Forget the filter text (a new context: the old words would hide the new lists)."""
+        if self.input.value:
+            self.input.value = ""
+            self.refilter()
+
+    def on_key(self, event: events.Key) -> None:
+        """On the list, a printable key that is not bound here starts the filter with that character."""
+        if not self.options.has_focus or not event.is_printable or not event.character:
+            return
+        if event.key in self.screen.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        self.input.focus()
+        self.input.insert_text_at_cursor(event.character)
