@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -13,15 +14,18 @@ from textual.screen import Screen
 
 from irsa_tui.chain.model import ChainResult
 from irsa_tui.ui.backend import Backend, RealBackend
+from irsa_tui.ui.commands import Command, CommandLine, TargetsProvider, parse_command
 from irsa_tui.ui.config import UiConfig, load_config
 from irsa_tui.ui.keys import Scope, scope_of
 from irsa_tui.ui.probes import Probe, ProbeBook
 from irsa_tui.ui.screens.chain import ChainScreen
 from irsa_tui.ui.screens.help import HelpScreen
 from irsa_tui.ui.screens.learn import LearnScreen
-from irsa_tui.ui.screens.picker import PickerScreen
+from irsa_tui.ui.screens.picker import ALL_NAMESPACES, PickerScreen, unknown_context
 
 __all__ = ["FREEZE_ENV", "IrsaApp"]
+
+_DNS_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
 
 FREEZE_ENV = "IRSA_TUI_FREEZE_TIME"
 """When set (to anything but empty/0), durations, ages and countdowns are hidden: stable snapshots."""
@@ -51,7 +55,16 @@ class IrsaApp(App[None]):
         Binding(
             "L", "learn", "Learn", id="learn", tooltip="Explain the IRSA flow with this pod's real values"
         ),
+        Binding(
+            "colon",
+            "command",
+            "Command",
+            key_display=":",
+            id="command",
+            tooltip="k9s command line: ctx NAME, ns NAME, pod NS/NAME, q (tab completes)",
+        ),
     ]
+    COMMANDS = App.COMMANDS | {TargetsProvider}
 
     def __init__(
         self,
@@ -101,7 +114,9 @@ class IrsaApp(App[None]):
         from irsa_tui.ui.screens.dialogs import InputDialog, TextDialog
         from irsa_tui.ui.widgets.filter_list import FilterList
 
-        owners = (cls, PickerScreen, FilterList, ChainScreen, LearnScreen, HelpScreen, InputDialog, TextDialog)
+        owners = (
+            cls, PickerScreen, FilterList, ChainScreen, LearnScreen, HelpScreen, InputDialog, TextDialog, CommandLine
+        )
         return tuple(scope_of(owner) for owner in owners)
 
     def on_mount(self) -> None:
@@ -118,6 +133,82 @@ class IrsaApp(App[None]):
     def back_to_picker(self) -> None:
         if len(self.screen_stack) > 2:
             self.pop_screen()
+
+    # --- the k9s command line and palette targets -----------------------------------------------
+    @property
+    def picker(self) -> PickerScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, PickerScreen)), None)
+
+    def names_for(self, verb: str) -> list[str]:
+        """What ``:ctx``/``:ns``/``:pod`` complete to here."""
+        picker = self.picker
+        if verb == "ctx":
+            return list(self.contexts)
+        if picker is None:
+            return []
+        if verb == "ns":
+            names = [str(i.value) for i in picker.pane("namespaces").items if i.value != ALL_NAMESPACES]
+            return [*names, "all"]
+        pods = [str(i.value) for i in picker.pane("pods").items if isinstance(i.value, str)]
+        return pods + [f"{p.namespace}/{p.name}" for p in self.identity_pods()]
+
+    def identity_pods(self) -> list[Any]:
+        """Pods with a role in every namespace of the picker's context (once scanned)."""
+        picker = self.picker
+        return picker.identity.get(picker.context, []) if picker is not None else []
+
+    def action_command(self) -> None:
+        if not isinstance(self.screen, CommandLine):
+            self.push_screen(CommandLine(self.names_for), lambda text: self.run_command(text) if text else None)
+
+    def run_command(self, text: str) -> None:
+        """Run one ``:`` command; a problem is a one-line notification, nothing changes."""
+        command = parse_command(text)
+        if isinstance(command, str):
+            self.notify(command, title="Command", severity="error")
+            return
+        picker = self.picker
+        if command.verb == "quit":
+            self.exit()
+        elif command.verb == "help":
+            self.action_help()
+        elif picker is None:
+            return
+        elif command.verb == "ctx":
+            self._command_ctx(picker, command)
+        elif command.verb == "ns":
+            self._command_ns(picker, command)
+        else:
+            self._command_pod(picker, command)
+
+    def _to_picker(self, picker: PickerScreen) -> None:
+        while self.screen is not picker and len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def _command_ctx(self, picker: PickerScreen, command: Command) -> None:
+        if self.contexts and command.arg not in self.contexts:
+            self.notify(unknown_context(command.arg, list(self.contexts)), title=":ctx", severity="error")
+            return
+        self._to_picker(picker)
+        picker.pane("contexts").refilter(highlight=command.arg)
+        picker.select_context(command.arg)
+
+    def _command_ns(self, picker: PickerScreen, command: Command) -> None:
+        name = ALL_NAMESPACES if command.arg == "all" else command.arg
+        if name != ALL_NAMESPACES and not _DNS_LABEL.fullmatch(name):
+            self.notify(f"{name!r} is not a namespace name", title=":ns", severity="error")
+            return
+        self._to_picker(picker)
+        picker.select_namespace(name)
+
+    def _command_pod(self, picker: PickerScreen, command: Command) -> None:
+        namespace, _, pod = command.arg.rpartition("/")
+        namespace = namespace or (picker.namespace if picker.namespace != ALL_NAMESPACES else None) or ""
+        if not namespace:
+            self.notify("pick a namespace first, or give NS/POD", title=":pod", severity="error")
+            return
+        self._to_picker(picker)
+        self.open_chain(namespace, pod)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

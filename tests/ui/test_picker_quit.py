@@ -106,3 +106,88 @@ async def test_help_documents_ctrl_q() -> None:
         table = app.screen.query_one(DataTable)
         rows = [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
         assert any(r[1] == "ctrl+q" and r[2] == "Quit" and "filter" in r[3] for r in rows), rows
+
+
+async def test_colon_ctx_and_ns_switch_from_the_chain_with_completion() -> None:
+    """Issue 17 #4: no :ctx / :ns; moving to another scenario took 17 keystrokes."""
+    backend = FakeBackend()
+    app = IrsaApp(context="healthy", namespace=b.NS, pod=b.POD, backend=backend, frozen=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        from irsa_tui.ui.screens.chain import ChainScreen
+
+        await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen) and app.screen.result is not None)
+        await pilot.press("colon", *"ctx tr", "tab")
+        assert app.screen.query_one(Input).value == "ctx trust-sub-wrong-namespace"
+        await pilot.press("enter")
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        await wait_for(pilot, lambda: picker.context == "trust-sub-wrong-namespace" and picker.namespace is not None)
+        await pilot.press("colon", *"ns kube-s", "tab", "enter")
+        pods = picker.query_one("#pods", FilterList)
+        await wait_for(pilot, lambda: picker.namespace == "kube-system" and len(pods.items) == 4)
+        assert app.focused is pods.options
+        await pilot.press("colon", *"pod payments/", "tab", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen) and app.screen.result is not None)
+        assert backend.runs[-1]["context"] == "trust-sub-wrong-namespace"
+        assert (backend.runs[-1]["namespace"], backend.runs[-1]["pod"]) == (b.NS, b.POD)
+        # an unknown context changes nothing and says why
+        await pilot.press("colon", *"ctx helthy", "enter")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, ChainScreen)
+        assert any("'helthy' not found" in n.message and "healthy" in n.message for n in app._notifications)
+
+
+async def test_the_palette_finds_contexts_namespaces_and_pods_with_a_role() -> None:
+    from textual.command import Hit
+
+    from irsa_tui.ui.commands import TargetsProvider
+
+    app = picker_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        picker = app.screen
+        await wait_for(pilot, lambda: len(picker.query_one("#pods", FilterList).items) == 4)
+        picker.query_one("#namespaces", FilterList).options.highlighted = 0
+        assert isinstance(picker, PickerScreen)
+        picker.select_namespace("*")
+        await wait_for(pilot, lambda: bool(app.identity_pods()))
+        provider = TargetsProvider(picker)
+        texts = []
+        for query in ("context", "namespace", "pod"):
+            texts += [str(h.text) for h in [h async for h in provider.search(query)] if isinstance(h, Hit)]
+        assert "Switch context: trust-sub-wrong-namespace" in texts
+        assert "Namespace: kube-system" in texts
+        assert any(t.startswith(f"Pod: kube-system/{b.POD} ◆ ") for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ctx prod", ("ctx", "prod")),
+        (":context prod", ("ctx", "prod")),
+        ("ns all", ("ns", "all")),
+        ("q", ("quit", "")),
+        ("ctx", "ctx needs a name"),
+        ("ctx a b", "ctx takes one name, got 2"),
+        ("deploy x", "unknown command 'deploy'"),
+        ("", "type a command"),
+    ],
+)
+def test_command_parsing(text: str, expected: tuple[str, str] | str) -> None:
+    from irsa_tui.ui.commands import Command, parse_command
+
+    got = parse_command(text)
+    if isinstance(expected, tuple):
+        assert got == Command(*expected)
+    else:
+        assert isinstance(got, str) and got.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("c", "ctx "), ("ctx he", "ctx healthy"), ("ctx healthy", None), ("ns pay", "ns payments"), ("zz", None)],
+)
+def test_command_completion(text: str, expected: str | None) -> None:
+    from irsa_tui.ui.commands import complete
+
+    names = {"ctx": ["healthy", "prod"], "ns": ["default", "payments"], "pod": []}
+    assert complete(text, lambda verb: names[verb]) == expected

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ListView, TabbedContent, TabPane
 
@@ -123,6 +123,16 @@ class ChainScreen(Screen[None]):
             tooltip="Show the trust policy with the deciding statement highlighted",
         ),
         Binding("escape,backspace", "back", "Back", id="chain-back", tooltip="Back to the pod picker"),
+        Binding(
+            "slash",
+            "find_pod",
+            "Find pod",
+            show=False,
+            id="chain-find-pod",
+            tooltip="Back to the picker with the pod filter open (k9s /)",
+        ),
+        Binding("1", "focus_pane('links')", "Links", show=False, id="chain-pane-1", tooltip="Go to pane 1, the links"),
+        Binding("2", "focus_pane('tabs')", "Detail", show=False, id="chain-pane-2", tooltip="Go to pane 2, the open tab"),
     ]
 
     def __init__(self, namespace: str, pod: str, context: str | None = None) -> None:
@@ -512,3 +522,18 @@ class ChainScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.irsa.back_to_picker()
+
+    def action_find_pod(self) -> None:
+        self.irsa.back_to_picker()
+        picker = self.irsa.picker
+        if picker is not None:
+            picker.pane("pods").focus_filter()
+
+    def action_focus_pane(self, pane: str) -> None:
+        if pane == "links":
+            self.query_one("#links", ListView).focus()
+            return
+        tabs = self.query_one("#tabs", TabbedContent)
+        active = tabs.active_pane
+        if active is not None:
+            active.query_one(VerticalScroll).focus()
