@@ -60,6 +60,7 @@ class IrsaApp(App[None]):
             "command",
             "Command",
             key_display=":",
+            show=False,
             id="command",
             tooltip="k9s command line: ctx NAME, ns NAME, pod NS/NAME, q (tab completes)",
         ),

@@ -144,7 +144,8 @@ def display_keys(binding: Binding, keymap: Mapping[str, str]) -> str:
     out = []
     for key in effective_keys(binding, keymap):
         modifiers, base = Binding(key, binding.action).parse_key()
-        char = key_to_character(base)  # question_mark → ?; names (escape, pagedown) stay as in the config
+        # question_mark → ?; names (escape, pagedown) stay as in the config
+        char = "/" if base == "slash" else key_to_character(base)
         out.append("+".join([*modifiers, char if char and char.isprintable() and base != "space" else base]))
     return ", ".join(out)
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
 
 from irsa_tui.ui.app import IrsaApp
@@ -81,8 +80,7 @@ async def test_remapped_keys_trigger_their_action_and_the_old_keys_do_not(tmp_pa
 
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        table = app.screen.query_one(DataTable)
-        rows = {str(table.get_row_at(i)[2]): str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        rows = {row[2]: row[1] for row in app.screen.rows}
         assert rows["Re-run"] == "ctrl+r *" and rows["Copy fix"] == "y *"
         assert rows["Export"] == "e"  # untouched bindings keep their key and no mark
 

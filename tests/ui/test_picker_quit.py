@@ -101,10 +101,7 @@ async def test_help_documents_ctrl_q() -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
-        from textual.widgets import DataTable
-
-        table = app.screen.query_one(DataTable)
-        rows = [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+        rows = app.screen.rows
         assert any(r[1] == "ctrl+q" and r[2] == "Quit" and "filter" in r[3] for r in rows), rows
 
 
