@@ -197,8 +197,13 @@ def _check(argv: Sequence[str]) -> int:
         elif args.markdown:
             sys.stdout.write(report.render_markdown(result))
         else:
-            color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-            sys.stdout.write(report.render_text(result, color=color, verbose=args.verbose))
+            tty = sys.stdout.isatty()
+            color = tty and not os.environ.get("NO_COLOR")
+            # wrap prose at the terminal's width; piped to a file, keep every value on one line
+            import shutil
+
+            width = max(60, shutil.get_terminal_size().columns) if tty else None
+            sys.stdout.write(report.render_text(result, color=color, verbose=args.verbose, width=width))
         sys.stdout.flush()
         return exit_code(result)
     finally:

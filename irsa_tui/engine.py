@@ -512,7 +512,7 @@ class _Gather:
         audience = self._audience(pod, sa)
         if not self.options.live:
             predicted = self._predicted(pod, audience)
-            self.run.facts.gaps["token"] = "live probes off (--no-live): claims predicted, no TokenRequest made"
+            self.run.facts.gaps["token"] = "live probes off: claims predicted, no TokenRequest made"
             self.run.settle(token=predicted, token_request_error=None)
             return predicted, depth
         fetched_at = datetime.now(UTC)
@@ -627,7 +627,7 @@ class _Gather:
 
     def step_sts(self) -> tuple[Any, int]:
         if not self.options.live:
-            self.run.gap("sts", "live probes off (--no-live)")
+            self.run.gap("sts", "live probes off")
             return None, 0
         token, depth_t = self.result("token")
         arn, depth_a = self.result("role_arn")
@@ -673,7 +673,7 @@ class _Gather:
     def step_s3(self) -> tuple[None, int]:
         creds, depth = self.result("sts")
         if not self.options.live:
-            self.run.gap("s3", "live probes off (--no-live)")
+            self.run.gap("s3", "live probes off")
             return None, 0
         if creds is None:
             self.result("policies")  # keep role.policies complete for the s3 check

@@ -192,7 +192,7 @@ _ALL: list[Code] = [
         _I,
         P,
         "Webhook injected every container",
-        "all {count} containers have AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE and the aws-iam-token mount",
+        "{containers}: AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE and the aws-iam-token mount are in place",
         "When the pod was created, the pod identity webhook added AWS_ROLE_ARN (the ServiceAccount's role), "
         "AWS_WEB_IDENTITY_TOKEN_FILE and a projected ServiceAccount token volume (aws-iam-token) mounted "
         "read-only at /var/run/secrets/eks.amazonaws.com/serviceaccount. The AWS SDK finds these and calls "

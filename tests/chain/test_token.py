@@ -318,10 +318,10 @@ def test_custom_audience_listed_by_provider_passes() -> None:
 def test_no_live_predicted_token_is_skip_not_error() -> None:
     facts = healthy_facts(live=False, token_request_error=None)
     facts.token = healthy_token(origin="predicted", raw="")
-    facts.gaps["token"] = "live probes off (--no-live): claims predicted, no TokenRequest made"
+    facts.gaps["token"] = "live probes off: claims predicted, no TokenRequest made"
     result = token.check(facts, {})
     assert result.status is Status.SKIP
-    assert "--no-live" in result.summary
+    assert "live probes off" in result.summary and "--no-live" not in result.summary
     assert result.details["predicted"] is True
 
 

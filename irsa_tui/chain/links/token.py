@@ -193,7 +193,7 @@ def _predicted(facts: Facts, result: LinkResult, namespace: str) -> LinkResult:
     error = facts.token_request_error
     if error is None and not facts.live:
         reason = facts.gaps.get(
-            "token", "live probes off (--no-live): claims predicted, no TokenRequest made"
+            "token", "live probes off: claims predicted, no TokenRequest made"
         )
         return replace(
             result,
