@@ -42,10 +42,11 @@ def wrap_lines(value: str, width: int) -> list[tuple[int, int]]:
 
 
 def wrap_text(text: Text, width: int, indent: str = "") -> Text:
-    """``text`` (one line, styles kept) wrapped to ``width``; continuation lines start with ``indent``."""
+    """``text`` (one line, styles kept) wrapped to lines of ``width`` characters; continuation lines are
+    prefixed with ``indent`` (the caller leaves room for it, as for the first line's label)."""
     out = Text()
     first = True
-    for start, end in wrap_lines(text.plain, width - len(indent) if indent else width):
+    for start, end in wrap_lines(text.plain, width):
         if not first:
             out.append("\n" + indent)
         out.append_text(text[start:end])
@@ -60,7 +61,8 @@ def wrap_block(text: str, width: int) -> Text:
         if n:
             out.append("\n")
         indent = " " * (len(line) - len(line.lstrip(" ")) + 2)
-        out.append_text(wrap_text(Text(line), width, indent if len(indent) < width // 2 else "  "))
+        indent = indent if len(indent) < width // 2 else "  "
+        out.append_text(wrap_text(Text(line), width - len(indent), indent))
     return out
 
 

@@ -34,9 +34,9 @@ def context_item(ctx: Any) -> Item:
     cluster = ctx.eks_cluster or "(not EKS?)"
     prompt = Text.assemble(
         (f"{mark} ", "bold"),
-        (ctx.name[:30], "bold"),
+        (ctx.name, "bold"),
         "\n",
-        (f"  {cluster[:20]} · {ctx.region or 'region ?'}", "dim"),
+        (f"  {cluster} · {ctx.region or 'region ?'}", "dim"),
     )
     return Item(key=f"{ctx.name} {cluster} {ctx.region or ''}", prompt=prompt, value=ctx.name)
 
@@ -49,24 +49,18 @@ def pod_items(pods: list[Any], frozen: bool, with_namespace: bool = False) -> li
         return f"{p.namespace}/{p.name}" if with_namespace else str(p.name)
 
     ordered = sorted(pods, key=lambda p: (p.role_arn is None, name(p)))
-    width = min(40, max((len(name(p)) for p in ordered), default=10))
-    sa_width = min(20, max((len(p.service_account) for p in ordered), default=8))
-    roles = [p.role_arn.rsplit("/", 1)[-1] for p in ordered if p.role_arn]
-    role_width = min(24, max((len(r) for r in roles), default=7))
     items = []
     for pod in ordered:
         role = pod.role_arn.rsplit("/", 1)[-1] if pod.role_arn else "no role"
+        # two lines, as the contexts: the name whole on the first, the rest under it (fits 80 columns)
         prompt = Text.assemble(
             (ROLE_MARK if pod.role_arn else " ", "bold"),
             " ",
-            (name(pod)[:width].ljust(width), "bold"),
-            "  ",
-            (pod.service_account[:sa_width].ljust(sa_width), ""),
-            "  ",
-            ((role[:role_width]).ljust(role_width), "" if pod.role_arn else "dim"),
-            "  ",
-            ((pod.phase or "?")[:9].ljust(9), ""),
-            (age(pod.created, frozen).rjust(4), "dim"),
+            (name(pod), "bold"),
+            "\n  ",
+            (f"{pod.service_account} · ", "dim"),
+            (role, "" if pod.role_arn else "dim"),
+            (f" · {pod.phase or '?'} · {age(pod.created, frozen)}", "dim"),
         )
         key = f"{name(pod)} {pod.service_account} {pod.role_arn or ''}"
         value = (pod.namespace, pod.name) if with_namespace else pod.name
@@ -129,7 +123,7 @@ class PickerScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield FilterList("1 Cluster (kube context)", "filter contexts…", id="contexts")
             yield FilterList("2 Namespace", "filter or type…", allow_typed=True, id="namespaces")
-            yield FilterList("3 Pod   ◆ = has a role", "filter pods…", id="pods")
+            yield FilterList("3 Pod (◆ has a role)", "filter pods…", id="pods")
         yield Footer()
 
     def on_mount(self) -> None:

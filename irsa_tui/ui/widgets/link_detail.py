@@ -117,7 +117,7 @@ class LinkDetail(VerticalScroll):
         )
         self.query_one(".detail-summary", WrappedText).set_text(result.summary)
         findings = "\n".join(
-            f"[{f.code}] {f.message}" for f in result.findings if f.message != result.summary
+            f"{f.code:<9} {f.message}" for f in result.findings if f.message != result.summary
         )
         self.query_one(".detail-findings", WrappedText).set_text(findings)
         self.query_one(".detail-findings", WrappedText).display = bool(findings)
