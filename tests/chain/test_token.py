@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -124,6 +125,9 @@ def test_healthy_facts_pass() -> None:
         "token-iat": True,
         "token-lifetime": True,
     }
+    # a time a reader can use, not an epoch number (issue 17 #9)
+    exp = next(e for e in result.evidence if e.key == "token-exp").actual or ""
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in 9m\d*s?\)|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in .+\)", exp), exp
 
 
 @pytest.mark.parametrize(("change", "status", "code"), CASES)

@@ -138,6 +138,7 @@ async def test_a_scenarios_probe_options_travel_with_its_context_and_stay_there(
         pods = app.screen.query_one("#pods", FilterList)
         # the namespace pane starts on the context's namespace, the pod with a role first
         await wait_for(pilot, lambda: pods.highlighted_value == pod, 30)
+        assert getattr(app.screen, "namespace", None) == ns
         await pilot.press("3", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen) and app.screen.result is not None, 30)
         screen = app.screen
@@ -151,6 +152,7 @@ async def test_a_scenarios_probe_options_travel_with_its_context_and_stay_there(
         pods = app.screen.query_one("#pods", FilterList)
         healthy_ns, healthy_pod = lab.target("healthy")
         await wait_for(pilot, lambda: pods.highlighted_value == healthy_pod, 30)
+        assert getattr(app.screen, "namespace", None) == healthy_ns
         await pilot.press("3", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen) and app.screen.result is not None, 30)
         screen = app.screen
