@@ -18,24 +18,33 @@ _PIECE = re.compile(r"[^:/.\-,= ]*[:/.\-,= ]?")
 
 
 def wrap_lines(value: str, width: int) -> list[tuple[int, int]]:
-    """(start, end) of each line of ``value`` wrapped to ``width`` (≥ 1) at separators."""
+    """(start, end) of each line of ``value`` wrapped to ``width`` (≥ 1) at separators; a space is
+    preferred when one falls in the second half of the line (prose reads better broken at words)."""
     width = max(1, width)
     lines: list[tuple[int, int]] = []
     start = end = 0
+    space = -1  # end of the last piece ending in a space, on the current line
     for match in _PIECE.finditer(value):
         a, b = match.span()
         if a == b:
             continue
         if b - start <= width:
             end = b
+            if value[b - 1] == " ":
+                space = b
             continue
         if end > start:
-            lines.append((start, end))
-            start = end
+            cut = space if space > start + width // 2 else end
+            lines.append((start, cut))
+            start = cut
+            if b - start > width and end > start:  # what followed the space does not fit with this piece
+                lines.append((start, end))
+                start = end
         while b - start > width:  # one piece longer than the line: fold it
             lines.append((start, start + width))
             start += width
         end = b
+        space = b if value[b - 1] == " " and b > start else -1
     if end > start or not lines:
         lines.append((start, end))
     return lines

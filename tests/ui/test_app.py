@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 from dataclasses import replace
@@ -487,3 +488,24 @@ async def test_learn_mode_puts_the_failing_step_at_the_top_of_the_view(size: tup
             assert step.region.y == view.y, (step.region, view)
         else:  # the view cannot scroll further: then the whole step is in view
             assert view.contains_region(step.region), (step.region, view)
+
+
+def test_wrap_lines_never_cuts_a_piece_that_fits_a_line() -> None:
+    """Every line boundary falls after a separator unless a single piece is longer than the width."""
+    import random
+
+    from irsa_tui.ui.wrapping import wrap_lines
+
+    rng = random.Random(17)
+    alphabet = "abcdef:/.- "
+    for _ in range(2000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
+        width = rng.randint(4, 30)
+        lines = wrap_lines(value, width)
+        assert "".join(value[start:end] for start, end in lines) == value
+        for (start, end), (nxt, _) in itertools.pairwise(lines):
+            assert end == nxt and 0 < end - start <= width
+            if value[end - 1] not in ":/.- ":  # a fold: only inside a piece (up to its separator) wider than a line
+                piece_start = max(value.rfind(sep, 0, end) for sep in ":/.- ") + 1
+                piece_end = min([i + 1 for i in (value.find(sep, end) for sep in ":/.- ") if i >= 0] or [len(value)])
+                assert piece_end - piece_start > width, (value, width, lines)

@@ -16,6 +16,7 @@ from irsa_tui.ui.backend import BackendError
 from irsa_tui.ui.messages import ContextsLoaded, IdentityPodsLoaded, ListFailed, NamespacesLoaded, PodsLoaded
 from irsa_tui.ui.timefmt import age
 from irsa_tui.ui.widgets.filter_list import FilterList, Item
+from irsa_tui.ui.wrapping import wrap_text
 
 if TYPE_CHECKING:
     from irsa_tui.ui.app import IrsaApp
@@ -32,12 +33,16 @@ SCAN_LIMIT = 200
 def context_item(ctx: Any) -> Item:
     mark = "●" if ctx.current else " "
     cluster = ctx.eks_cluster or "(not EKS?)"
-    prompt = Text.assemble(
-        (f"{mark} ", "bold"),
-        (ctx.name, "bold"),
-        "\n",
-        (f"  {cluster} · {ctx.region or 'region ?'}", "dim"),
-    )
+
+    def prompt(width: int) -> Text:
+        # the whole name, wrapped at its separators: lab and EKS context names are long
+        return Text.assemble(
+            (f"{mark} ", "bold"),
+            wrap_text(Text(ctx.name, style="bold"), max(8, width - 2), "  "),
+            "\n  ",
+            wrap_text(Text(f"{cluster} · {ctx.region or 'region ?'}", style="dim"), max(8, width - 2), "  "),
+        )
+
     return Item(key=f"{ctx.name} {cluster} {ctx.region or ''}", prompt=prompt, value=ctx.name)
 
 
@@ -52,16 +57,22 @@ def pod_items(pods: list[Any], frozen: bool, with_namespace: bool = False) -> li
     items = []
     for pod in ordered:
         role = pod.role_arn.rsplit("/", 1)[-1] if pod.role_arn else "no role"
-        # two lines, as the contexts: the name whole on the first, the rest under it (fits 80 columns)
-        prompt = Text.assemble(
-            (ROLE_MARK if pod.role_arn else " ", "bold"),
-            " ",
-            (name(pod), "bold"),
-            "\n  ",
-            (f"{pod.service_account} · ", "dim"),
-            (role, "" if pod.role_arn else "dim"),
-            (f" · {pod.phase or '?'} · {age(pod.created, frozen)}", "dim"),
-        )
+
+        def prompt(width: int, pod: Any = pod, role: str = role) -> Text:
+            # two lines, as the contexts: the name whole (wrapped at separators), the rest under it
+            rest = Text.assemble(
+                (f"{pod.service_account} · ", "dim"),
+                (role, "" if pod.role_arn else "dim"),
+                (f" · {pod.phase or '?'} · {age(pod.created, frozen)}", "dim"),
+            )
+            return Text.assemble(
+                (ROLE_MARK if pod.role_arn else " ", "bold"),
+                " ",
+                wrap_text(Text(name(pod), style="bold"), max(8, width - 2), "  "),
+                "\n  ",
+                wrap_text(rest, max(8, width - 2), "  "),
+            )
+
         key = f"{name(pod)} {pod.service_account} {pod.role_arn or ''}"
         value = (pod.namespace, pod.name) if with_namespace else pod.name
         items.append(Item(key=key, prompt=prompt, value=value))

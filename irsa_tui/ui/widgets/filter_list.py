@@ -10,6 +10,7 @@ so 10,000 items stay instant.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +34,8 @@ RENDER_CAP = 500
 class Item:
     key: str
     """Text the filter matches against."""
-    prompt: Text | str
-    """What the list shows."""
+    prompt: Text | str | Callable[[int], Text]
+    """What the list shows; a callable is given the list's width (names wrap instead of being cut)."""
     value: Any
 
 
@@ -97,6 +98,7 @@ class FilterList(Vertical, can_focus=False):
         self.index = FilterIndex(())
         self.shown: list[int] = []
         self.empty: str | None = None
+        self.width_shown = 0
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.placeholder, classes="filter-input", select_on_focus=False)
@@ -139,7 +141,9 @@ class FilterList(Vertical, can_focus=False):
         shown, total = self.index.search(self.input.value, RENDER_CAP)
         self.shown = shown
         options = self.options
-        options.set_options(Option(self.items[i].prompt, id=str(i)) for i in shown)
+        width = self.list_width()
+        self.width_shown = width
+        options.set_options(Option(self._prompt(self.items[i], width), id=str(i)) for i in shown)
         if shown:
             at = 0
             if highlight is not None:
@@ -155,6 +159,17 @@ class FilterList(Vertical, can_focus=False):
         if total > len(shown):
             count += f" (showing {len(shown)}; type to narrow)"
         self.query_one(".filter-count", Label).update(count)
+
+    def list_width(self) -> int:
+        return self.options.content_size.width or max(10, self.size.width - 2) or 30
+
+    @staticmethod
+    def _prompt(item: Item, width: int) -> Text | str:
+        return item.prompt(width) if callable(item.prompt) else item.prompt
+
+    def on_resize(self) -> None:
+        if self.items and self.width_shown != self.list_width():
+            self.refilter(self.highlighted_value)
 
     @property
     def highlighted_value(self) -> Any:
