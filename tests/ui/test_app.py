@@ -244,6 +244,8 @@ async def test_copy_fix_says_copied_only_when_a_clipboard_took_it(
         await pilot.press("f")
         area = app.screen.query_one(TextArea)
         assert area.text == fix and area.soft_wrap is False and area.read_only
+        await pilot.press("f")  # f again (or escape) closes it
+        assert isinstance(app.screen, ChainScreen)
 
 
 async def test_token_and_policy_tabs_show_claims_and_the_failing_key() -> None:
