@@ -84,7 +84,9 @@ class TokenView(VerticalScroll):
             return
         now = time.time()
         rows = []
-        for name, value in _flatten(claims):
+        # what the trust policy matches (sub, aud) and the issuer first, then the times, then the rest
+        first = {"sub": 0, "aud": 1, "iss": 2, "exp": 3, "iat": 4, "nbf": 5}
+        for name, value in sorted(_flatten(claims), key=lambda row: first.get(row[0], len(first))):
             if name in _TIME_CLAIMS:
                 raw = claims.get(name)
                 if self.frozen:
