@@ -16,7 +16,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ListView, TabbedContent, TabPane
 
-from irsa_tui.chain.model import LINK_ORDER, ChainResult, LinkId, LinkResult, Status, Verdict
+from irsa_tui.chain.model import ChainResult, LinkId, LinkResult, Status, Verdict
+from irsa_tui.chain.registry import LINK_ORDER
 from irsa_tui.ui.backend import BackendError
 from irsa_tui.ui.files import target_stem, write_new
 from irsa_tui.ui.messages import CallChanged, ChainFailed, ChainFinished, LinkArrived
