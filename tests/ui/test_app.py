@@ -437,10 +437,10 @@ def test_learn_values_without_a_result_are_empty() -> None:
 
 
 def test_every_binding_has_an_id_description_and_tooltip() -> None:
-    from irsa_tui.ui.screens.dialogs import InputDialog
-
-    for owner in (IrsaApp, PickerScreen, ChainScreen, HelpScreen, LearnScreen, InputDialog, FilterList):
-        for binding in owner.BINDINGS:
+    scopes = IrsaApp.key_scopes()
+    assert {s.name for s in scopes} >= {"everywhere", "pod picker", "chain", "dialog", "text view", "command line"}
+    for scope in scopes:
+        for binding in scope.bindings:
             assert isinstance(binding, Binding)
             assert binding.id and binding.id == binding.id.lower() and " " not in binding.id, binding
             assert binding.description and binding.tooltip, binding

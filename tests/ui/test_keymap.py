@@ -188,3 +188,20 @@ def test_keys_is_a_leaf_module() -> None:
     code = "import sys, irsa_tui.ui.keys, irsa_tui.ui.config; print(sorted(m for m in sys.modules if m.startswith('irsa_tui.ui.')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['irsa_tui.ui.config', 'irsa_tui.ui.keys']"
+
+
+def test_every_class_declaring_a_scope_is_in_the_apps_scope_list() -> None:
+    """A screen with SCOPE but left out of IrsaApp.key_scopes() would have keys missing from help."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import irsa_tui.ui
+
+    declared = set()
+    for info in pkgutil.walk_packages(irsa_tui.ui.__path__, "irsa_tui.ui."):
+        module = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if "SCOPE" in vars(cls) and cls.__module__ == module.__name__:
+                declared.add(cls.SCOPE)
+    assert declared == {s.name for s in SCOPES}
