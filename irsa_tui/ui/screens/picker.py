@@ -132,7 +132,7 @@ class PickerScreen(Screen[None]):
         yield Header(icon="◆")
         yield Label("", id="breadcrumb", markup=False)
         with Horizontal(id="panes"):
-            yield FilterList("1 Cluster (kube context)", "filter contexts…", id="contexts")
+            yield FilterList("1 Cluster (context)", "filter contexts…", id="contexts")
             yield FilterList("2 Namespace", "filter or type…", allow_typed=True, id="namespaces")
             yield FilterList("3 Pod (◆ has a role)", "filter pods…", id="pods")
         yield Footer()
