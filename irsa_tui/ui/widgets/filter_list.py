@@ -46,6 +46,8 @@ class FilterList(Vertical, can_focus=False):
     FilterList > Input.filter-input { border: none; height: 1; padding: 0 1; background: $boost; }
     FilterList > Input.filter-input:focus { border: none; background: $accent 20%; }
     FilterList:focus-within { border-title-style: bold reverse; }
+    FilterList > OptionList > .option-list--option-highlighted { text-style: bold underline; }
+    FilterList > OptionList:focus > .option-list--option-highlighted { text-style: bold reverse; }
     FilterList > OptionList { border: none; height: 1fr; padding: 0; background: transparent; text-wrap: nowrap; text-overflow: ellipsis; }
     FilterList > OptionList:focus { border: none; }
     FilterList > .filter-count { height: 1; color: $text-muted; padding: 0 1; }
@@ -161,7 +163,8 @@ class FilterList(Vertical, can_focus=False):
         self.query_one(".filter-count", Label).update(count)
 
     def list_width(self) -> int:
-        return self.options.content_size.width or max(10, self.size.width - 2) or 30
+        """The width prompts wrap to, leaving room for a vertical scrollbar that may appear."""
+        return max(10, (self.options.content_size.width or self.size.width - 2 or 32) - 2)
 
     @staticmethod
     def _prompt(item: Item, width: int) -> Text | str:
