@@ -188,3 +188,21 @@ def test_command_completion(text: str, expected: str | None) -> None:
 
     names = {"ctx": ["healthy", "prod"], "ns": ["default", "payments"], "pod": []}
     assert complete(text, lambda verb: names[verb]) == expected
+
+
+async def test_digits_and_slash_on_the_chain() -> None:
+    from textual.widgets import ListView, TabbedContent
+
+    from irsa_tui.ui.screens.chain import ChainScreen
+
+    app = IrsaApp(context="healthy", namespace=b.NS, pod=b.POD, backend=FakeBackend(), frozen=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen) and app.screen.result is not None)
+        await pilot.press("2")
+        tabs = app.screen.query_one("#tabs", TabbedContent)
+        assert app.focused is not None and tabs in app.focused.ancestors_with_self
+        await pilot.press("1")
+        assert isinstance(app.focused, ListView)
+        await pilot.press("slash")  # k9s /: back to the pod filter
+        assert isinstance(app.screen, PickerScreen)
+        assert app.focused is app.screen.query_one("#pods", FilterList).input
