@@ -44,6 +44,19 @@ def candidates(environ: Mapping[str, str]) -> list[tuple[str, Sequence[str]]]:
     return out
 
 
+def _run(argv: Sequence[str], text: str) -> bool:
+    # stdout/stderr to /dev/null, not pipes: wl-copy and xclip fork a child that keeps serving the
+    # selection, and a child holding our pipes would make run() wait for it until the timeout
+    try:
+        proc = subprocess.run(
+            list(argv), input=text.encode(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            timeout=TIMEOUT_S, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return proc.returncode == 0
+
+
 def copy_text(text: str, environ: Mapping[str, str] | None = None) -> Copied:
     """Try each candidate found on PATH; blocking (call from a worker thread)."""
     env = os.environ if environ is None else environ
@@ -53,19 +66,9 @@ def copy_text(text: str, environ: Mapping[str, str] | None = None) -> Copied:
         if exe is None:
             continue
         tried.append(argv[0])
-        try:
-            proc = subprocess.run(
-                [exe, *argv[1:]], input=text.encode(), capture_output=True, timeout=TIMEOUT_S, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if proc.returncode == 0:
+        if _run([exe, *argv[1:]], text):
             return Copied(True, where=name)
-        if argv[0] == "tmux" and b"-w" in proc.stderr:  # tmux < 3.2 has no -w: the buffer alone
-            retry = subprocess.run(
-                [exe, "load-buffer", "-"], input=text.encode(), capture_output=True, timeout=TIMEOUT_S, check=False
-            )
-            if retry.returncode == 0:
-                return Copied(True, where=name)
+        if argv[0] == "tmux" and _run([exe, "load-buffer", "-"], text):  # tmux < 3.2 has no -w
+            return Copied(True, where=name)
     why = f"{', '.join(tried)} failed" if tried else "no clipboard program (tmux, wl-copy, xclip, xsel, pbcopy)"
     return Copied(False, why=why)
