@@ -87,6 +87,7 @@ class CommandLine(ModalScreen[str | None]):
     """The ``:`` prompt at the bottom of the screen, as in k9s and vim."""
 
     CSS_PATH = "styles/dialogs.tcss"
+    AUTO_FOCUS = "#command-input"
     SCOPE = "command line"
     SCOPE_ALSO: tuple[str, ...] = ()
     BINDINGS = [

@@ -126,6 +126,18 @@ async def test_forbidden_namespace_listing_shows_the_error_and_accepts_a_typed_n
         await wait_for(pilot, lambda: pod in [i.value for i in pods.items])
 
 
+async def command(app: IrsaApp, pilot: Any, text: str) -> None:
+    """``:`` then ``text`` then enter, once the command line has the focus."""
+    from textual.widgets import Input
+
+    from irsa_tui.ui.commands import CommandLine
+
+    await pilot.press("colon")
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandLine) and isinstance(app.focused, Input))
+    await pilot.press(*text, "enter")
+    await wait_for(pilot, lambda: not isinstance(app.screen, CommandLine))
+
+
 async def test_a_scenarios_probe_options_travel_with_its_context_and_stay_there(lab: Any) -> None:
     """Issue 17 #1 and #11: the picker judged s3-kms-decrypt-denied without its object ("OK"), and a
     bucket followed the user to the next scenario's pod. The scenario's kube context carries its
@@ -135,7 +147,7 @@ async def test_a_scenarios_probe_options_travel_with_its_context_and_stay_there(
     async with app.run_test(size=SIZE) as pilot:
         contexts = app.screen.query_one("#contexts", FilterList)
         await wait_for(pilot, lambda: len(contexts.items) >= 5)
-        await pilot.press("colon", *"ctx s3-kms-decrypt-denied", "enter")
+        await command(app, pilot, "ctx s3-kms-decrypt-denied")
         pods = app.screen.query_one("#pods", FilterList)
         # the namespace pane starts on the context's namespace, the pod with a role first
         await wait_for(pilot, lambda: pods.highlighted_value == pod, 30)
@@ -149,7 +161,7 @@ async def test_a_scenarios_probe_options_travel_with_its_context_and_stay_there(
         target = str(screen.query_one("#target").render())
         assert f"s3://{bucket}/2024/08/INV-0004.pdf (kubeconfig)" in target
         # another scenario: its own (no) probe options, not the previous bucket
-        await pilot.press("colon", *"ctx healthy", "enter")
+        await command(app, pilot, "ctx healthy")
         pods = app.screen.query_one("#pods", FilterList)
         healthy_ns, healthy_pod = lab.target("healthy")
         await wait_for(pilot, lambda: pods.highlighted_value == healthy_pod, 30)
