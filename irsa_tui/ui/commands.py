@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -98,6 +98,9 @@ class CommandLine(ModalScreen[str | None]):
     def __init__(self, names: Callable[[str], Sequence[str]]) -> None:
         super().__init__()
         self.names = names
+        self.typeahead = ""
+        """Keys typed before the input had the focus (``:ctx prod⏎`` typed fast, as k9s users do)."""
+        self.submit_typeahead = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="command-line"):
@@ -106,6 +109,32 @@ class CommandLine(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        self.call_after_refresh(self._apply_typeahead)
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys that reach the screen itself arrived before the input took the focus: keep them."""
+        if isinstance(self.focused, Input):
+            return
+        if event.key == "enter":
+            self.submit_typeahead = True
+        elif event.key == "backspace":
+            self.typeahead = self.typeahead[:-1]
+        elif event.is_printable and event.character:
+            self.typeahead += event.character
+        else:
+            return
+        event.stop()
+        self._apply_typeahead()
+
+    def _apply_typeahead(self) -> None:
+        if not self.is_mounted or not (self.typeahead or self.submit_typeahead):
+            return
+        field = self.query_one(Input)
+        field.value += self.typeahead
+        field.cursor_position = len(field.value)
+        self.typeahead = ""
+        if self.submit_typeahead:
+            self.dismiss(field.value)
 
     def action_complete(self) -> None:
         field = self.query_one(Input)
