@@ -22,6 +22,7 @@ from irsa_tui import __version__
 
 if TYPE_CHECKING:  # the lab (and moto) load only when asked for
     from irsa_tui.lab.world import LabWorld
+    from irsa_tui.sources.kubeconfig import ContextInfo
     from irsa_tui.ui.backend import StartingBackend
 
 __all__ = ["EXIT_USAGE", "console", "main", "parse_target"]
@@ -171,20 +172,19 @@ def _check(argv: Sequence[str]) -> int:
         handler = debug_handler(sys.stderr)
     try:
         if args.lab:
+            _known_scenario(args.lab)  # before starting anything
             world = _start_lab([args.lab])
             context = args.lab
-            # The scenario's own probe options (e.g. --bucket/--object for an S3 object scenario) apply
-            # unless the user gave their own.
-            if args.bucket is None and args.object_key is None:
-                own = parser.parse_args([*world.check_args(args.lab)])
-                args.bucket, args.object_key = own.bucket, own.object_key
-            if args.target:
-                ns, pod = parse_target(args.target, args.namespace)
-            else:
-                ns, pod = world.target(args.lab)
         else:
-            ns, pod = parse_target(args.target, args.namespace or _context_namespace(args.context))
             context = args.context
+        # the context's namespace is kubectl's default for -n; its irsa-tui extension, the probe target
+        ctx = _context_info(context)
+        if args.lab and not args.target:
+            ns, pod = world.target(args.lab)  # type: ignore[union-attr]
+        else:
+            ns, pod = parse_target(args.target, args.namespace or (ctx.namespace if ctx else None))
+        if args.bucket is None and args.object_key is None and ctx is not None:
+            args.bucket, args.object_key = ctx.bucket, ctx.object_key
         from irsa_tui import report
         from irsa_tui.chain.model import exit_code
         from irsa_tui.engine import Options, UsageError, diagnose
@@ -200,8 +200,13 @@ def _check(argv: Sequence[str]) -> int:
         elif args.markdown:
             sys.stdout.write(report.render_markdown(result))
         else:
-            color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-            sys.stdout.write(report.render_text(result, color=color, verbose=args.verbose))
+            tty = sys.stdout.isatty()
+            color = tty and not os.environ.get("NO_COLOR")
+            # wrap prose at the terminal's width; piped to a file, keep every value on one line
+            import shutil
+
+            width = max(60, shutil.get_terminal_size().columns) if tty else None
+            sys.stdout.write(report.render_text(result, color=color, verbose=args.verbose, width=width))
         sys.stdout.flush()
         return exit_code(result)
     finally:
@@ -213,14 +218,33 @@ def _check(argv: Sequence[str]) -> int:
             world.stop()
 
 
-def _context_namespace(context: str | None) -> str | None:
-    """The namespace the kube context sets, like kubectl's default."""
+def _context_info(context: str | None) -> ContextInfo | None:
+    """The kube context as the kubeconfig describes it (None when it cannot be read: the run says why)."""
     try:
         from irsa_tui.sources.kubeconfig import KubeconfigError, find_context
 
-        return find_context(context).namespace
+        return find_context(context)
     except KubeconfigError:
         return None
+
+
+def _context_namespace(context: str | None) -> str | None:
+    """The namespace the kube context sets, like kubectl's default."""
+    ctx = _context_info(context)
+    return ctx.namespace if ctx else None
+
+
+def _known_scenario(name: str) -> None:
+    """A usage error for an unknown lab scenario, before the world starts (a few seconds)."""
+    from irsa_tui.lab.scenario import scenarios
+
+    names = [s.name for s in scenarios()]
+    if name not in names:
+        import difflib
+
+        close = difflib.get_close_matches(name, names, n=3)
+        hint = f"did you mean {', '.join(close)}?" if close else "irsa-tui lab list shows them"
+        raise UsageExit(f"unknown scenario {_quote(name)}; {hint}")
 
 
 def _start_lab(names: list[str] | None, announce: bool = True) -> LabWorld:
@@ -253,20 +277,14 @@ def _tui(argv: Sequence[str]) -> int:
         if problem := probe_problem(args.bucket, args.object_key):
             _tui_parser().error(problem)
         if args.lab is not None:
+            if args.lab:
+                _known_scenario(args.lab)
             context = args.lab or context
-            from irsa_tui.lab.scenario import scenarios
+            # the first frame does not wait for the world: the panes say "loading…" until it is up. A
+            # scenario's probe options travel in its kube context (the irsa-tui extension), as for any context.
+            from irsa_tui.ui.backend import RealBackend, StartingBackend
 
-            own_args = next((s.args for s in scenarios() if s.name == args.lab), ())
-            if own_args and args.bucket is None and args.object_key is None:
-                # the scenario's probe options (--bucket/--object) need its world's names: start it first
-                world = _start_lab(None)
-                own = _check_parser().parse_args(world.check_args(args.lab))
-                args.bucket, args.object_key = own.bucket, own.object_key
-            else:
-                # the first frame does not wait for the world: the panes say "loading…" until it is up
-                from irsa_tui.ui.backend import RealBackend, StartingBackend
-
-                backend = StartingBackend(RealBackend(args.timeout), lambda: _start_lab(None, announce=False))
+            backend = StartingBackend(RealBackend(args.timeout), lambda: _start_lab(None, announce=False))
         from irsa_tui.ui.app import IrsaApp
 
         IrsaApp(context=context, namespace=ns or args.namespace, pod=pod, bucket=args.bucket, live=args.live,

@@ -47,52 +47,73 @@ def _status_word(status: Status, color: bool) -> str:
     return f"{_ANSI[status]}{word:<7}{_RESET}" if color else f"{word:<7}"
 
 
-def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
+def _wrap(text: str, indent: str, width: int | None) -> list[str]:
+    """Wrapped at words for a terminal ``width``; with None (a file or a pipe) one line per paragraph, so
+    ARNs and commands stay whole for grep and copy."""
     out: list[str] = []
     for para in text.splitlines() or [""]:
-        out += textwrap.wrap(para, width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
+        if width is None:
+            out.append(indent + para)
+            continue
+        out += textwrap.wrap(
+            para, width=width, initial_indent=indent, subsequent_indent=indent, break_long_words=False,
+            break_on_hyphens=False,
+        ) or [indent]
     return out
 
 
-def _detail_text(link: LinkResult, color: bool) -> list[str]:
+_DECIDING_FIRST = {False: 0, True: 1, None: 2}
+"""Evidence order in reports, as in the TUI: the mismatch that decides first, then matches, then facts."""
+
+
+def _detail_text(link: LinkResult, color: bool, width: int | None) -> list[str]:
     head = f"── {link.id.value} · {link.id.label} · {link.status.value.upper()} "
     lines = ["", head + "─" * max(0, 78 - len(head))]
-    lines += _wrap(link.summary, "  ")
+    lines += _wrap(link.summary, "  ", width)
     if link.evidence:
         lines.append("  Evidence:")
-        for ev in link.evidence:
+        for ev in sorted(link.evidence, key=lambda e: _DECIDING_FIRST[e.ok]):
             mark = "✔" if ev.ok else ("✘" if ev.ok is False else "·")
             lines.append(f"    {mark} {ev.label}")
             if ev.expected is not None:
-                lines += _wrap(f"expected: {ev.expected}", "        ")
+                lines += _wrap(f"expected: {ev.expected}", "        ", width)
             if ev.actual is not None:
-                lines += _wrap(f"actual:   {ev.actual}", "        ")
+                lines += _wrap(f"actual:   {ev.actual}", "        ", width)
     if len(link.findings) > 1:
         lines.append("  Findings:")
         for f in link.findings:
-            lines += _wrap(f"{f.status.glyph} [{f.code}] {f.message}", "    ")
+            lines += _wrap(f"{f.status.glyph} {f.code:<9} {f.message}", "    ", width)
     if link.explanation:
         lines.append("  Why it matters:")
-        lines += _wrap(link.explanation, "    ")
+        lines += _wrap(link.explanation, "    ", width)
     if link.fix:
         lines.append("  Fix:")
         lines += ["    " + ln for ln in link.fix.splitlines()]
     return lines
 
 
-def render_text(result: ChainResult, color: bool = False, verbose: bool = False) -> str:
+def render_text(result: ChainResult, color: bool = False, verbose: bool = False, width: int | None = None) -> str:
+    """``width``: the terminal's columns to wrap prose at; None (not a terminal): nothing is wrapped."""
     lines = [f"irsa-tui · {_target_line(result)}", _verdict_line(result), ""]
-    width = max(len(link.id.value) for link in result.links) if result.links else 10
+    id_width = max(len(link.id.value) for link in result.links) if result.links else 10
     for link in result.links:
-        lines.append(f"  {_status_word(link.status, color)} {link.id.value:<{width}}  {link.summary}")
+        lines.append(f"  {_status_word(link.status, color)} {link.id.value:<{id_width}}  {link.summary}")
     for link in result.links:
         if verbose or link.status in (Status.FAIL, Status.WARN, Status.ERROR):
-            lines += _detail_text(link, color)
+            lines += _detail_text(link, color, width)
     return "\n".join(lines) + "\n"
 
 
 def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_value(value: str | None, missing: str) -> str:
+    """A value as a code span; an absent one as a word (an empty code span renders as nothing)."""
+    if value is None or not value.strip():
+        return f"*{missing}*" if value is None else "*(empty)*"
+    ticks = "``" if "`" in value else "`"
+    return f"{ticks}{_md_escape(value)}{ticks}"
 
 
 def render_markdown(result: ChainResult) -> str:
@@ -114,11 +135,11 @@ def render_markdown(result: ChainResult) -> str:
         out += ["", f"## {link.status.glyph} `{link.id.value}` — {link.id.label}: {link.status.value}", "", link.summary]
         if link.evidence:
             out += ["", "| evidence | expected | actual | ok |", "|---|---|---|---|"]
-            for ev in link.evidence:
-                ok = "✔" if ev.ok else ("✘" if ev.ok is False else "")
+            for ev in sorted(link.evidence, key=lambda e: _DECIDING_FIRST[e.ok]):
+                ok = "✔" if ev.ok else ("✘" if ev.ok is False else "·")
                 out.append(
-                    f"| {_md_escape(ev.label)} | `{_md_escape(ev.expected or '')}` | "
-                    f"`{_md_escape(ev.actual or '')}` | {ok} |"
+                    f"| {_md_escape(ev.label)} | {_md_value(ev.expected, 'no expectation')} | "
+                    f"{_md_value(ev.actual, 'absent')} | {ok} |"
                 )
         if link.findings:
             out += [""] + [f"- `{f.code}` ({f.status.value}): {f.message}" for f in link.findings]

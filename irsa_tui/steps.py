@@ -363,7 +363,7 @@ def step_token(ctx: StepContext) -> None:
 
     if not inputs.live:
         ctx.settle(token=predicted(), token_request_error=None,
-                   gaps={"token": "live probes off (--no-live): claims predicted, no TokenRequest made"})
+                   gaps={"token": "live probes off: claims predicted, no TokenRequest made"})
         return
     fetched_at = datetime.now(UTC)
     try:
@@ -382,7 +382,7 @@ def step_token(ctx: StepContext) -> None:
 def step_sts(ctx: StepContext) -> None:
     src, inputs = _ctx(ctx)
     if not inputs.live:
-        ctx.gap("sts", "live probes off (--no-live)", credentials=None)
+        ctx.gap("sts", "live probes off", credentials=None)
         return
     token = ctx.need("token")
     arn = _value(ctx, "role_arn", RoleArn)
@@ -407,7 +407,7 @@ def step_sts(ctx: StepContext) -> None:
 def step_s3(ctx: StepContext) -> None:
     src, inputs = _ctx(ctx)
     if not inputs.live:
-        ctx.gap("s3", "live probes off (--no-live)")
+        ctx.gap("s3", "live probes off")
         return
     creds = ctx.need("credentials")
     policies = ctx.need("role_policies")  # also keeps Facts.role.policies complete for the s3 check

@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from irsa_tui.chain.model import LINK_ORDER  # noqa: E402
+from irsa_tui.chain.registry import LINK_ORDER  # noqa: E402
 
 OUT = ROOT / "screenshots"
 PREFERRED = {"trust-policy": "trust-sub-wrong-namespace", "oidc-provider": "oidc-provider-missing"}
@@ -74,7 +74,7 @@ async def shoot_picker(world: Any, size: tuple[int, int]) -> Path:
     app = IrsaApp(context="healthy", namespace=ns)
     async with app.run_test(size=size) as pilot:
         await wait(pilot, lambda: len(app.screen.query_one("#pods", FilterList).items) > 0)
-        app.screen.query_one("#pods", FilterList).focus_filter()
+        app.screen.query_one("#pods", FilterList).focus_list()
         await pilot.pause(0.3)
         return Path(app.save_screenshot("picker.svg", str(OUT)))
 

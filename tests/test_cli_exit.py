@@ -82,3 +82,16 @@ def test_console_script_exit_code_and_output_survive_the_fast_exit() -> None:
     )
     assert proc.returncode == EXIT_USAGE
     assert proc.stderr.startswith("irsa-tui: irsa-tui check: argument --timeout")
+
+
+@pytest.mark.parametrize("argv", [["check", "--lab", "helthy"], ["--lab", "helthy"]])
+def test_an_unknown_lab_scenario_is_refused_before_the_lab_starts(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 17 #11: `check --lab nope` started the whole lab world before saying the name was unknown."""
+    from irsa_tui.cli import main
+
+    assert main(argv) == 64
+    err = capsys.readouterr().err
+    assert "unknown scenario 'helthy'" in err and "healthy" in err
+    assert "starting the lab world" not in err

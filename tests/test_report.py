@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from irsa_tui.chain.model import ChainResult, Evidence, LinkId, LinkResult, Status, Target, exit_code
 from irsa_tui.chain.registry import IRSA
@@ -107,3 +108,52 @@ def test_a_pod_whose_credentials_depend_on_its_sdk_is_not_said_to_skip_the_role(
         for link in result.links
     )
     assert ChainResult(result.target, links).verdict_text() == "OK, 1 warning: injection: injection is warn"
+
+
+def _with_evidence(*evidence: Evidence) -> ChainResult:
+    result = _result({LinkId.OIDC_PROVIDER: Status.FAIL})
+    links = tuple(
+        LinkResult(link.id, link.status, link.summary, evidence=evidence, fix=link.fix)
+        if link.id is LinkId.OIDC_PROVIDER else link
+        for link in result.links
+    )
+    return ChainResult(target=result.target, links=links, duration_ms=1)
+
+
+ARN = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/8BAC0F1E2D3C4B5A69788796A5B4C3D2"
+MANY = ", ".join(f"{ARN[:-2]}{n:02d}" for n in range(69))
+
+
+def test_markdown_renders_absent_values_as_words_not_empty_code_spans() -> None:
+    """Issue 17 #8: seven empty code spans in one report."""
+    md = render_markdown(_with_evidence(Evidence("p", "providers in account", None, MANY, None),
+                                        Evidence("x", "provider ARN", ARN, None, False)))
+    assert "``" not in md.replace("```", "")
+    assert "| providers in account | *no expectation* |" in md and f"`{ARN}` | *absent* | ✘ |" in md
+
+
+def test_text_keeps_values_whole_when_not_a_terminal_and_the_deciding_row_first() -> None:
+    """Issue 17 #8: piped text wrapped ARNs mid-token; the ✘ row came after informational rows."""
+    evidence = (
+        Evidence("info", "OIDC providers in the account", None, MANY, None),
+        Evidence("ok", "issuer served", "HTTPS", "HTTPS", True),
+        Evidence("arn", "provider for the issuer", ARN, "(none)", False),
+    )
+    text = render_text(_with_evidence(*evidence))
+    assert f"expected: {ARN}" in text.splitlines()[text.splitlines().index("    ✘ provider for the issuer") + 1]
+    assert any(line.strip() == f"actual:   {MANY}" for line in text.splitlines())
+    section = text[text.index("── oidc-provider"):]
+    assert section.index("✘ provider for the issuer") < section.index("✔ issuer served")
+    assert section.index("✔ issuer served") < section.index("· OIDC providers in the account")
+    # on a terminal, prose wraps at words: never inside an ARN
+    wrapped = render_text(_with_evidence(*evidence), width=80)
+    arns = [token for token in wrapped.split() if "arn:" in token or ":oidc-provider/" in token]
+    assert arns and all(re.fullmatch(r"arn:aws:iam::\d{12}:oidc-provider/[\w./-]+/id/[0-9A-F]{32},?", t) for t in arns)
+    assert max(len(line) for line in wrapped.splitlines() if "," in line) <= 130
+
+
+def test_json_evidence_carries_full_values() -> None:
+    doc = json.loads(render_json(_with_evidence(Evidence("arn", "provider", ARN, MANY, False))))
+    oidc = next(link for link in doc["links"] if link["id"] == "oidc-provider")
+    assert oidc["evidence"]["arn"] == {"label": "provider", "expected": ARN, "actual": MANY, "ok": False}
+    assert "…" not in json.dumps(doc, ensure_ascii=False)

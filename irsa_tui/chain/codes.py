@@ -196,7 +196,7 @@ _ALL: list[Code] = [
     Code(
         "INJ-001",
         title="Webhook injected every container",
-        message="all {count} containers have AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE and the aws-iam-token mount",
+        message="{containers}: AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE and the aws-iam-token mount are in place",
         why="When the pod was created, the pod identity webhook added AWS_ROLE_ARN (the ServiceAccount's role), "
             "AWS_WEB_IDENTITY_TOKEN_FILE and a projected ServiceAccount token volume (aws-iam-token) mounted "
             "read-only at /var/run/secrets/eks.amazonaws.com/serviceaccount. The AWS SDK finds these and calls "

@@ -45,7 +45,9 @@ class SourceError:
     """HTTP status when there is one."""
 
     def one_line(self) -> str:
-        text = f"{self.source}: {self.message}"
+        # "sts AssumeRoleWithWebIdentity: …" already names its source: no "sts: sts …" (issue 17 #9)
+        named = self.message.lower().startswith(f"{self.source.lower()} ")
+        text = self.message if named else f"{self.source}: {self.message}"
         if self.permission:
             text += f" (caller lacks {self.permission})"
         return text

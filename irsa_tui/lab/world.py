@@ -253,7 +253,8 @@ class LabWorld:
                 {"name": arn, "cluster": {"server": names["KUBE_URL"], "certificate-authority-data": ca_data}}
             )
             kubeconfig["users"].append({"name": arn, "user": {"token": token}})
-            kubeconfig["contexts"].append({"name": scn.name, "context": {"cluster": arn, "user": arn}})
+            entry = _context_entry(scn, arn, self.check_args(scn.name))
+            kubeconfig["contexts"].append({"name": scn.name, "context": entry})
         names_in = [s.name for s in self.scenarios]
         kubeconfig["current-context"] = "healthy" if "healthy" in names_in else names_in[0]
         kc = self._dir / "kubeconfig"
@@ -490,6 +491,24 @@ class LabWorld:
     def __repr__(self) -> str:
         state = "stopped" if self._stopped else "running"
         return f"LabWorld({len(self.scenarios)} scenarios, {state})"
+
+
+def _context_entry(scn: Scenario, cluster: str, args: list[str]) -> dict[str, Any]:
+    """A scenario's kube context as a real one would be written: its namespace (kubectl's default for
+    ``-n``) and, when the scenario probes a given bucket or object, the standard kubeconfig context
+    ``extensions`` entry that irsa-tui reads probe defaults from (sources/kubeconfig.py ``EXTENSION``)."""
+    from irsa_tui.sources.kubeconfig import EXTENSION
+
+    entry: dict[str, Any] = {"cluster": cluster, "user": cluster, "namespace": scn.namespace}
+    probe = {
+        name: args[i + 1]
+        for i, arg in enumerate(args[:-1])
+        for flag, name in (("--bucket", "bucket"), ("--object", "object"))
+        if arg == flag
+    }
+    if probe:
+        entry["extensions"] = [{"name": EXTENSION, "extension": probe}]
+    return entry
 
 
 class _Unavailable(LabHandler):

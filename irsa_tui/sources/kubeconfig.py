@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ContextInfo", "KubeconfigError", "derive_eks", "kubeconfig_paths", "list_contexts", "load_merged"]
+__all__ = [
+    "EXTENSION",
+    "ContextInfo",
+    "KubeconfigError",
+    "derive_eks",
+    "kubeconfig_paths",
+    "list_contexts",
+    "load_merged",
+    "probe_defaults",
+]
 
 _ARN_CLUSTER = re.compile(r"^arn:aws[a-z-]*:eks:([a-z0-9-]+):(\d{12}):cluster/([A-Za-z0-9][A-Za-z0-9_-]*)$")
 _EKS_HOST = re.compile(r"\.([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)\.eks\.amazonaws\.com(?:\.cn)?(?::\d+)?$")
@@ -38,6 +47,10 @@ class ContextInfo:
     user: str = ""
     eks_account: str | None = None
     """The cluster's AWS account, when the kubeconfig names it by ARN (``aws eks update-kubeconfig``)."""
+    bucket: str | None = None
+    """The S3 bucket to probe for pods of this context, from its ``irsa-tui`` extension (see below)."""
+    object_key: str | None = None
+    """With ``bucket``: the object to read one byte of, from the same extension."""
 
 
 def kubeconfig_paths() -> list[Path]:
@@ -104,7 +117,8 @@ def _load_merged() -> dict[str, Any]:
                     merged[section].append(item)
     if not found:
         where = os.pathsep.join(str(p) for p in kubeconfig_paths())
-        raise KubeconfigError(f"no kubeconfig found at {where} (set KUBECONFIG or run 'aws eks update-kubeconfig')")
+        raise KubeconfigError(f"no kubeconfig found at {where} (set KUBECONFIG or run 'aws eks update-kubeconfig'; "
+            "'irsa-tui --lab' tries it on a local lab world)")
     return merged
 
 
@@ -169,6 +183,40 @@ def derive_eks(context_name: str, cluster_name: str, server: str, user: dict[str
     return name, region
 
 
+EXTENSION = "irsa-tui"
+"""The name of a context extension holding probe defaults for that context's pods::
+
+    contexts:
+    - name: prod
+      context:
+        cluster: ...
+        extensions:
+        - name: irsa-tui
+          extension: {bucket: invoices-prod, object: 2024/08/INV-0004.pdf}
+
+Kubeconfig contexts carry ``extensions`` (a list of ``{name, extension}``) for exactly this:
+tool-specific settings that travel with the context. Invalid values are ignored.
+"""
+
+
+def probe_defaults(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(bucket, object) from a context's ``irsa-tui`` extension; (None, None) when absent or invalid."""
+    from irsa_tui.chain.buckets import bucket_name_problem
+    from irsa_tui.chain.links.s3 import object_key_problem
+
+    extensions = body.get("extensions")
+    for ext in extensions if isinstance(extensions, list) else []:
+        if not isinstance(ext, dict) or ext.get("name") != EXTENSION or not isinstance(ext.get("extension"), dict):
+            continue
+        bucket, key = ext["extension"].get("bucket"), ext["extension"].get("object")
+        if not isinstance(bucket, str) or bucket_name_problem(bucket):
+            return None, None
+        if not isinstance(key, str) or object_key_problem(key):
+            key = None
+        return bucket, key
+    return None, None
+
+
 def list_contexts() -> list[ContextInfo]:
     doc = load_merged()
     clusters = {c["name"]: c.get("cluster") or {} for c in doc["clusters"]}
@@ -181,6 +229,7 @@ def list_contexts() -> list[ContextInfo]:
         server = str(cluster.get("server") or "") if isinstance(cluster, dict) else ""
         user = users.get(str(body.get("user") or ""), {})
         eks, region = derive_eks(ctx["name"], cluster_name, server, user if isinstance(user, dict) else {})
+        bucket, object_key = probe_defaults(body)
         out.append(
             ContextInfo(
                 name=ctx["name"],
@@ -192,6 +241,8 @@ def list_contexts() -> list[ContextInfo]:
                 current=ctx["name"] == doc["current-context"],
                 user=str(body.get("user") or ""),
                 eks_account=eks_account(ctx["name"], cluster_name),
+                bucket=bucket,
+                object_key=object_key,
             )
         )
     return out

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from irsa_tui.ui import keys
+from irsa_tui.ui.keys import Scope
 
 __all__ = ["CONFIG_ENV", "UiConfig", "config_path", "load_config"]
 
@@ -52,8 +55,9 @@ def _show(path: Path) -> str:
     return "~" + text[len(home) :] if home != "/" and text.startswith(home + os.sep) else text
 
 
-def load_config(path: Path | None = None, explicit: bool = False) -> UiConfig:
-    """Read the config; never raises. ``path`` None: the one :func:`config_path` names."""
+def load_config(path: Path | None = None, explicit: bool = False, *, scopes: Sequence[Scope]) -> UiConfig:
+    """Read the config; never raises. ``path`` None: the one :func:`config_path` names; ``scopes``: the
+    app's bindings (``IrsaApp.key_scopes()``), which the keymap's ids and keys are checked against."""
     if path is None:
         path, explicit = config_path()
     where = f"config {_show(path)}"
@@ -103,17 +107,15 @@ def load_config(path: Path | None = None, explicit: bool = False) -> UiConfig:
             f"found {_kind(raw_keymap)}; using the default keys"
         )
         return UiConfig(path, {}, warnings)
-    keymap, more = parse_keymap(raw_keymap, where)
+    keymap, more = parse_keymap(raw_keymap, scopes, where)
     return UiConfig(path, keymap, warnings + more)
 
 
 def parse_keymap(
-    raw: Mapping[object, object], where: str = "keymap", known: Collection[str] | None = None
+    raw: Mapping[object, object], scopes: Sequence[Scope], where: str = "keymap"
 ) -> tuple[dict[str, str], list[str]]:
     """Validate ``raw`` (id → keys): the usable entries, and one warning per entry dropped."""
-    from irsa_tui.ui import keys
-
-    known_ids = list(keys.binding_ids() if known is None else known)
+    known_ids = keys.binding_ids(scopes)
     keymap: dict[str, str] = {}
     warnings: list[str] = []
     for binding_id, value in raw.items():
@@ -136,7 +138,7 @@ def parse_keymap(
             warnings.append(f"{where}: {name}: {_clip(problem)}; ignored")
             continue
         keymap[name] = keys.normalize_keys(text)
-    while clashing := keys.clashes(keymap):  # dropping one remap gives its old key back: check again
+    while clashing := keys.clashes(keymap, scopes):  # dropping one remap gives its old key back: check again
         for name, why in clashing.items():
             warnings.append(f"{where}: {name}: {why}; ignored")
             keymap.pop(name)

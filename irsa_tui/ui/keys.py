@@ -1,16 +1,19 @@
 """Every key binding of the TUI by id: the scopes they live in, their keys after a keymap, and clashes.
 
-The help screen, the README's key table and the config loader all read the bindings from here, so a
-binding added to a screen shows up everywhere (and ``tests/ui/test_keymap.py`` keeps the README honest).
+A leaf module: it imports no screen. Each screen (and the app, and the list widget) declares its
+``SCOPE`` name and the scopes active with it (``SCOPE_ALSO``); ``IrsaApp.key_scopes()`` builds the list
+and passes it here. The help screen, the README's key table and the config loader all read the bindings
+that way, so a binding added to a screen shows up everywhere (``tests/ui/test_keymap.py`` keeps the
+README honest).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from typing import Any
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.keys import (
     KEY_ALIASES,
     KEY_DISPLAY_ALIASES,
@@ -23,14 +26,16 @@ from textual.keys import (
 __all__ = [
     "MODIFIERS",
     "Scope",
+    "app_keymap",
     "binding_ids",
+    "character_key",
     "check_key",
     "clashes",
     "display_keys",
     "effective_keys",
     "keymap_table",
     "normalize_keys",
-    "scopes",
+    "scope_of",
 ]
 
 MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
@@ -45,40 +50,38 @@ class Scope:
     also: tuple[str, ...] = ()
 
 
-@cache
-def scopes() -> tuple[Scope, ...]:
-    """The scopes in the order the help screen lists them; imported lazily (the screens import us)."""
-    from irsa_tui.ui.app import IrsaApp
-    from irsa_tui.ui.screens.chain import ChainScreen
-    from irsa_tui.ui.screens.dialogs import InputDialog
-    from irsa_tui.ui.screens.help import HelpScreen
-    from irsa_tui.ui.screens.learn import LearnScreen
-    from irsa_tui.ui.screens.picker import PickerScreen
-    from irsa_tui.ui.widgets.filter_list import FilterList
-
-    def only(bindings: object) -> tuple[Binding, ...]:
-        assert isinstance(bindings, list)
-        return tuple(b for b in bindings if isinstance(b, Binding))
-
-    return (
-        Scope("everywhere", only(IrsaApp.BINDINGS)),
-        Scope("pod picker", only(PickerScreen.BINDINGS), ("everywhere",)),
-        Scope("picker lists", only(FilterList.BINDINGS), ("pod picker", "everywhere")),
-        Scope("chain", only(ChainScreen.BINDINGS), ("everywhere",)),
-        Scope("learn", only(LearnScreen.BINDINGS), ("everywhere",)),
-        Scope("help", only(HelpScreen.BINDINGS)),
-        Scope("dialog", only(InputDialog.BINDINGS)),
-    )
+def scope_of(owner: Any) -> Scope:
+    """The Scope a class declares: its ``SCOPE`` name, ``SCOPE_ALSO`` and its Binding objects."""
+    bindings: Iterable[BindingType] = owner.BINDINGS
+    return Scope(owner.SCOPE, tuple(b for b in bindings if isinstance(b, Binding)), tuple(owner.SCOPE_ALSO))
 
 
-def binding_ids() -> list[str]:
+def binding_ids(scopes: Sequence[Scope]) -> list[str]:
     """Every binding id, in help-screen order, each once."""
     seen: dict[str, None] = {}
-    for scope in scopes():
+    for scope in scopes:
         for binding in scope.bindings:
             if binding.id:
                 seen.setdefault(binding.id, None)
     return list(seen)
+
+
+# --- The two reads of Textual internals -----------------------------------------------------------
+# Textual has no public inverse of key_to_character ("?" -> "question_mark") and no public getter for
+# the keymap App.set_keymap stored. Both exist in textual==8.2.8 (pinned in pyproject.toml);
+# tests/ui/test_keymap.py::test_the_textual_internals_we_read_still_behave fails first if an upgrade
+# moves them. Nothing else in irsa-tui touches a private Textual name.
+
+
+def character_key(char: str) -> str:
+    """``?`` → ``question_mark``: the key name Textual matches a one-character binding against."""
+    return _character_to_key(char)
+
+
+def app_keymap(app: Any) -> Mapping[str, str]:
+    """The keymap (id → normalized keys) ``App.set_keymap`` stored: what the footer shows."""
+    keymap: Mapping[str, str] = app._keymap
+    return keymap
 
 
 def _known_key_names() -> set[str]:
@@ -107,7 +110,7 @@ def normalize_key(key: str) -> str:
         *mods, base = key.split("+")
     base = base.strip()
     # with a modifier, terminals send ctrl+r for ctrl+R too
-    base = _character_to_key(base if not mods else base.lower()) if len(base) == 1 else base.lower()
+    base = character_key(base if not mods else base.lower()) if len(base) == 1 else base.lower()
     return "+".join([*(m.strip().lower() for m in mods), base])
 
 
@@ -141,20 +144,21 @@ def display_keys(binding: Binding, keymap: Mapping[str, str]) -> str:
     out = []
     for key in effective_keys(binding, keymap):
         modifiers, base = Binding(key, binding.action).parse_key()
-        char = key_to_character(base)  # question_mark → ?; names (escape, pagedown) stay as in the config
+        # question_mark → ?; names (escape, pagedown) stay as in the config
+        char = "/" if base == "slash" else key_to_character(base)
         out.append("+".join([*modifiers, char if char and char.isprintable() and base != "space" else base]))
     return ", ".join(out)
 
 
-def clashes(keymap: Mapping[str, str]) -> dict[str, str]:
+def clashes(keymap: Mapping[str, str], scopes: Sequence[Scope]) -> dict[str, str]:
     """Remapped ids whose new key is already taken where they work: id → a one-line reason.
 
     Textual would silently let one binding win and leave the other without a key; the config
     loader drops such a remap instead and says why.
     """
-    by_name = {s.name: s for s in scopes()}
+    by_name = {s.name: s for s in scopes}
     out: dict[str, str] = {}
-    for scope in scopes():
+    for scope in scopes:
         active = [b for name in (scope.name, *scope.also) for b in by_name[name].bindings]
         for binding in active:
             if not binding.id or binding.id not in keymap or binding.id in out:
@@ -170,10 +174,10 @@ def clashes(keymap: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def keymap_table() -> str:
+def keymap_table(scopes: Sequence[Scope]) -> str:
     """The Markdown table of every binding id (the README's, checked by a test)."""
     lines = ["| id | default key | where | what it does |", "|---|---|---|---|"]
-    for scope in scopes():
+    for scope in scopes:
         for binding in scope.bindings:
             keys = ", ".join(f"`{k}`" for k in effective_keys(binding, {}))
             lines.append(f"| `{binding.id}` | {keys} | {scope.name} | {binding.tooltip} |")
@@ -181,4 +185,6 @@ def keymap_table() -> str:
 
 
 if __name__ == "__main__":  # python -m irsa_tui.ui.keys > the README table
-    print(keymap_table())
+    from irsa_tui.ui.app import IrsaApp
+
+    print(keymap_table(IrsaApp.key_scopes()))

@@ -14,6 +14,7 @@ __all__ = [
     "ChainFailed",
     "ChainFinished",
     "ContextsLoaded",
+    "IdentityPodsLoaded",
     "LinkArrived",
     "ListFailed",
     "NamespacesLoaded",
@@ -40,6 +41,16 @@ class PodsLoaded(Message):
     in_namespace: str
     pods: list[Any]
     """``PodSummary`` objects."""
+
+
+@dataclass
+class IdentityPodsLoaded(Message):
+    """Pods whose service account carries a role, from every namespace of a context (roles first)."""
+
+    context: str | None
+    pods: list[Any]
+    unreadable: int
+    """Namespaces whose pods could not be listed (forbidden, timeout): said, not hidden."""
 
 
 @dataclass

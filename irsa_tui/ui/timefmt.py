@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-__all__ = ["age", "short_duration"]
+__all__ = ["age", "local_time", "relative", "short_duration"]
 
 
 def short_duration(seconds: float) -> str:
@@ -27,3 +27,23 @@ def age(created: datetime | None, frozen: bool, now: datetime | None = None) -> 
     if created.tzinfo is None:
         created = created.replace(tzinfo=UTC)
     return short_duration((now - created).total_seconds())
+
+
+def relative(seconds: float) -> str:
+    """``in 10 min`` / ``3 h ago`` / ``now``: how far a moment is from now, in words."""
+    whole = abs(seconds)
+    if whole < 60:
+        span = f"{int(whole)} s"
+    elif whole < 3600:
+        span = f"{int(whole // 60)} min"
+    elif whole < 86400:
+        span = f"{whole / 3600:.1f} h".replace(".0 h", " h")
+    else:
+        span = f"{int(whole // 86400)} d"
+    return f"in {span}" if seconds >= 0 else f"{span} ago"
+
+
+def local_time(epoch: float, now: float) -> str:
+    """``2026-12-01 09:15:03 CET (in 10 min)``: an epoch claim as local time and its distance from now."""
+    moment = datetime.fromtimestamp(epoch).astimezone()
+    return f"{moment:%Y-%m-%d %H:%M:%S %Z} ({relative(epoch - now)})"

@@ -304,7 +304,7 @@ def test_healthy_facts_pass() -> None:
     result = injection.check(healthy_facts(), {})
     assert result.status is Status.PASS
     assert [f.code for f in result.findings] == ["INJ-001"]
-    assert "all 1 containers" in result.summary
+    assert result.summary.startswith("the container: AWS_ROLE_ARN")  # not "all 1 containers"
     ev = {e.key: e for e in result.evidence}
     assert ev["aws-role-arn/app"].actual == ROLE_ARN and ev["aws-role-arn/app"].ok is True
     assert ev["token-file/app"].ok and ev["token-mount/app"].ok and ev["token-volume"].ok and ev["webhook"].ok

@@ -206,7 +206,7 @@ def test_simulation_goes_into_evidence() -> None:
                      "InternalError", id="internal-error.error"),
         pytest.param(lambda f: setattr(f, "s3", SourceError("s3", "timeout", "ListObjectsV2: no answer in 5s")),
                      Status.ERROR, "no answer", id="timeout.error"),
-        pytest.param(lambda f: (setattr(f, "s3", None), setattr(f, "live", False)), Status.SKIP, "--no-live",
+        pytest.param(lambda f: (setattr(f, "s3", None), setattr(f, "live", False)), Status.SKIP, "live probes off",
                      id="no-live.skip"),
         pytest.param(
             lambda f: (setattr(f, "s3", None),
@@ -414,3 +414,10 @@ def test_no_redirect_no_warning() -> None:
 def test_object_key_problem(key: str, problem: str | None) -> None:
     found = s3.object_key_problem(key)
     assert (found is None) if problem is None else (found is not None and problem in found)
+
+
+def test_an_sts_error_is_not_called_a_failure_in_the_s3_skip() -> None:
+    """Issue 17 #9: "no credentials: sts failed" when STS was an error (throttled), not a refusal."""
+    prior = {LinkId.STS: LinkResult(LinkId.STS, Status.ERROR, "sts AssumeRoleWithWebIdentity: Throttling")}
+    summary = s3.check(healthy_facts(s3=None), prior).summary
+    assert summary == "no credentials: the STS call did not complete (see sts)"

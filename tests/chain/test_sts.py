@@ -266,7 +266,7 @@ def test_success_despite_static_failure_warns() -> None:
 @pytest.mark.parametrize(
     ("change", "status", "text"),
     [
-        pytest.param(_set(sts=None, live=False), Status.SKIP, "--no-live", id="no-live.skip"),
+        pytest.param(_set(sts=None, live=False), Status.SKIP, "live probes off", id="no-live.skip"),
         pytest.param(_set(sts=None, token=None), Status.SKIP, "no token", id="no-token.skip"),
         pytest.param(
             _set(

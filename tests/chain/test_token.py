@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -124,6 +125,9 @@ def test_healthy_facts_pass() -> None:
         "token-iat": True,
         "token-lifetime": True,
     }
+    # a time a reader can use, not an epoch number (issue 17 #9)
+    exp = next(e for e in result.evidence if e.key == "token-exp").actual or ""
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in 9m\d*s?\)|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in .+\)", exp), exp
 
 
 @pytest.mark.parametrize(("change", "status", "code"), CASES)
@@ -318,10 +322,10 @@ def test_custom_audience_listed_by_provider_passes() -> None:
 def test_no_live_predicted_token_is_skip_not_error() -> None:
     facts = healthy_facts(live=False, token_request_error=None)
     facts.token = healthy_token(origin="predicted", raw="")
-    facts.gaps["token"] = "live probes off (--no-live): claims predicted, no TokenRequest made"
+    facts.gaps["token"] = "live probes off: claims predicted, no TokenRequest made"
     result = token.check(facts, {})
     assert result.status is Status.SKIP
-    assert "--no-live" in result.summary
+    assert "live probes off" in result.summary and "--no-live" not in result.summary
     assert result.details["predicted"] is True
 
 

@@ -52,7 +52,7 @@ def test_no_live_makes_no_tokenrequest_sts_or_s3_and_predicts_claims() -> None:
     assert result.link(LinkId.STS).status is Status.SKIP and result.link(LinkId.S3).status is Status.SKIP
     assert isinstance(r.facts.token, TokenFacts) and r.facts.token.origin == "predicted"
     assert r.facts.token.claims["sub"] == f"system:serviceaccount:{b.NS}:{b.SA}"
-    assert "--no-live" in r.facts.gaps["token"]
+    assert r.facts.gaps["token"].startswith("live probes off")  # words, not a CLI flag (issue 17 #9)
 
 
 def test_tokenrequest_forbidden_predicts_claims_and_names_the_permission() -> None:

@@ -156,10 +156,11 @@ FAULT_WORDS: dict[str, tuple[str, ...]] = {
 }
 SOURCE_WORDS: dict[str, tuple[str, ...]] = {
     "kubernetes": ("kubernetes:",),
-    "iam": ("iam:", "role "),
-    "eks": ("eks:",),
-    "sts": ("sts:", "STS"),
-    "s3": ("s3:", "S3", "bucket"),
+    # "iam GetRole …" names its source once ("iam: iam GetRole …" said it twice, issue 17 #9)
+    "iam": ("iam:", "iam ", "role "),
+    "eks": ("eks:", "eks "),
+    "sts": ("sts:", "sts ", "STS"),
+    "s3": ("s3:", "s3 ", "S3", "bucket"),
     "oidc-issuer": ("oidc-issuer:", "issuer"),
 }
 

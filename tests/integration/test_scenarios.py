@@ -159,6 +159,18 @@ def test_lab_shorthand_runs_its_own_world() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["verdict"] == "ok"
+    # Issue 17 #11: the scenario's probe options travel with its kube context (namespace and the
+    # irsa-tui extension), so a plain check inside `lab run` judges the same object as --lab does.
+    proc = subprocess.run(
+        [EXE, "lab", "run", "s3-kms-decrypt-denied", "--", EXE, "check", "--context", "s3-kms-decrypt-denied",
+         "api-7d9f8c6b5-x2x4z", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    doc = json.loads(proc.stdout)
+    assert proc.returncode == 1 and doc["first_failure"] == "s3", proc.stderr
+    assert "S3-212" in {f["code"] for link in doc["links"] for f in link["findings"]}
 
 
 @pytest.mark.parametrize(

@@ -105,3 +105,27 @@ def test_missing_and_broken_kubeconfig(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("KUBECONFIG", str(bad))
     with pytest.raises(KubeconfigError, match="cannot read kubeconfig"):
         list_contexts()
+
+
+@pytest.mark.parametrize(
+    ("extensions", "expected"),
+    [
+        pytest.param(None, (None, None), id="none"),
+        pytest.param([{"name": "irsa-tui", "extension": {"bucket": "inv-prod"}}], ("inv-prod", None), id="bucket"),
+        pytest.param(
+            [{"name": "other", "extension": {}}, {"name": "irsa-tui", "extension": {"bucket": "b-1", "object": "a/b"}}],
+            ("b-1", "a/b"),
+            id="bucket-and-object-after-another-tool",
+        ),
+        pytest.param([{"name": "irsa-tui", "extension": {"bucket": "Bad_Name", "object": "k"}}], (None, None),
+                     id="invalid-bucket-ignored"),
+        pytest.param([{"name": "irsa-tui", "extension": {"object": "k"}}], (None, None), id="object-without-bucket"),
+        pytest.param([{"name": "irsa-tui", "extension": "bucket"}], (None, None), id="not-a-mapping"),
+    ],
+)
+def test_probe_defaults_come_from_the_contexts_irsa_tui_extension(
+    extensions: object, expected: tuple[str | None, str | None]
+) -> None:
+    from irsa_tui.sources.kubeconfig import probe_defaults
+
+    assert probe_defaults({"cluster": "c", "extensions": extensions}) == expected

@@ -42,3 +42,7 @@ def no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     """The developer's own ~/.config/irsa-tui/config.yaml must not remap keys under the tests."""
     monkeypatch.delenv("IRSA_TUI_CONFIG", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg")))
+    # no real clipboard under test (the developer's tmux or X11), and files the app writes go to a temp dir
+    for var in ("TMUX", "WAYLAND_DISPLAY", "DISPLAY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("IRSA_TUI_EXPORT_DIR", str(tmp_path_factory.mktemp("out")))

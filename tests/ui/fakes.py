@@ -23,6 +23,8 @@ class Ctx:
     eks_cluster: str | None
     region: str | None
     current: bool
+    bucket: str | None = None
+    object_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,8 @@ class FakeBackend:
             ),
         ]
         self.namespaces_forbidden = namespaces_forbidden
+        self.pods_by_namespace: dict[str, list[Pod] | None] = {}
+        """Namespace → its pods ([] for none); None or absent: ``self.pods``."""
         self.delay = delay
         self.runs: list[dict[str, Any]] = []
         self.release = threading.Event()
@@ -120,7 +124,8 @@ class FakeBackend:
         return ["default", "kube-system", b.NS]
 
     def list_pods(self, context: str | None, namespace: str) -> list[Any]:
-        return [replace(p, namespace=namespace) for p in self.pods]
+        pods = self.pods_by_namespace.get(namespace)
+        return [replace(p, namespace=namespace) for p in (self.pods if pods is None else pods)]
 
     def diagnose(
         self,

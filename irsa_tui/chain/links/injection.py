@@ -208,7 +208,8 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
         findings.append(Finding("INJ-111", base))
     notes = _notes(pod, evidence, base)
     if not any(f.status is Status.FAIL for f in findings):
-        findings.insert(0, Finding("INJ-001", {**base, "count": str(len(mutated))}))
+        which = f"all {len(mutated)} containers" if len(mutated) > 1 else "the container"
+        findings.insert(0, Finding("INJ-001", {**base, "containers": which}))
     findings += notes
     return _common.from_findings(
         LINK, findings, evidence, {"containers": [c.name for c in mutated], "skip_containers": skip}

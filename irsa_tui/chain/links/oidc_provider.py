@@ -139,11 +139,13 @@ def _missing_provider(
 ) -> tuple[list[Finding], list[Evidence]]:
     issuer_hp = arn.issuer_host_path(issuer)
     candidates = [_provider_host_path(p) for p in provider.providers]
+    role_arn = facts.role.arn if isinstance(facts.role, RoleFacts) else ""
+    partition = role_arn.split(":")[1] if role_arn.count(":") >= 5 else "aws"
     evidence = [
         Evidence(
             "provider-arn",
             f"IAM OIDC provider in account {provider.account}",
-            f"arn:…:oidc-provider/{issuer_hp}",
+            arn.provider_arn(partition, provider.account, issuer),  # in full: a runbook copies it
             None,
             False,
         ),

@@ -146,10 +146,13 @@ def _region_hint(message: str) -> tuple[str | None, str | None]:
 
 def _skip_reason(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> str:
     if not facts.live:
-        return facts.gaps.get("s3", "live probes off (--no-live)")
+        return facts.gaps.get("s3", "live probes off")
     sts_prior = prior.get(LinkId.STS)
     sts_failed = (isinstance(facts.sts, StsFacts) and not facts.sts.ok) or isinstance(facts.sts, SourceError)
     if sts_failed or (sts_prior is not None and sts_prior.status in (Status.FAIL, Status.ERROR)):
+        # an STS error (throttling, timeout) is not a refusal: say which it was
+        if sts_prior is not None and sts_prior.status is Status.ERROR:
+            return "no credentials: the STS call did not complete (see sts)"
         return "no credentials: sts failed"
     return facts.gaps.get("s3") or facts.gaps.get("sts") or "S3 not probed"
 

@@ -398,7 +398,7 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     sts = facts.sts
     if sts is None:
         if not facts.live:
-            return _common.skipped(LINK, facts.gaps.get("sts", "live probes off (--no-live)"))
+            return _common.skipped(LINK, facts.gaps.get("sts", "live probes off"))
         reason = facts.gaps.get("sts") or facts.gaps.get("token") or facts.gaps.get("role")
         if reason is None:
             if not isinstance(facts.token, TokenFacts):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from irsa_tui.chain.audience import audience_sides, odd_side
@@ -154,7 +155,12 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
         expires_in = exp - now_s
         ok = expires_in > 0
         shown = f"in {_duration(expires_in)}" if ok else f"{_duration(expires_in)} ago"
-        evidence.append(Evidence("token-exp", "token exp", "in the future", f"{exp} ({shown})", ok))
+        # a time, not an epoch number (issue 17 #9); UTC so reports read the same anywhere
+        try:
+            when = datetime.fromtimestamp(exp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        except (OverflowError, ValueError, OSError):  # an absurd claim is shown as it is
+            when = str(exp)
+        evidence.append(Evidence("token-exp", "token exp", "in the future", f"{when} ({shown})", ok))
         if not ok:
             findings.append(Finding("TOK-204", {**base, "ago": _duration(expires_in), "exp": str(exp)}))
     else:
@@ -197,7 +203,7 @@ def _predicted(facts: Facts, result: LinkResult, namespace: str) -> LinkResult:
     error = facts.token_request_error
     if error is None and not facts.live:
         reason = facts.gaps.get(
-            "token", "live probes off (--no-live): claims predicted, no TokenRequest made"
+            "token", "live probes off: claims predicted, no TokenRequest made"
         )
         return replace(
             result,

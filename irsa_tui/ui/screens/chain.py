@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ListView, TabbedContent, TabPane
 
 from irsa_tui.chain.model import ChainResult, LinkId, LinkResult, Status, Verdict
 from irsa_tui.chain.registry import LINK_ORDER
 from irsa_tui.ui.backend import BackendError
+from irsa_tui.ui.files import target_stem, write_new
 from irsa_tui.ui.messages import CallChanged, ChainFailed, ChainFinished, LinkArrived
+from irsa_tui.ui.probes import Probe, Target
 from irsa_tui.ui.screens.dialogs import InputDialog
 from irsa_tui.ui.widgets.link_detail import LinkDetail
 from irsa_tui.ui.widgets.link_row import LinkRow
@@ -37,23 +41,27 @@ _VERDICT_TEXT = {
 }
 
 
-def export_result(result: ChainResult, directory: Path) -> tuple[Path, Path]:
-    """Write ``irsa-<ns>-<pod>.md`` and ``.json`` into ``directory``; returns both paths."""
+def export_result(result: ChainResult, directory: Path, now: datetime | None = None) -> tuple[Path, Path]:
+    """Write ``irsa-<context>-<ns>-<pod>-<time>.md`` and ``.json`` into ``directory``, never over another
+    file (ui/files.py); returns both paths."""
     from irsa_tui import report
 
-    directory.mkdir(parents=True, exist_ok=True)
-    stem = f"irsa-{result.target.namespace}-{result.target.pod}"
-    md = directory / f"{stem}.md"
-    js = directory / f"{stem}.json"
-    md.write_text(report.render_markdown(result), encoding="utf-8")
-    js.write_text(report.render_json(result), encoding="utf-8")
+    target = result.target
+    stem = target_stem(target.context, target.namespace, target.pod, now)
+    md, js = write_new(directory, stem, {".md": report.render_markdown(result), ".json": report.render_json(result)})
     return md, js
+
+
+def _out_dir() -> Path:
+    return Path(os.environ.get("IRSA_TUI_EXPORT_DIR") or os.getcwd())
 
 
 class ChainScreen(Screen[None]):
     CSS_PATH = "../styles/chain.tcss"
     # below 110 columns the link list gets narrower, so the detail (evidence, policy table) stays readable
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    SCOPE = "chain"
+    SCOPE_ALSO: tuple[str, ...] = ("everywhere",)
     BINDINGS = [
         Binding("r", "rerun", "Re-run", id="rerun", tooltip="Run the whole diagnosis again"),
         Binding(
@@ -85,6 +93,14 @@ class ChainScreen(Screen[None]):
             tooltip="Copy the selected link's fix command to the clipboard",
         ),
         Binding(
+            "f",
+            "fix_view",
+            "Fix",
+            show=False,  # the Fix heading names it; the footer keeps room for help and learn at 80 columns
+            id="fix-view",
+            tooltip="Show the selected link's fix unwrapped, to select and copy by hand",
+        ),
+        Binding(
             "d",
             "tab('detail')",
             "Detail",
@@ -109,12 +125,25 @@ class ChainScreen(Screen[None]):
             tooltip="Show the trust policy with the deciding statement highlighted",
         ),
         Binding("escape,backspace", "back", "Back", id="chain-back", tooltip="Back to the pod picker"),
+        Binding(
+            "slash",
+            "find_pod",
+            "Find pod",
+            show=False,
+            id="chain-find-pod",
+            tooltip="Back to the picker with the pod filter open (k9s /)",
+        ),
+        Binding("1", "focus_pane('links')", "Links", show=False, id="chain-pane-1", tooltip="Go to pane 1, the links"),
+        Binding("2", "focus_pane('tabs')", "Detail", show=False, id="chain-pane-2", tooltip="Go to pane 2, the open tab"),
     ]
 
-    def __init__(self, namespace: str, pod: str) -> None:
+    def __init__(self, namespace: str, pod: str, context: str | None = None) -> None:
         super().__init__()
         self.namespace = namespace
         self.pod = pod
+        self.context = context
+        self.probe: Probe | None = None
+        """This target's probe settings (ui/probes.py), known once the first run has looked them up."""
         self.run_id = 0
         self.result: ChainResult | None = None
         self.results: dict[LinkId, LinkResult] = {}
@@ -132,15 +161,16 @@ class ChainScreen(Screen[None]):
             yield Label("", id="target", markup=False)
             yield Label("", id="verdict", markup=False)
         with Horizontal(id="chain-body"):
-            with Vertical(id="chain-left"):
+            with Vertical(id="chain-left") as left:
+                left.border_title = "1 Links"
                 yield ListView(*(LinkRow(link, n) for n, link in enumerate(LINK_ORDER, 1)), id="links")
                 yield Label("", id="calls", markup=False)
             with TabbedContent(id="tabs"):
-                with TabPane("Detail", id="detail"):
+                with TabPane("d Detail", id="detail"):
                     yield LinkDetail(id="link-detail")
-                with TabPane("Token", id="token"):
+                with TabPane("t Token", id="token"):
                     yield TokenView(frozen=self.irsa.frozen, id="token-view")
-                with TabPane("Trust policy", id="policy"):
+                with TabPane("p Trust policy", id="policy"):
                     yield PolicyView(id="policy-view")
         yield Footer()
 
@@ -158,21 +188,20 @@ class ChainScreen(Screen[None]):
         self.start_run()
 
     # --- running --------------------------------------------------------------------------------
+    @property
+    def target_key(self) -> Target:
+        return (self.context, self.namespace, self.pod)
+
     def update_target(self) -> None:
-        app = self.irsa
+        probe = self.probe
         # below 110 columns the words get shorter so the live/bucket state is not cut off at 80
         narrow = 0 < self.size.width < 110
-        if narrow:
-            live = "live" if app.live else "static only"
-            bucket = f"s3 {app.bucket}" if app.bucket else "s3 from policies"
-            sep = " · "
+        sep = " · " if narrow else "   ·   "
+        if probe is None:
+            live = bucket = "…"
         else:
-            live = "live probes on" if app.live else "live probes off (static only)"
-            bucket = f"bucket {app.bucket}" if app.bucket else "bucket from role policies"
-            sep = "   ·   "
-        if app.bucket and app.object_key:
-            bucket = f"s3://{app.bucket}/{app.object_key}"
-        context = app.context or "(current context)"
+            live, bucket = probe.live_words(narrow), probe.s3(narrow)
+        context = self.context or "(current context)"
         # the state first when narrow: the pod is in the title bar already
         line = (
             f"{live}{sep}{bucket}{sep}{context} ▸ {self.namespace}/{self.pod}"
@@ -180,6 +209,26 @@ class ChainScreen(Screen[None]):
             else f"{context} ▸ {self.namespace}/{self.pod}{sep}{live}{sep}{bucket}"
         )
         self.query_one("#target", Label).update(line)
+
+    def set_probe(self, probe: Probe) -> None:
+        """Remember ``probe`` for this target and show it."""
+        self.probe = probe
+        self.irsa.probes.set(self.target_key, probe)
+        self.update_target()
+
+    def _first_probe(self) -> Probe:
+        """This target's probe: remembered, else from the flags or its context (read in the worker)."""
+        app = self.irsa
+        known = app.probes.get(self.target_key)
+        if known is not None:
+            return known
+        contexts = app.contexts
+        if not contexts:
+            try:
+                contexts = {c.name: c for c in app.backend.list_contexts()}
+            except Exception:  # the run itself will say what is wrong with the kubeconfig
+                contexts = {}
+        return app.probes.first(self.target_key, contexts)
 
     def start_run(self) -> None:
         self.run_id += 1
@@ -208,13 +257,17 @@ class ChainScreen(Screen[None]):
             self.post_message(CallChanged(run, name, started))
 
         try:
+            probe = self.probe
+            if probe is None:
+                probe = self._first_probe()
+                self.app.call_from_thread(self.set_probe, probe)
             result = app.backend.diagnose(
                 namespace=self.namespace,
                 pod=self.pod,
-                context=app.context,
-                bucket=app.bucket,
-                object_key=app.object_key if app.bucket else None,
-                live=app.live,
+                context=self.context,
+                bucket=probe.bucket,
+                object_key=probe.object_key if probe.bucket else None,
+                live=probe.live,
                 timeout=app.timeout,
                 on_link=on_link,
                 on_call=on_call,
@@ -361,11 +414,9 @@ class ChainScreen(Screen[None]):
 
     @on(ListView.Selected, "#links")
     def _selected(self, event: ListView.Selected) -> None:
+        """Enter on a link shows its detail, where the fix is (t and p open the token and trust policy)."""
         self.user_moved = True
-        item = event.item
-        if isinstance(item, LinkRow):
-            tab = {LinkId.TOKEN: "token", LinkId.TRUST_POLICY: "policy"}.get(item.link, "detail")
-            self.query_one("#tabs", TabbedContent).active = tab
+        self.query_one("#tabs", TabbedContent).active = "detail"
 
     @property
     def selected(self) -> LinkResult | None:
@@ -377,33 +428,34 @@ class ChainScreen(Screen[None]):
         self.start_run()
 
     def action_toggle_live(self) -> None:
-        self.irsa.live = not self.irsa.live
-        self.notify(f"Live probes (STS, S3) {'on' if self.irsa.live else 'off'}; re-running")
+        if self.probe is None:
+            return
+        self.set_probe(replace(self.probe, live=not self.probe.live))
+        self.notify(f"Live probes (STS, S3) {'on' if self.probe.live else 'off'} for this pod; re-running")
         self.start_run()
 
     def action_bucket(self) -> None:
-        def done(value: str | None) -> None:
-            if value is None:
-                return
-            from irsa_tui.chain.buckets import parse_s3_target
+        from irsa_tui.chain.buckets import parse_s3_target
 
-            bucket, key, problem = parse_s3_target(value)
-            if problem:
-                self.notify(problem, severity="error")
+        def done(value: str | None) -> None:
+            if value is None or self.probe is None:
                 return
-            self.irsa.bucket, self.irsa.object_key = bucket, key
+            bucket, key, _ = parse_s3_target(value)  # the dialog let only a valid value through
+            self.set_probe(replace(self.probe, bucket=bucket, object_key=key, origin="set here" if bucket else ""))
             shown = f"s3://{bucket}/{key}" if key else (bucket or "from the role policies")
-            self.notify(f"S3 probe: {shown}; re-running")
+            self.notify(f"S3 probe for this pod: {shown}; re-running")
             self.start_run()
 
-        current = self.irsa.bucket or ""
-        if current and self.irsa.object_key:
-            current = f"{current}/{self.irsa.object_key}"
+        probe = self.probe or Probe()
+        current = probe.bucket or ""
+        if current and probe.object_key:
+            current = f"{current}/{probe.object_key}"
         self.app.push_screen(
             InputDialog(
-                "S3 bucket to probe, or bucket/key to also read one byte of an object "
-                "(empty: buckets named in the role's policies)",
+                "S3 bucket to probe for this pod, or bucket/key to also read one byte of an object. "
+                "Empty: the buckets named in the role's policies.",
                 current,
+                validate=lambda text: parse_s3_target(text)[2],
             ),
             done,
         )
@@ -416,7 +468,7 @@ class ChainScreen(Screen[None]):
 
     @work(thread=True, group="export")
     def _export(self, result: ChainResult) -> None:
-        directory = Path(os.environ.get("IRSA_TUI_EXPORT_DIR") or os.getcwd())
+        directory = _out_dir()
         try:
             md, js = export_result(result, directory)
         except OSError as exc:
@@ -431,11 +483,60 @@ class ChainScreen(Screen[None]):
         if result is None or not result.fix:
             self.notify("The selected link has no fix to copy", severity="warning")
             return
-        self.app.copy_to_clipboard(result.fix)
-        self.notify(f"Copied the fix for {result.id.value} to the clipboard")
+        self._copy_fix(result)
+
+    @work(thread=True, group="copy")
+    def _copy_fix(self, result: LinkResult) -> None:
+        """Say "copied" only when a clipboard program took it; else write the fix to a file and say where."""
+        from irsa_tui.ui.clipboard import copy_text
+
+        fix = result.fix or ""
+        copied = copy_text(fix)
+        if copied.ok:
+            self.app.call_from_thread(self.notify, f"Copied the fix for {result.id.value} to {copied.where}")
+            return
+        self.app.call_from_thread(self.app.copy_to_clipboard, fix)  # OSC 52: may work, cannot be known
+        stem = target_stem(self.context, self.namespace, self.pod) + f"-fix-{result.id.value}"
+        try:
+            (path,) = write_new(_out_dir(), stem, {".sh": fix + "\n"})
+        except OSError as exc:
+            where = f"could not write it to a file either ({exc.strerror or exc}); f shows it unwrapped"
+        else:
+            where = f"the fix is in {path} (f shows it unwrapped to select)"
+        self.app.call_from_thread(
+            self.notify,
+            f"Not copied: {copied.why}; {where}. Also sent to the terminal (OSC 52), which may ignore it.",
+            title="Copy fix",
+            severity="warning",
+            timeout=20,
+        )
+
+    def action_fix_view(self) -> None:
+        result = self.selected
+        if result is None or not result.fix:
+            self.notify("The selected link has no fix", severity="warning")
+            return
+        from irsa_tui.ui.screens.dialogs import TextDialog
+
+        self.app.push_screen(TextDialog(f"Fix for {result.id.label}: select with the mouse or shift+arrows", result.fix))
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
 
     def action_back(self) -> None:
         self.irsa.back_to_picker()
+
+    def action_find_pod(self) -> None:
+        self.irsa.back_to_picker()
+        picker = self.irsa.picker
+        if picker is not None:
+            picker.pane("pods").focus_filter()
+
+    def action_focus_pane(self, pane: str) -> None:
+        if pane == "links":
+            self.query_one("#links", ListView).focus()
+            return
+        tabs = self.query_one("#tabs", TabbedContent)
+        active = tabs.active_pane
+        if active is not None:
+            active.query_one(VerticalScroll).focus()

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -15,6 +16,7 @@ from textual.widgets import Footer, Header, Label, Static
 from irsa_tui.chain.model import ChainResult, LinkId
 from irsa_tui.chain.registry import IRSA, LINK_ORDER
 from irsa_tui.ui.widgets.link_row import link_title
+from irsa_tui.ui.wrapping import wrap_text
 
 __all__ = ["LearnScreen", "learn_values"]
 
@@ -63,6 +65,8 @@ def learn_values(result: ChainResult | None) -> dict[LinkId, list[tuple[str, str
 
 class LearnScreen(Screen[None]):
     CSS_PATH = "../styles/learn.tcss"
+    SCOPE = "learn"
+    SCOPE_ALSO: tuple[str, ...] = ("everywhere",)
     BINDINGS = [
         Binding("escape,backspace", "app.pop_screen", "Back", id="learn-back", tooltip="Close learn mode"),
     ]
@@ -79,6 +83,7 @@ class LearnScreen(Screen[None]):
             intro += "  (open a pod's chain first to see its real values here)"
         yield Label(intro, id="learn-title")
         yield Label(flow_line(self.result), id="learn-flow", markup=False)
+        width = self.app.size.width or 80
         with VerticalScroll(id="learn"):
             for n, link in enumerate(LINK_ORDER, 1):
                 spec = IRSA.spec(link)
@@ -87,14 +92,19 @@ class LearnScreen(Screen[None]):
                 if self.result is not None:
                     status = f"-{self.result.link(link).status.value}"
                 with Vertical(classes=f"learn-step {status}".strip(), id=f"learn-{link.value}") as box:
-                    box.border_title = f"{n}. {link_title(link)}  ·  {what}"
-                    yield Static(prose, classes="learn-prose", markup=False)
+                    title = f"{n}. {link_title(link)}  ·  {what}"
+                    # a border title is cut, never wrapped: below its length the "what" goes in the prose
+                    fits = len(title) + 20 <= width
+                    box.border_title = title if fits else f"{n}. {link_title(link)}"
+                    yield Static(prose if fits else f"{what}: {prose}", classes="learn-prose", markup=False)
                     if values[link]:
                         grid = Table.grid(padding=(0, 1))
                         grid.add_column(justify="right", style="bold", no_wrap=True)
                         grid.add_column(overflow="fold")
+                        key_width = max(len(key) for key, _ in values[link])
+                        room = max(20, width - key_width - 13)  # margins, border, padding, the gap
                         for key, value in values[link]:
-                            grid.add_row(key, value)
+                            grid.add_row(key, wrap_text(Text(str(value)), room, ""))
                         yield Static(grid, classes="learn-value")
                 if n < len(LINK_ORDER):
                     yield Label("▼", classes="learn-arrow")

@@ -1,17 +1,21 @@
 """A titled list with type-to-filter: an Input on top of a virtualised OptionList.
 
-The Input keeps focus so typing filters at once; up/down/page keys move the highlight and
-enter picks. Matching runs over precomputed lowercase keys (``FilterIndex``) and only the
-first ``RENDER_CAP`` matches are rendered, so 10,000 items stay instant.
+k9s habits: the list has focus, ``/`` (or any letter that is not a key binding) starts the filter,
+escape clears it and goes back to the list, so ``q`` and ``:`` keep their meaning on the list. An
+active filter is shown in the pane's bottom border (``/api``), and a filter matching nothing says so.
+Up/down/page keys move the highlight and enter picks, from the filter too. Matching runs over
+precomputed lowercase keys (``FilterIndex``) and only the first ``RENDER_CAP`` matches are rendered,
+so 10,000 items stay instant.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -30,8 +34,8 @@ RENDER_CAP = 500
 class Item:
     key: str
     """Text the filter matches against."""
-    prompt: Text | str
-    """What the list shows."""
+    prompt: Text | str | Callable[[int], Text]
+    """What the list shows; a callable is given the list's width (names wrap instead of being cut)."""
     value: Any
 
 
@@ -41,6 +45,9 @@ class FilterList(Vertical, can_focus=False):
     FilterList:focus-within { border: round $accent; }
     FilterList > Input.filter-input { border: none; height: 1; padding: 0 1; background: $boost; }
     FilterList > Input.filter-input:focus { border: none; background: $accent 20%; }
+    FilterList:focus-within { border-title-style: bold reverse; }
+    FilterList > OptionList > .option-list--option-highlighted { text-style: bold underline; }
+    FilterList > OptionList:focus > .option-list--option-highlighted { text-style: bold reverse; }
     FilterList > OptionList { border: none; height: 1fr; padding: 0; background: transparent; text-wrap: nowrap; text-overflow: ellipsis; }
     FilterList > OptionList:focus { border: none; }
     FilterList > .filter-count { height: 1; color: $text-muted; padding: 0 1; }
@@ -51,6 +58,8 @@ class FilterList(Vertical, can_focus=False):
     FilterList.-loading > OptionList { display: none; }
     """
 
+    SCOPE = "picker lists"
+    SCOPE_ALSO: tuple[str, ...] = ("pod picker", "everywhere")
     BINDINGS = [
         Binding("down", "move(1)", "Next", show=False, id="list-next", tooltip="Highlight the next item"),
         Binding(
@@ -91,9 +100,10 @@ class FilterList(Vertical, can_focus=False):
         self.index = FilterIndex(())
         self.shown: list[int] = []
         self.empty: str | None = None
+        self.width_shown = 0
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=self.placeholder, classes="filter-input")
+        yield Input(placeholder=self.placeholder, classes="filter-input", select_on_focus=False)
         yield LoadingIndicator()
         yield Static("", classes="filter-error")
         yield OptionList()
@@ -133,18 +143,36 @@ class FilterList(Vertical, can_focus=False):
         shown, total = self.index.search(self.input.value, RENDER_CAP)
         self.shown = shown
         options = self.options
-        options.set_options(Option(self.items[i].prompt, id=str(i)) for i in shown)
+        width = self.list_width()
+        self.width_shown = width
+        options.set_options(Option(self._prompt(self.items[i], width), id=str(i)) for i in shown)
         if shown:
             at = 0
             if highlight is not None:
                 at = next((n for n, i in enumerate(shown) if self.items[i].value == highlight), 0)
             options.highlighted = at
+        query = self.input.value.strip()
+        self.border_subtitle = f"/{query}" if query else ""
         count = f"{total} of {len(self.items)}"
         if not self.items and self.empty:
             count = self.empty
+        elif self.items and query and not total:
+            count = f"nothing matches '{query}' (escape clears it)"
         if total > len(shown):
             count += f" (showing {len(shown)}; type to narrow)"
         self.query_one(".filter-count", Label).update(count)
+
+    def list_width(self) -> int:
+        """The width prompts wrap to, leaving room for a vertical scrollbar that may appear."""
+        return max(10, (self.options.content_size.width or self.size.width - 2 or 32) - 2)
+
+    @staticmethod
+    def _prompt(item: Item, width: int) -> Text | str:
+        return item.prompt(width) if callable(item.prompt) else item.prompt
+
+    def on_resize(self) -> None:
+        if self.items and self.width_shown != self.list_width():
+            self.refilter(self.highlighted_value)
 
     @property
     def highlighted_value(self) -> Any:
@@ -182,3 +210,23 @@ class FilterList(Vertical, can_focus=False):
 
     def focus_filter(self) -> None:
         self.input.focus()
+
+    def focus_list(self) -> None:
+        self.options.focus()
+
+    def clear_filter(self) -> None:
+        """Forget the filter text (a new context: the old words would hide the new lists)."""
+        if self.input.value:
+            self.input.value = ""
+            self.refilter()
+
+    def on_key(self, event: events.Key) -> None:
+        """On the list, a printable key that is not bound here starts the filter with that character."""
+        if not self.options.has_focus or not event.is_printable or not event.character:
+            return
+        if event.key in self.screen.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        self.input.focus()
+        self.input.insert_text_at_cursor(event.character)

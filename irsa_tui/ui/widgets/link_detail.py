@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rich import box
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -12,19 +10,28 @@ from textual.widgets import Label, Static
 from irsa_tui.chain.model import LinkResult
 from irsa_tui.ui.diffing import highlight_actual
 from irsa_tui.ui.widgets.link_row import STATUS_CLASSES, link_title
+from irsa_tui.ui.wrapping import WrappedText, wrap_text
 
 __all__ = ["EvidenceTable", "LinkDetail"]
 
 _OK_GLYPH = {True: "✔", False: "✘", None: "·"}
 
+LIST_SHOWN = 3
+"""A value listing more than LIST_MAX items (``a, b, c, …``) shows LIST_SHOWN of them and a count."""
+LIST_MAX = 5
 
-NARROW = 60
-"""Below this width the three columns wrap a few letters per line: stack expected/actual instead."""
+
+def collapse_list(value: str) -> str:
+    """``a, b, c, d, e, f`` → ``a, b, c (+3 more; the export has all)``: the fix stays in view."""
+    items = value.split(", ")
+    if len(items) <= LIST_MAX:
+        return value
+    return f"{', '.join(items[:LIST_SHOWN])} (+{len(items) - LIST_SHOWN} more; e exports them all)"
 
 
 class EvidenceTable(Static):
-    """Expected and actual side by side (wrapping), or stacked when narrow; the part of ``actual``
-    that differs is highlighted."""
+    """Each fact as a label with its expected and actual values under it, wrapped at separators (never
+    mid-token); the part of ``actual`` that differs is highlighted. Mismatches first; long lists collapse."""
 
     COMPONENT_CLASSES = {"evidence--diff", "evidence--head"}
     DEFAULT_CSS = """
@@ -34,52 +41,41 @@ class EvidenceTable(Static):
     """
 
     result: LinkResult | None = None
-    stacked: bool | None = None
+    width_shown: int = 0
 
     def show(self, result: LinkResult) -> None:
         self.result = result
-        self.rows = [(ev.key, ev.ok) for ev in result.evidence]
         self.display = bool(result.evidence)
         if not result.evidence:
             self.update("")
             return
-        width = self.size.width or self.app.size.width
-        self.stacked = 0 < width < NARROW
+        width = self.size.width or max(20, self.app.size.width // 2)
+        self.width_shown = width
         diff = self.get_component_rich_style("evidence--diff", partial=True)
         head = self.get_component_rich_style("evidence--head", partial=True)
         # mismatches first: the differing value is what the user came for
         order = {False: 0, True: 1, None: 2}
-        if self.stacked:
-            text = Text()
-            for n, ev in enumerate(sorted(result.evidence, key=lambda e: order[e.ok])):
-                if n:
-                    text.append("\n")
-                text.append(f"{_OK_GLYPH[ev.ok]} ", style=head if ev.ok is False else "")
-                text.append(ev.label + "\n", style="bold")
-                if ev.expected is not None:
-                    text.append("  expected: ", style=head)
-                    text.append(ev.expected + "\n")
-                text.append("  actual:   ", style=head)
-                text.append_text(highlight_actual(ev.expected, ev.actual, ev.ok, diff))
+        text = Text()
+        for n, ev in enumerate(sorted(result.evidence, key=lambda e: order[e.ok])):
+            if n:
                 text.append("\n")
-            self.update(text)
-            return
-        table = Table(expand=True, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style=head)
-        table.add_column("", width=1, no_wrap=True)
-        table.add_column("evidence", ratio=2, overflow="fold")
-        table.add_column("expected", ratio=3, overflow="fold")
-        table.add_column("actual", ratio=3, overflow="fold")
-        for ev in sorted(result.evidence, key=lambda e: order[e.ok]):
-            table.add_row(
-                _OK_GLYPH[ev.ok],
-                Text(ev.label),
-                Text(ev.expected if ev.expected is not None else "—"),
-                highlight_actual(ev.expected, ev.actual, ev.ok, diff),
-            )
-        self.update(table)
+            text.append(f"{_OK_GLYPH[ev.ok]} ", style=head if ev.ok is False else "")
+            text.append_text(wrap_text(Text(ev.label, style="bold"), width - 2, "  "))
+            text.append("\n")
+            if ev.expected is not None:
+                text.append("  expected ", style=head)
+                text.append_text(wrap_text(Text(collapse_list(ev.expected)), width - 11, " " * 11))
+                text.append("\n")
+            actual = highlight_actual(ev.expected, ev.actual, ev.ok, diff)
+            if ev.actual is not None and ev.ok is not False:
+                actual = Text(collapse_list(ev.actual))
+            text.append("  actual   ", style=head)
+            text.append_text(wrap_text(actual, width - 11, " " * 11))
+            text.append("\n")
+        self.update(text)
 
     def on_resize(self) -> None:
-        if self.result is not None and self.stacked != (0 < self.size.width < NARROW):
+        if self.result is not None and self.width_shown != self.size.width:
             self.show(self.result)
 
 
@@ -103,13 +99,14 @@ class LinkDetail(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Label("Select a link", classes="detail-title", markup=False)
-        yield Static("", classes="detail-summary", markup=False)
-        yield Static("", classes="detail-findings", markup=False)
+        yield WrappedText(classes="detail-summary")
+        yield WrappedText(classes="detail-findings")
+        # the fix leads; the evidence (which may be long) and the explanation follow
+        yield Label("Fix  (c copies it · f shows it unwrapped)", classes="detail-heading detail-fix-heading")
+        yield WrappedText(classes="detail-fix")
         yield EvidenceTable()
         yield Label("Why it matters", classes="detail-heading detail-why-heading")
         yield Static("", classes="detail-explanation", markup=False)
-        yield Label("Fix  (c copies it)", classes="detail-heading detail-fix-heading")
-        yield Static("", classes="detail-fix", markup=False)
 
     def show(self, result: LinkResult) -> None:
         self.result = result
@@ -118,16 +115,16 @@ class LinkDetail(VerticalScroll):
         self.query_one(".detail-title", Label).update(
             f"{result.status.glyph} {link_title(result.id)} — {result.status.value.upper()}"
         )
-        self.query_one(".detail-summary", Static).update(result.summary)
+        self.query_one(".detail-summary", WrappedText).set_text(result.summary)
         findings = "\n".join(
-            f"[{f.code}] {f.message}" for f in result.findings if f.message != result.summary
+            f"{f.code:<9} {f.message}" for f in result.findings if f.message != result.summary
         )
-        self.query_one(".detail-findings", Static).update(findings)
-        self.query_one(".detail-findings", Static).display = bool(findings)
+        self.query_one(".detail-findings", WrappedText).set_text(findings)
+        self.query_one(".detail-findings", WrappedText).display = bool(findings)
         self.query_one(EvidenceTable).show(result)
         self.query_one(".detail-explanation", Static).update(result.explanation)
         for node in self.query(".detail-why-heading, .detail-explanation"):
             node.display = bool(result.explanation)
-        self.query_one(".detail-fix", Static).update(result.fix or "")
+        self.query_one(".detail-fix", WrappedText).set_text(result.fix or "")
         for node in self.query(".detail-fix-heading, .detail-fix"):
             node.display = bool(result.fix)

@@ -24,7 +24,8 @@ class LinkRow(ListItem):
     LinkRow { height: 2; padding: 0 1; }
     LinkRow > Label { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     LinkRow > .row-head { text-style: bold; }
-    LinkRow > .row-summary { color: $text-muted; padding-left: 4; }
+    LinkRow > .row-summary { color: $text-muted; padding-left: 2; }
+    LinkRow.-highlight > .row-head { text-style: bold reverse; }
     LinkRow.-pending > .row-head { color: $text-muted; }
     LinkRow.-pass > .row-head { color: $success; }
     LinkRow.-warn > .row-head { color: $warning; }
@@ -45,16 +46,15 @@ class LinkRow(ListItem):
         yield Label(self._head("…"), classes="row-head", markup=False)
         yield Label("waiting", classes="row-summary", markup=False)
 
-    def _head(self, glyph: str) -> str:
-        return f"{glyph} {self.number}. {link_title(self.link)}"
+    def _head(self, glyph: str, status: str = "") -> str:
+        # the status word first, so a narrow list cuts the title, never the verdict
+        return f"{glyph} {status:<4} {self.number}. {link_title(self.link)}"
 
     def show_result(self, result: LinkResult) -> None:
         self.result = result
         for cls in STATUS_CLASSES:
             self.set_class(cls == f"-{result.status.value}", cls)
-        self.query_one(".row-head", Label).update(
-            self._head(result.status.glyph) + f"  [{result.status.value}]"
-        )
+        self.query_one(".row-head", Label).update(self._head(result.status.glyph, result.status.value))
         self.query_one(".row-summary", Label).update(result.summary)
         self.tooltip = result.summary
 

@@ -6,12 +6,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from rich import box
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 from textual.widgets import Label, Static
 
 from irsa_tui.chain.model import LinkResult
@@ -64,12 +62,16 @@ def policy_text(details: Mapping[str, Any], styles: Mapping[str, Style]) -> Text
     return text
 
 
-class PolicyView(VerticalScroll):
+class PolicyView(ScrollableContainer):
+    """The decision, each statement in words, then the JSON as written: not wrapped (a wrapped ARN or
+    condition key reads wrong), scrolled sideways when wider than the view."""
+
     COMPONENT_CLASSES = {"policy--allow", "policy--deny", "policy--fail", "policy--key"}
     DEFAULT_CSS = """
     PolicyView { padding: 0 1; }
     PolicyView > .policy-decision { text-style: bold; margin-bottom: 1; }
-    PolicyView > .policy-statements { height: auto; margin-bottom: 1; }
+    PolicyView > .policy-statements { height: auto; margin-bottom: 1; width: 1fr; }
+    PolicyView > .policy-json { width: auto; text-wrap: nowrap; }
     PolicyView > .policy--allow { color: $success; }
     PolicyView > .policy--deny { color: $error; text-style: bold; }
     PolicyView > .policy--fail { color: $warning; }
@@ -92,21 +94,21 @@ class PolicyView(VerticalScroll):
             return
         decision = details.get("decision", "?")
         self.query_one(".policy-decision", Label).update(f"Decision for this pod's token: {decision}")
-        table = Table(expand=True, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-        for name, ratio in (("#", 1), ("sid", 3), ("effect", 2), ("applies", 2), ("why not", 10)):
-            table.add_column(name, ratio=ratio, overflow="fold")
-        for s in details.get("statements") or []:
+        # one block per statement, prose wrapping at words (a table cut `eff/ect`, `All/ow` at 80 columns)
+        text = Text()
+        for n, st in enumerate(details.get("statements") or []):
             why = "; ".join(
-                str(m.get("reason") or m.get("key") or m.get("element")) for m in s.get("mismatches") or []
+                str(m.get("reason") or m.get("key") or m.get("element")) for m in st.get("mismatches") or []
             )
-            table.add_row(
-                str(s.get("number", s.get("index", 0) + 1)),
-                str(s.get("sid") or "—"),
-                str(s.get("effect")),
-                "yes" if s.get("applies") else "no",
-                why or "—",
-            )
-        statements.update(table)
+            if n:
+                text.append("\n")
+            number = st.get("number", st.get("index", 0) + 1)
+            sid = f" ({st.get('sid')})" if st.get("sid") else ""
+            text.append(f"statement #{number}{sid}: {st.get('effect')}", style="bold")
+            text.append(f", applies to this token: {'yes' if st.get('applies') else 'no'}")
+            if why:
+                text.append(f"\n  why not: {why}")
+        statements.update(text)
         styles = {
             name: self.get_component_rich_style(f"policy--{name}", partial=True)
             for name in ("allow", "deny", "fail", "key")
