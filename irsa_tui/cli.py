@@ -4,17 +4,22 @@ so ``irsa-tui --help`` stays instant.
     irsa-tui [NS/POD] [--context C] [-n NS] [--lab]     the TUI
     irsa-tui check NS/POD [--json|--markdown] ...       non-interactive diagnosis
     irsa-tui lab list | run SCENARIO -- CMD | serve     the local lab world
+
+The subcommands are listed once, in ``COMMANDS``; a first word that is none of them and is
+close to one is an unknown command, never a pod name.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import gc
+import importlib.util
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn, cast
 
 from irsa_tui import __version__
@@ -50,6 +55,38 @@ its one write is a TokenRequest (a short-lived token, as the kubelet gets)."""
 
 class UsageExit(Exception):
     pass
+
+
+LAB_EXTRA_HINT = (
+    "the lab needs the 'lab' extra (moto): pipx install 'irsa-tui[lab]' "
+    "(or pip install 'irsa-tui[lab]' in your venv)"
+)
+_LAB_MODULES = ("moto", "flask")  # moto[server]: the lab's AWS runs in moto's Flask server
+
+
+def require_lab() -> None:
+    """UsageExit with the install hint when the lab extra is not installed (no traceback)."""
+    for name in _LAB_MODULES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise UsageExit(LAB_EXTRA_HINT)
+
+
+def _has_terminal() -> bool:
+    """stdin and stdout are both a terminal (the TUI reads keys from one and draws on the other)."""
+    try:
+        return sys.stdin is not None and sys.stdout is not None and sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # a closed or replaced stream
+        return False
+
+
+NO_TERMINAL = (
+    "the TUI needs a terminal on stdin and stdout; in scripts and CI use "
+    "'irsa-tui check NS/POD' (--json or --markdown)"
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -143,8 +180,8 @@ def _tui_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="irsa-tui",
         description="Find exactly why a pod on Amazon EKS cannot reach AWS through IRSA.",
-        epilog="commands:\n  check      diagnose one pod non-interactively (irsa-tui check --help)\n"
-        "  lab        the local lab world (irsa-tui lab --help)\n\n" + EPILOG,
+        epilog="commands:\n" + "".join(f"  {name:<12} {text}\n" for name, (text, _) in COMMANDS.items())
+        + "\n" + EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("target", nargs="?", help="NS/POD to open straight on its chain")
@@ -166,6 +203,8 @@ def _check(argv: Sequence[str]) -> int:
         from irsa_tui.redact import debug_handler
 
         handler = debug_handler(sys.stderr)
+    if args.lab:
+        require_lab()
     try:
         if args.lab:
             world = _start_lab([args.lab])
@@ -221,6 +260,7 @@ def _context_namespace(context: str | None) -> str | None:
 
 
 def _start_lab(names: list[str] | None, announce: bool = True) -> LabWorld:
+    require_lab()
     from irsa_tui.lab.world import LabWorld
 
     if announce:
@@ -247,6 +287,10 @@ def _tui(argv: Sequence[str]) -> int:
         context = args.context
         if args.object_key is not None and not args.bucket:
             _tui_parser().error("--object needs --bucket (the bucket the object is in)")
+        if args.lab is not None:
+            require_lab()
+        if not _has_terminal():
+            raise UsageExit(NO_TERMINAL)
         if args.lab is not None:
             context = args.lab or context
             from irsa_tui.lab.scenario import scenarios
@@ -275,15 +319,48 @@ def _tui(argv: Sequence[str]) -> int:
             world.stop()
 
 
+def _lab_command(argv: Sequence[str]) -> int:
+    require_lab()
+    from irsa_tui.lab.cli import main as lab_main
+
+    return lab_main(list(argv))
+
+
+# Every subcommand, in one place: name -> (one-line help, runner). ``irsa-tui --help`` lists them,
+# an unknown first word close to one of them is an error rather than a pod name.
+COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
+    "check": ("diagnose one pod non-interactively (irsa-tui check --help)", lambda a: _check(a)),
+    "lab": ("the local lab world (irsa-tui lab --help; needs the lab extra)", _lab_command),
+}
+
+
+def _unknown_command(argv: Sequence[str]) -> str | None:
+    """The message when the first word is a mistyped command rather than a pod.
+
+    ``NS/POD`` and ``POD -n NS`` are pods. A bare word close to a command name is a typo
+    (``scna``, ``chekc``); any other bare word is a pod in the context's namespace, as before.
+    """
+    if not argv:
+        return None
+    word = argv[0]
+    if word.startswith("-") or "/" in word or any(a in ("-n", "--namespace") or a.startswith(("-n", "--namespace="))
+                                                  for a in argv[1:]):
+        return None
+    close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.6)
+    if not close:
+        return None
+    return (f"unknown command {_quote(word)}; did you mean {close[0]}? "
+            f"(commands: {', '.join(COMMANDS)}; a pod is NS/POD, or POD -n NS)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] == "check":
-            return _check(argv[1:])
-        if argv and argv[0] == "lab":
-            from irsa_tui.lab.cli import main as lab_main
-
-            return lab_main(argv[1:])
+        if argv and argv[0] in COMMANDS:
+            return COMMANDS[argv[0]][1](argv[1:])
+        problem = _unknown_command(argv)
+        if problem:
+            raise UsageExit(problem)
         return _tui(argv)
     except UsageExit as exc:
         print(f"irsa-tui: {exc}", file=sys.stderr)
