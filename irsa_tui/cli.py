@@ -28,9 +28,12 @@ if TYPE_CHECKING:  # the lab (and moto) load only when asked for
     from irsa_tui.lab.world import LabWorld
     from irsa_tui.ui.backend import StartingBackend
 
-__all__ = ["EXIT_USAGE", "console", "main", "parse_target"]
+__all__ = ["COMMANDS", "EXIT_USAGE", "console", "kubectl_console", "main", "parse_target"]
 
 EXIT_OK, EXIT_BROKEN, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2, 64
+
+PROG = "irsa-tui"
+"""How the user invoked us: ``kubectl irsa`` through the kubectl plugin (``kubectl-irsa``)."""
 
 # Namespaces are DNS-1123 labels; pod names DNS-1123 subdomains (dot-separated labels, <= 253).
 _LABEL = r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?"
@@ -147,7 +150,22 @@ def _object_key(value: str) -> str:
     return value
 
 
+def _kubeconfig_file(value: str) -> str:
+    """``--kubeconfig FILE`` (argparse type): a readable file; empty means not given, as for kubectl."""
+    if value and not os.path.isfile(value):
+        raise argparse.ArgumentTypeError(f"kubeconfig {_quote(value)} is not a file")
+    return value
+
+
+def _use_kubeconfig(args: argparse.Namespace) -> None:
+    """``--kubeconfig FILE`` wins over ``$KUBECONFIG``, as in kubectl (one file, no merging)."""
+    if getattr(args, "kubeconfig", None):
+        os.environ["KUBECONFIG"] = os.path.abspath(args.kubeconfig)
+
+
 def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--kubeconfig", type=_kubeconfig_file, metavar="FILE",
+                   help="kubeconfig file to use (default: $KUBECONFIG, else ~/.kube/config)")
     p.add_argument("--context", help="kube context (default: current-context of KUBECONFIG)")
     p.add_argument("-n", "--namespace", help="namespace of the pod")
     p.add_argument("--cluster", help="EKS cluster name (default: derived from the kube context)")
@@ -162,7 +180,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _check_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="irsa-tui check", description="Diagnose the IRSA chain of one pod, non-interactively.",
+    p = _Parser(prog=f"{PROG} check", description="Diagnose the IRSA chain of one pod, non-interactively.",
                 epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("target", nargs="?", help="NS/POD (or POD with -n)")
     _common(p)
@@ -176,15 +194,16 @@ def _check_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _tui_parser() -> argparse.ArgumentParser:
+def _tui_parser(target: bool = True) -> argparse.ArgumentParser:
     p = _Parser(
-        prog="irsa-tui",
+        prog=PROG,
         description="Find exactly why a pod on Amazon EKS cannot reach AWS through IRSA.",
-        epilog="commands:\n" + "".join(f"  {name:<12} {text}\n" for name, (text, _) in COMMANDS.items())
+        epilog="commands:\n" + "".join(f"  {name:<12} {text}\n" for name, (text, _) in COMMANDS.items() if text)
         + "\n" + EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("target", nargs="?", help="NS/POD to open straight on its chain")
+    if target:  # not in the completion parser: there the first word completes to a command
+        p.add_argument("target", nargs="?", help="NS/POD to open straight on its chain")
     _common(p)
     p.add_argument("--lab", nargs="?", const="", metavar="SCENARIO",
                    help="open on the lab world (every scenario is a context)")
@@ -195,6 +214,7 @@ def _tui_parser() -> argparse.ArgumentParser:
 def _check(argv: Sequence[str]) -> int:
     parser = _check_parser()
     args = parser.parse_args(argv)
+    _use_kubeconfig(args)
     if args.object_key is not None and not args.bucket:
         parser.error("--object needs --bucket (the bucket the object is in)")
     world = None
@@ -278,6 +298,7 @@ def _start_lab(names: list[str] | None, announce: bool = True) -> LabWorld:
 
 def _tui(argv: Sequence[str]) -> int:
     args = _tui_parser().parse_args(argv)
+    _use_kubeconfig(args)
     world: LabWorld | None = None
     backend: StartingBackend | None = None
     try:
@@ -326,12 +347,61 @@ def _lab_command(argv: Sequence[str]) -> int:
     return lab_main(list(argv))
 
 
+def _completion(argv: Sequence[str]) -> int:
+    from irsa_tui.integrations import SHELLS, completion_script
+
+    p = _Parser(prog=f"{PROG} completion", description="Print the shell completion script for irsa-tui.",
+                epilog="install: see README 'Shell completion'")
+    p.add_argument("shell", choices=SHELLS)
+    args = p.parse_args(argv)
+    sys.stdout.write(completion_script(args.shell, completion_parser()))
+    return 0
+
+
+def _k9s_plugin(argv: Sequence[str]) -> int:
+    from irsa_tui.integrations import k9s_plugin
+
+    p = _Parser(prog=f"{PROG} k9s-plugin", description="Print a k9s plugin (plugins.yaml) that opens irsa-tui "
+                "on the pod selected in k9s.")
+    p.add_argument("--shortcut", default="Shift-W", help="k9s key (default Shift-W)")
+    args = p.parse_args(argv)
+    sys.stdout.write(k9s_plugin(args.shortcut))
+    return 0
+
+
 # Every subcommand, in one place: name -> (one-line help, runner). ``irsa-tui --help`` lists them,
 # an unknown first word close to one of them is an error rather than a pod name.
 COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "check": ("diagnose one pod non-interactively (irsa-tui check --help)", lambda a: _check(a)),
     "lab": ("the local lab world (irsa-tui lab --help; needs the lab extra)", _lab_command),
+    "completion": ("print the completion script: completion bash|zsh|fish", _completion),
+    "k9s-plugin": ("print a k9s plugin that opens irsa-tui on the selected pod", _k9s_plugin),
 }
+
+# Parsers of the subcommands for shell completion (a command without one completes its name only).
+_COMMAND_PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {"check": lambda: _check_parser()}
+
+
+def completion_parser() -> argparse.ArgumentParser:
+    """One parser with every subcommand under it: what shtab generates completion from."""
+    p = _tui_parser(target=False)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (text, _) in COMMANDS.items():
+        sub.add_parser(name, help=text)
+        builder = _COMMAND_PARSERS.get(name)
+        if builder is not None:
+            sub.choices[name] = builder()
+    if "lab" in sub.choices:
+        from irsa_tui.lab.cli import _parser as lab_parser
+
+        sub.choices["lab"] = lab_parser()
+    import shtab
+
+    for parser in [p, *sub.choices.values()]:
+        for action in parser._actions:
+            if action.metavar == "FILE":
+                action.complete = shtab.FILE  # type: ignore[attr-defined]
+    return p
 
 
 def _unknown_command(argv: Sequence[str]) -> str | None:
@@ -363,7 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageExit(problem)
         return _tui(argv)
     except UsageExit as exc:
-        print(f"irsa-tui: {exc}", file=sys.stderr)
+        print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -390,6 +460,14 @@ def console() -> int:
             stream.flush()
     gc.freeze()
     return code
+
+
+def kubectl_console() -> int:
+    """The ``kubectl-irsa`` console script: kubectl's plugin discovery runs it for ``kubectl irsa ARGS``
+    (same commands and options; kubectl's ``--context``, ``-n``, ``--kubeconfig`` as kubectl means them)."""
+    global PROG
+    PROG = "kubectl irsa"
+    return console()
 
 
 if __name__ == "__main__":  # pragma: no cover
