@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, NoReturn, cast
 from irsa_tui import __version__
 
 if TYPE_CHECKING:  # the lab (and moto) load only when asked for
+    from irsa_tui.chain.model import ChainResult
     from irsa_tui.lab.world import LabWorld
     from irsa_tui.ui.backend import StartingBackend
 
@@ -191,7 +192,34 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("--lab", metavar="SCENARIO", help="run inside a lab scenario (starts and stops the local world)")
     p.add_argument("--debug", action="store_true",
                    help="log every call to stderr (tokens, keys and Authorization headers redacted)")
+    p.add_argument("--save", type=_bundle_path, metavar="FILE",
+                   help="also write an incident bundle: the facts and the result, redacted "
+                        "(open it anywhere with: irsa-tui replay FILE)")
     return p
+
+
+def _bundle_path(value: str) -> str:
+    """``--save FILE`` (argparse type): its directory must exist; the file is written after the run."""
+    folder = os.path.dirname(os.path.abspath(value)) or "."
+    if not value or os.path.isdir(value) or not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"cannot write a bundle to {_quote(value)}: no such directory, or a directory")
+    return value
+
+
+def _print_result(result: ChainResult, args: argparse.Namespace) -> int:
+    """Print ``result`` as ``check`` does (text, --json or --markdown); returns check's exit code."""
+    from irsa_tui import report
+    from irsa_tui.chain.model import exit_code
+
+    if args.json:
+        sys.stdout.write(report.render_json(result))
+    elif args.markdown:
+        sys.stdout.write(report.render_markdown(result))
+    else:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        sys.stdout.write(report.render_text(result, color=color, verbose=args.verbose))
+    sys.stdout.flush()
+    return exit_code(result)
 
 
 def _tui_parser(target: bool = True) -> argparse.ArgumentParser:
@@ -241,25 +269,26 @@ def _check(argv: Sequence[str]) -> int:
         else:
             ns, pod = parse_target(args.target, args.namespace or _context_namespace(args.context))
             context = args.context
-        from irsa_tui import report
-        from irsa_tui.chain.model import exit_code
-        from irsa_tui.engine import Options, UsageError, diagnose
+        from irsa_tui.engine import Options, Run, UsageError, diagnose
 
         options = Options(namespace=ns, pod=pod, context=context, cluster=args.cluster, region=args.region,
                           bucket=args.bucket, object_key=args.object_key, live=args.live, timeout=args.timeout, deadline=args.deadline)
+        runs: list[Run] = []
         try:
-            result = diagnose(options)
+            result = diagnose(options, run_out=runs)
         except UsageError as exc:
             raise UsageExit(str(exc)) from None
-        if args.json:
-            sys.stdout.write(report.render_json(result))
-        elif args.markdown:
-            sys.stdout.write(report.render_markdown(result))
-        else:
-            color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-            sys.stdout.write(report.render_text(result, color=color, verbose=args.verbose))
-        sys.stdout.flush()
-        return exit_code(result)
+        code = _print_result(result, args)
+        if args.save:
+            from irsa_tui.bundle import write_bundle
+
+            try:
+                write_bundle(args.save, result, runs[0].facts if runs else None, _probe_options(args))
+            except OSError as exc:
+                raise UsageExit(f"could not save the bundle to {_quote(args.save)}: {exc.strerror or exc}") from None
+            print(f"{PROG}: bundle saved to {args.save} (replay it with: irsa-tui replay {args.save})",
+                  file=sys.stderr)
+        return code
     finally:
         if handler is not None:
             from irsa_tui.redact import remove_debug_handler
@@ -267,6 +296,48 @@ def _check(argv: Sequence[str]) -> int:
             remove_debug_handler(handler)
         if world is not None:
             world.stop()
+
+
+def _probe_options(args: argparse.Namespace) -> dict[str, object]:
+    return {"live": args.live, "bucket": args.bucket, "object_key": args.object_key, "timeout": args.timeout,
+            "deadline": getattr(args, "deadline", None)}
+
+
+def _replay_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=f"{PROG} replay", formatter_class=argparse.RawDescriptionHelpFormatter,
+                description="Open an incident bundle (written by 'check --save' or the TUI's save key) with no "
+                "cluster and no AWS: the TUI, or the report exactly as check printed it.",
+                epilog="exit codes with --text/--markdown/--json: those of the check that was captured.")
+    p.add_argument("bundle", metavar="FILE", help="the bundle (.json)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--text", action="store_true", help="the text report, as check prints it")
+    fmt.add_argument("--json", action="store_true", help="the JSON report, as check --json prints it")
+    fmt.add_argument("--markdown", action="store_true", help="the Markdown report")
+    p.add_argument("-v", "--verbose", action="store_true", help="text: details for passing links too")
+    return p
+
+
+def _replay(argv: Sequence[str]) -> int:
+    args = _replay_parser().parse_args(argv)
+    from irsa_tui.bundle import BundleError, read_bundle
+
+    try:
+        bundle = read_bundle(args.bundle)
+    except BundleError as exc:
+        raise UsageExit(str(exc)) from None
+    if args.text or args.json or args.markdown:
+        return _print_result(bundle.result, args)
+    if not _has_terminal():
+        raise UsageExit(NO_TERMINAL.replace("'irsa-tui check NS/POD'", f"'irsa-tui replay {args.bundle} --text'"))
+    from irsa_tui.ui.app import IrsaApp
+    from irsa_tui.ui.backend import ReplayBackend
+
+    t = bundle.result.target
+    options = bundle.options
+    IrsaApp(context=t.context, namespace=t.namespace, pod=t.pod, bucket=options.get("bucket"),
+            live=bool(options.get("live", True)), object_key=options.get("object_key"),
+            backend=ReplayBackend(bundle)).run()
+    return 0
 
 
 def _context_namespace(context: str | None) -> str | None:
@@ -374,12 +445,15 @@ def _k9s_plugin(argv: Sequence[str]) -> int:
 COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "check": ("diagnose one pod non-interactively (irsa-tui check --help)", lambda a: _check(a)),
     "lab": ("the local lab world (irsa-tui lab --help; needs the lab extra)", _lab_command),
+    "replay": ("open an incident bundle (check --save): TUI, or --text/--json/--markdown", _replay),
     "completion": ("print the completion script: completion bash|zsh|fish", _completion),
     "k9s-plugin": ("print a k9s plugin that opens irsa-tui on the selected pod", _k9s_plugin),
 }
 
 # Parsers of the subcommands for shell completion (a command without one completes its name only).
-_COMMAND_PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {"check": lambda: _check_parser()}
+_COMMAND_PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
+    "check": lambda: _check_parser(), "replay": _replay_parser,
+}
 
 
 def completion_parser() -> argparse.ArgumentParser:
