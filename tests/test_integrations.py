@@ -75,6 +75,9 @@ def test_k9s_plugin_is_a_plugins_yaml_that_opens_the_selected_pod(capsys: pytest
     assert cli.main(["k9s-plugin"]) == 0
     doc = yaml.safe_load(capsys.readouterr().out)
     plugin = doc["plugins"]["irsa-tui"]
+    # k9s decodes plugins with KnownFields(true): only its Plugin struct's fields (internal/config/plugin.go)
+    assert set(plugin) <= {"scopes", "args", "shortCut", "override", "pipes", "description", "command", "confirm",
+                           "background", "dangerous", "overwriteOutput"}
     assert plugin["scopes"] == ["pods"] and plugin["background"] is False
     assert plugin["shortCut"] and plugin["description"]
     command = [plugin["command"], *plugin["args"]]
