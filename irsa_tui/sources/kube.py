@@ -163,17 +163,32 @@ def _skip_kubernetes_package_init() -> None:
     sys.modules.setdefault("kubernetes", module)
 
 
-def _import_kube_client() -> tuple[Any, Any, Any, type[Exception]]:
-    """(load_kube_config, ApiClient, Configuration, ConfigException), imported lazily."""
+def _import_kube_client() -> tuple[Any, Any]:
+    """(ApiClient, Configuration), imported lazily."""
     _skip_kubernetes_package_init()
     from kubernetes.client import ApiClient, Configuration
-    from kubernetes.config.config_exception import ConfigException
-    from kubernetes.config.kube_config import load_kube_config
 
     package = sys.modules["kubernetes"]
     if not hasattr(package, "__version__"):  # kubernetes.dynamic reads it; the client carries the same one
         setattr(package, "__version__", getattr(sys.modules["kubernetes.client"], "__version__", ""))  # noqa: B010
-    return load_kube_config, ApiClient, Configuration, ConfigException
+    return ApiClient, Configuration
+
+
+def _load_kube_config(cfg: Any, context: str) -> None:
+    """Fill ``cfg`` for ``context``: from the kubeconfig directly for the usual shapes (sources/kubeauth.py),
+    else with kubernetes.config's loader (it imports requests and oauthlib: only when needed)."""
+    from irsa_tui.sources.kubeauth import configure
+
+    if configure(cfg, context):
+        return
+    from kubernetes.config.config_exception import ConfigException
+    from kubernetes.config.kube_config import load_kube_config
+
+    try:
+        load_kube_config(config_file=os.environ.get("KUBECONFIG") or None, context=context,  # type: ignore[no-untyped-call]
+                         client_configuration=cfg, persist_config=False)
+    except ConfigException as exc:
+        raise KubeconfigError(f"kubeconfig context {context!r}: {_first_line(exc)}") from None
 
 
 _APIS: dict[tuple[Any, ...], tuple[float, Any]] = {}
@@ -199,18 +214,15 @@ class Kube:
             if self._api is None and cached is not None and time.monotonic() - cached[0] < _API_TTL:
                 self._api = cached[1]
             if self._api is None:
-                load_kube_config, ApiClient, Configuration, ConfigException = _import_kube_client()
+                ApiClient, Configuration = _import_kube_client()
 
                 cfg = Configuration()
                 try:
-                    load_kube_config(
-                        config_file=os.environ.get("KUBECONFIG") or None,
-                        context=self.info.name,
-                        client_configuration=cfg,
-                        persist_config=False,
-                    )
-                except ConfigException as exc:
-                    raise KubeconfigError(f"kubeconfig context {self.info.name!r}: {_first_line(exc)}") from None
+                    _load_kube_config(cfg, self.info.name)
+                except KubeconfigError as exc:
+                    if str(exc).startswith("kubeconfig context"):
+                        raise
+                    raise KubeconfigError(f"kubeconfig context {self.info.name!r}: {exc}") from None
                 except OSError as exc:  # exec plugin missing, unreadable cert files...
                     raise KubeconfigError(f"kubeconfig context {self.info.name!r}: {_first_line(exc)}") from None
                 cfg.retries = False
