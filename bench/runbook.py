@@ -1,7 +1,7 @@
 """irsa-tui versus the manual runbook, in the same lab world and the same minute.
 
 The runbook is what an SRE types to gather the same facts by hand (fetch only, no thinking time):
-14 commands, each its own process, one after the other because each needs the previous answer:
+15 commands, each its own process, one after the other because each needs the previous answer:
 the pod, its ServiceAccount, the webhooks, a TokenRequest (kubectl); the cluster, the OIDC
 providers, the provider, the role and its policies (aws); the issuer's discovery and JWKS (curl);
 AssumeRoleWithWebIdentity with the token, then an S3 list with the credentials (aws).
@@ -120,7 +120,7 @@ def main() -> None:
             subprocess.run(check, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
             checks.append(time.perf_counter() - started)
     book_s, check_s = statistics.median(books), statistics.median(checks)
-    print(f"manual runbook (14 commands)  median {book_s * 1000:7.0f} ms  (runs {', '.join(f'{b:.2f}' for b in books)})")
+    print(f"manual runbook (15 commands)  median {book_s * 1000:7.0f} ms  (runs {', '.join(f'{b:.2f}' for b in books)})")
     print(f"irsa-tui check --json (cold)  median {check_s * 1000:7.0f} ms  (runs {', '.join(f'{c:.2f}' for c in checks)})")
     print(f"runbook_s={book_s:.3f} check_s={check_s:.3f} ratio={book_s / check_s:.1f}  (target >= 10)")
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import gc
 import importlib.util
 import os
@@ -368,7 +367,16 @@ def _start_lab(names: list[str] | None, announce: bool = True) -> LabWorld:
 
 
 def _tui(argv: Sequence[str]) -> int:
-    args = _tui_parser().parse_args(argv)
+    try:
+        args = _tui_parser().parse_args(argv)
+    except UsageExit:  # `irsa-tui chek payments/api`: a mistyped command with its arguments
+        problem = _unknown_command(argv[0], None) if argv and not argv[0].startswith("-") else None
+        if problem:
+            raise UsageExit(problem) from None
+        raise
+    problem = _unknown_command(args.target, args.namespace)
+    if problem:
+        raise UsageExit(problem)
     _use_kubeconfig(args)
     world: LabWorld | None = None
     backend: StartingBackend | None = None
@@ -478,22 +486,20 @@ def completion_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _unknown_command(argv: Sequence[str]) -> str | None:
-    """The message when the first word is a mistyped command rather than a pod.
+def _unknown_command(target: str | None, namespace: str | None) -> str | None:
+    """The message when the TUI's target is a mistyped command rather than a pod.
 
     ``NS/POD`` and ``POD -n NS`` are pods. A bare word close to a command name is a typo
     (``scna``, ``chekc``); any other bare word is a pod in the context's namespace, as before.
     """
-    if not argv:
+    if not target or "/" in target or namespace:
         return None
-    word = argv[0]
-    if word.startswith("-") or "/" in word or any(a in ("-n", "--namespace") or a.startswith(("-n", "--namespace="))
-                                                  for a in argv[1:]):
-        return None
-    close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.6)
+    import difflib
+
+    close = difflib.get_close_matches(target, list(COMMANDS), n=1, cutoff=0.6)
     if not close:
         return None
-    return (f"unknown command {_quote(word)}; did you mean {close[0]}? "
+    return (f"unknown command {_quote(target)}; did you mean {close[0]}? "
             f"(commands: {', '.join(COMMANDS)}; a pod is NS/POD, or POD -n NS)")
 
 
@@ -502,9 +508,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] in COMMANDS:
             return COMMANDS[argv[0]][1](argv[1:])
-        problem = _unknown_command(argv)
-        if problem:
-            raise UsageExit(problem)
         return _tui(argv)
     except UsageExit as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)

@@ -77,20 +77,26 @@ def test_no_terminal_is_refused_for_every_tui_form(argv: list[str], capsys: pyte
 
 @pytest.mark.parametrize(
     ("argv", "suggestion"),
-    [(["chekc"], "check"), (["chek", "payments/api"], "check"), (["lba"], "lab"), (["labs", "list"], "lab")],
+    [(["chekc"], "check"), (["chek", "payments/api"], "check"), (["lba"], "lab"), (["labs", "list"], "lab"),
+     (["--context", "prod", "chekc"], "check"), (["replya", "incident.json"], "replay")],
 )
 def test_a_mistyped_command_is_not_a_pod(argv: list[str], suggestion: str,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(argv) == cli.EXIT_USAGE
     err = capsys.readouterr().err.strip()
-    assert err.startswith(f"irsa-tui: unknown command {argv[0]!r}; did you mean {suggestion}?")
+    word = next(a for a in argv if not a.startswith("-") and a != "prod")
+    assert err.startswith(f"irsa-tui: unknown command {word!r}; did you mean {suggestion}?")
     assert len(err.splitlines()) == 1
 
 
 @pytest.mark.parametrize("argv", [["payments/check"], ["chekc", "-n", "payments"], ["check-api", "--namespace=x"],
-                                  ["api-7d9f8c6b5-x2x4z"]])
+                                  ["api-7d9f8c6b5-x2x4z", "-n", "payments"], ["--context", "prod", "payments/lab"]])
 def test_pod_forms_are_still_pods(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    assert cli._unknown_command(argv) is None
+    opened: list[tuple[str | None, str | None]] = []
+    monkeypatch.setattr(cli, "_has_terminal", lambda: True)
+    monkeypatch.setattr("irsa_tui.ui.app.IrsaApp.run", lambda self: opened.append((self.namespace, self.pod)))
+    assert cli.main(argv) == 0
+    assert opened and opened[0][1] in ("check", "chekc", "check-api", "api-7d9f8c6b5-x2x4z", "lab")
 
 
 def test_every_command_is_in_the_help(capsys: pytest.CaptureFixture[str]) -> None:

@@ -87,7 +87,7 @@ def test_k9s_plugin_is_a_plugins_yaml_that_opens_the_selected_pod(capsys: pytest
               for a in command[1:]]
     args = cli._tui_parser().parse_args(filled)
     assert (args.target, args.context) == ("payments/api-7d9f", "prod")
-    assert cli._unknown_command(filled) is None
+    assert cli._unknown_command(args.target, args.namespace) is None
     assert cli.parse_target(args.target, args.namespace) == ("payments", "api-7d9f")
 
 
