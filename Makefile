@@ -52,6 +52,7 @@ screenshots: $(STAMP) ## regenerate screenshots/ (SVG + PNG) from lab scenarios
 bench: $(STAMP) ## latency, start-up and memory benchmarks
 	$(BIN)/python bench/chain_latency.py
 	$(BIN)/python bench/startup.py
+	-$(BIN)/python bench/runbook.py  # needs kubectl, aws and curl: says so and goes on without them
 	$(BIN)/python bench/filter_speed.py
 	$(BIN)/python bench/fault_matrix.py
 
