@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # the lab (and moto) load only when asked for
     from irsa_tui.lab.world import LabWorld
     from irsa_tui.ui.backend import StartingBackend
 
-__all__ = ["COMMANDS", "EXIT_USAGE", "console", "kubectl_console", "main", "parse_target"]
+__all__ = ["COMMANDS", "EXIT_USAGE", "console", "kubectl_complete", "kubectl_console", "main", "parse_target"]
 
 EXIT_OK, EXIT_BROKEN, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2, 64
 
@@ -545,6 +545,16 @@ def kubectl_console() -> int:
     global PROG
     PROG = "kubectl irsa"
     return console()
+
+
+def kubectl_complete() -> int:
+    """The ``kubectl_complete-irsa`` console script: completion of ``kubectl irsa …`` (kubectl >= 1.26)."""
+    from irsa_tui.integrations import kubectl_complete as complete
+
+    global PROG
+    PROG = "kubectl irsa"
+    sys.stdout.write(complete(completion_parser(), sys.argv[1:]))
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -45,3 +45,35 @@ plugins:
       - --context
       - $CONTEXT
 """
+
+
+def kubectl_complete(parser: argparse.ArgumentParser, args: list[str]) -> str:
+    """``kubectl irsa <TAB>``: kubectl runs ``kubectl_complete-irsa ARGS… PARTIAL`` and reads cobra's
+    ``__complete`` output: the candidates for PARTIAL, one a line, then ``:<directive>``
+    (4: no file completion; 0: the shell's default, files, after an option that takes a FILE)."""
+    *done, partial = args or [""]
+    current = parser
+    for word in done:
+        for action in current._actions:
+            if isinstance(action, argparse._SubParsersAction) and word in action.choices:
+                current = action.choices[word]
+    previous = done[-1] if done else ""
+    if previous == "--context":  # the kube contexts, as kubectl completes its own --context
+        return "".join(f"{name}\n" for name in _context_names() if name.startswith(partial)) + ":4\n"
+    for action in current._actions:
+        if previous in action.option_strings and action.nargs != 0:
+            return ":0\n" if action.metavar == "FILE" else ":4\n"  # a value: files, or nothing to offer
+    if partial.startswith("-"):
+        words = [s for a in current._actions for s in a.option_strings if s.startswith("--") or len(s) == 2]
+    else:
+        words = [name for a in current._actions if isinstance(a, argparse._SubParsersAction) for name in a.choices]
+    return "".join(f"{w}\n" for w in words if w.startswith(partial)) + ":4\n"
+
+
+def _context_names() -> list[str]:
+    from irsa_tui.sources.kubeconfig import KubeconfigError, list_contexts
+
+    try:
+        return [ctx.name for ctx in list_contexts()]
+    except (KubeconfigError, OSError):
+        return []

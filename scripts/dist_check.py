@@ -42,6 +42,7 @@ def main(wheel: str) -> int:
         checks = [
             (["irsa-tui", "--version"], "irsa-tui "),
             (["kubectl-irsa", "--help"], "usage: kubectl irsa"),
+            (["kubectl_complete-irsa", "ch"], "check\n:4"),
             (["irsa-tui", "k9s-plugin"], "shortCut:"),
             (["irsa-tui", "completion", "bash"], "_shtab_irsa_tui"),
             (["irsa-tui", "--lab"], "pipx install 'irsa-tui[lab]'"),  # no lab extra in this venv

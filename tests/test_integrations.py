@@ -128,3 +128,23 @@ def test_bash_completes_commands_and_options() -> None:
     assert _bash_complete(["irsa-tui", "ch"]) == ["check"]
     assert "--markdown" in _bash_complete(["irsa-tui", "check", "--m"])
     assert _bash_complete(["irsa-tui", "lab", "s"]) == ["serve"]
+
+
+# --- kubectl irsa <TAB> -----------------------------------------------------------------------------
+def _kubectl_complete(words: list[str], env: dict[str, str] | None = None) -> list[str]:
+    """What kubectl's plugin completion gets (``kubectl __complete irsa …`` when kubectl is here, else the
+    helper it would run, by its exact name)."""
+    cmd = [KUBECTL, "__complete", "irsa", *words] if KUBECTL else [str(BIN / "kubectl_complete-irsa"), *words]
+    proc = _run(cmd, env)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.splitlines()
+
+
+def test_kubectl_irsa_completes_commands_options_and_contexts(tmp_path: Path) -> None:
+    assert _kubectl_complete(["ch"]) == ["check", ":4"]
+    assert _kubectl_complete(["check", "--js"]) == ["--json", ":4"]
+    assert _kubectl_complete(["check", "--kubeconfig", ""]) == [":0"]  # files
+    config = tmp_path / "config"
+    config.write_text("apiVersion: v1\nkind: Config\ncontexts:\n- name: prod-eks\n  context: {cluster: c, user: u}\n"
+                      "- name: staging\n  context: {cluster: c, user: u}\nclusters: []\nusers: []\n")
+    assert _kubectl_complete(["--context", "pr"], {"KUBECONFIG": str(config)}) == ["prod-eks", ":4"]
