@@ -94,37 +94,39 @@ def _ago(delta: Any) -> str:
 
 
 # --- the result, losslessly -------------------------------------------------------------------------
+# Every dataclass field is written, so fields added to the model travel without a change here; the
+# structured ones (ids, statuses, findings, evidence) are spelled out.
+_LINK_SPECIAL = ("id", "status", "findings", "evidence")
+
+
+def _fields(cls: type) -> list[str]:
+    return [f.name for f in dataclasses.fields(cls)]
+
+
 def result_record(result: ChainResult) -> dict[str, Any]:
     """The ChainResult as JSON that ``result_from_record`` turns back into an equal result."""
-    return {
-        "target": result.target.to_json(),
-        "duration_ms": result.duration_ms,
-        "links": [
-            {
-                "id": link.id.value,
-                "status": link.status.value,
-                "summary": link.summary,
-                "findings": [{"code": f.code, "args": dict(f.args)} for f in link.findings],
-                "evidence": [
-                    {"key": e.key, "label": e.label, "expected": e.expected, "actual": e.actual, "ok": e.ok}
-                    for e in link.evidence
-                ],
-                "explanation": link.explanation,
-                "fix": link.fix,
-                "details": _jsonable(link.details),
-            }
-            for link in result.links
-        ],
-    }
+    doc = {name: _jsonable(getattr(result, name)) for name in _fields(ChainResult) if name not in ("target", "links")}
+    doc["target"] = {name: _jsonable(getattr(result.target, name)) for name in _fields(Target)}
+    doc["links"] = [
+        {
+            "id": link.id.value,
+            "status": link.status.value,
+            "findings": [{"code": f.code, "args": dict(f.args)} for f in link.findings],
+            "evidence": [{name: getattr(e, name) for name in _fields(Evidence)} for e in link.evidence],
+            **{name: _jsonable(getattr(link, name)) for name in _fields(LinkResult) if name not in _LINK_SPECIAL},
+        }
+        for link in result.links
+    ]
+    return doc
 
 
 def result_from_record(doc: Mapping[str, Any]) -> ChainResult:
     """Rebuild the ChainResult; BundleError (one line) when the record is damaged or names
-    a link or finding code this irsa-tui does not know."""
+    a link or finding code this irsa-tui does not know. Fields this version does not know are ignored."""
     from irsa_tui.chain.codes import CODES
 
     try:
-        target = Target(**{k: doc["target"].get(k) for k in ("namespace", "pod", "context", "cluster", "region")})
+        target = Target(**{k: v for k, v in doc["target"].items() if k in _fields(Target)})
         if not isinstance(target.namespace, str) or not isinstance(target.pod, str):
             raise TypeError("target has no namespace/pod")
         links = []
@@ -135,20 +137,31 @@ def result_from_record(doc: Mapping[str, Any]) -> ChainResult:
                     raise BundleError(f"finding code {f['code']!r} is unknown to irsa-tui {__version__}: "
                                       "replay it with the version that captured it")
                 findings.append(Finding(str(f["code"]), {str(k): str(v) for k, v in (f.get("args") or {}).items()}))
-            evidence = tuple(
-                Evidence(str(e["key"]), str(e["label"]), e.get("expected"), e.get("actual"), e.get("ok"))
-                for e in item.get("evidence") or []
-            )
-            links.append(LinkResult(
-                id=LinkId(item["id"]), status=Status(item["status"]), summary=str(item["summary"]),
-                findings=tuple(findings), evidence=evidence, explanation=str(item.get("explanation") or ""),
-                fix=item.get("fix"), details=dict(item.get("details") or {}),
-            ))
-        return ChainResult(target=target, links=tuple(links), duration_ms=int(doc.get("duration_ms") or 0))
+            evidence = tuple(Evidence(**{k: v for k, v in e.items() if k in _fields(Evidence)})
+                             for e in item.get("evidence") or [])
+            for e in evidence:
+                _expect(e.key, str, e.label, str, e.expected, (str, type(None)), e.actual, (str, type(None)),
+                        e.ok, (bool, type(None)))
+            other = {k: item[k] for k in _fields(LinkResult) if k not in _LINK_SPECIAL and k in item}
+            _expect(other.get("summary"), str, other.get("explanation", ""), str, other.get("fix"), (str, type(None)),
+                    other.get("details", {}), dict)
+            links.append(LinkResult(id=LinkId(item["id"]), status=Status(item["status"]), findings=tuple(findings),
+                                    evidence=evidence, **other))
+        extra = {k: doc[k] for k in _fields(ChainResult) if k not in ("target", "links") and k in doc}
+        _expect(extra.get("duration_ms", 0), int, target.context, (str, type(None)), target.cluster, (str, type(None)),
+                target.region, (str, type(None)))
+        return ChainResult(target=target, links=tuple(links), **extra)
     except BundleError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise BundleError(f"the result in it is damaged ({type(exc).__name__}: {exc})") from None
+
+
+def _expect(*pairs: Any) -> None:
+    """TypeError unless each value (odd positions) is of its type (even positions): what renderers rely on."""
+    for value, kind in zip(pairs[::2], pairs[1::2], strict=True):
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise TypeError(f"{value!r} is not {getattr(kind, '__name__', kind)}")
 
 
 # --- the facts, redacted -----------------------------------------------------------------------------

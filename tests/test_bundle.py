@@ -120,6 +120,11 @@ def _doc(tmp_path: Path) -> dict[str, Any]:
          "damaged"),
         (lambda d: json.dumps({**d, "result": {**d["result"], "links": [
             {**d["result"]["links"][0], "findings": [{"code": "ZZ-999", "args": {}}]}]}}), "ZZ-999"),
+        (lambda d: json.dumps({**d, "result": {**d["result"], "duration_ms": "fast"}}), "damaged"),
+        (lambda d: json.dumps({**d, "result": {**d["result"], "links": [{**d["result"]["links"][0], "fix": 7}]}}),
+         "damaged"),
+        (lambda d: json.dumps({**d, "result": {**d["result"], "links": [{**d["result"]["links"][0], "evidence": [
+            {"key": "k", "label": "l", "expected": 5, "actual": None, "ok": None}]}]}}), "damaged"),
     ],
 )
 def test_a_wrong_file_is_one_line_and_exit_64(damage: Any, words: str, tmp_path: Path,
