@@ -61,8 +61,8 @@ class UsageExit(Exception):
 
 
 LAB_EXTRA_HINT = (
-    "the lab needs the 'lab' extra (moto): pipx install 'irsa-tui[lab]' "
-    "(or pip install 'irsa-tui[lab]' in your venv)"
+    "the lab needs the 'lab' extra (moto): pipx install 'irsa-tui[lab]' or, on an installed irsa-tui, "
+    "pipx inject irsa-tui 'moto[server]' (in a venv: pip install 'irsa-tui[lab]')"
 )
 _LAB_MODULES = ("moto", "flask")  # moto[server]: the lab's AWS runs in moto's Flask server
 
