@@ -4,6 +4,7 @@ so ``irsa-tui --help`` stays instant.
     irsa-tui [NS/POD] [--context C] [-n NS] [--lab]     the TUI
     irsa-tui check NS/POD [--json|--markdown] ...       non-interactive diagnosis
     irsa-tui lab list | run SCENARIO -- CMD | serve     the local lab world
+    irsa-tui debug graph [--mermaid]                    the engine's fetch-step graph
 
 The subcommands are listed once, in ``COMMANDS``; a first word that is none of them and is
 close to one is an unknown command, never a pod name.
@@ -242,8 +243,10 @@ def _check(argv: Sequence[str]) -> int:
     parser = _check_parser()
     args = parser.parse_args(argv)
     _use_kubeconfig(args)
-    if args.object_key is not None and not args.bucket:
-        parser.error("--object needs --bucket (the bucket the object is in)")
+    from irsa_tui.options import probe_problem
+
+    if problem := probe_problem(args.bucket, args.object_key):
+        parser.error(problem)
     world = None
     handler = None
     if args.debug:
@@ -385,8 +388,10 @@ def _tui(argv: Sequence[str]) -> int:
         if args.target:
             ns, pod = parse_target(args.target, args.namespace or _context_namespace(args.context))
         context = args.context
-        if args.object_key is not None and not args.bucket:
-            _tui_parser().error("--object needs --bucket (the bucket the object is in)")
+        from irsa_tui.options import probe_problem
+
+        if problem := probe_problem(args.bucket, args.object_key):
+            _tui_parser().error(problem)
         if args.lab is not None:
             require_lab()
         if not _has_terminal():
@@ -448,6 +453,24 @@ def _k9s_plugin(argv: Sequence[str]) -> int:
     return 0
 
 
+def _debug(argv: Sequence[str]) -> int:
+    p = _Parser(prog=f"{PROG} debug", description="Look inside irsa-tui itself.")
+    sub = p.add_subparsers(dest="what", required=True, parser_class=_Parser)
+    graph = sub.add_parser("graph", help="the fetch-step graph of a mechanism: text, or Mermaid with --mermaid")
+    graph.add_argument("--mechanism", default="irsa", help="mechanism id (default irsa)")
+    graph.add_argument("--mermaid", action="store_true", help="a Mermaid flowchart instead of text")
+    args = p.parse_args(argv)
+    from irsa_tui.chain.registry import MECHANISMS
+    from irsa_tui.engine import GRAPHS
+    from irsa_tui.runner import graph_mermaid, graph_text
+
+    if args.mechanism not in MECHANISMS:
+        raise UsageExit(f"unknown mechanism {_quote(args.mechanism)} (known: {', '.join(MECHANISMS)})")
+    steps = GRAPHS[args.mechanism].steps
+    sys.stdout.write(graph_mermaid(steps) if args.mermaid else graph_text(steps))
+    return EXIT_OK
+
+
 # Every subcommand, in one place: name -> (one-line help, runner). ``irsa-tui --help`` lists them,
 # an unknown first word close to one of them is an error rather than a pod name.
 COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
@@ -456,6 +479,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "replay": ("open an incident bundle (check --save): TUI, or --text/--json/--markdown", _replay),
     "completion": ("print the completion script: completion bash|zsh|fish", _completion),
     "k9s-plugin": ("print a k9s plugin that opens irsa-tui on the selected pod", _k9s_plugin),
+    "debug": ("look inside irsa-tui: debug graph [--mermaid] (the fetch-step graph)", _debug),
 }
 
 # Parsers of the subcommands for shell completion (a command without one completes its name only).
