@@ -226,6 +226,9 @@ class ReplayBackend:
 
 
 def _role_arn(result: ChainResult) -> str | None:
+    named = getattr(result.target, "role_arn", None)
+    if named:
+        return str(named)
     for link in result.links:
         for ev in link.evidence:
             if ev.key in ("role-arn", "role-arn-annotation") and ev.actual and ev.actual.startswith("arn:"):
