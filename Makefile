@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: help install demo test test-fast lint typecheck snapshots-update screenshots bench fuzz docs clean
+.PHONY: help install demo test test-fast lint typecheck dist dist-check snapshots-update screenshots bench fuzz docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -21,7 +21,7 @@ install: $(STAMP) ## create the venv and install irsa-tui with its dev tools
 demo: $(STAMP) ## open the TUI on the local lab world (no cloud needed)
 	$(BIN)/irsa-tui --lab
 
-test: $(STAMP) lint typecheck ## lint, type-check and run every test
+test: $(STAMP) lint typecheck dist-check ## lint, type-check, check the wheel and run every test
 	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
 test-fast: $(STAMP) ## unit tests only (no lab, no TUI)
@@ -33,6 +33,14 @@ lint: $(STAMP) ## ruff
 typecheck: $(STAMP) ## mypy --strict on the whole package
 	$(BIN)/mypy --strict irsa_tui
 
+dist: $(STAMP) ## build the sdist and the wheel into dist/
+	rm -rf dist
+	$(BIN)/python -m build -q -o dist . 2>&1 | grep -v '^\* \|^$$' || true
+	@ls dist/*.whl dist/*.tar.gz
+
+dist-check: dist ## install the wheel into a fresh venv and run its commands (~45 s: downloads or reuses wheels)
+	$(BIN)/python scripts/dist_check.py dist/irsa_tui-*.whl
+
 snapshots-update: $(STAMP) ## regenerate the TUI snapshot SVGs after an intended UI change
 	$(BIN)/pytest -q tests/ui --snapshot-update
 
@@ -43,6 +51,7 @@ screenshots: $(STAMP) ## regenerate screenshots/ (SVG + PNG) from lab scenarios
 bench: $(STAMP) ## latency, start-up and memory benchmarks
 	$(BIN)/python bench/chain_latency.py
 	$(BIN)/python bench/startup.py
+	-$(BIN)/python bench/runbook.py  # needs kubectl, aws and curl: says so and goes on without them
 	$(BIN)/python bench/filter_speed.py
 	$(BIN)/python bench/fault_matrix.py
 
@@ -53,4 +62,4 @@ docs: $(STAMP) ## regenerate docs/codes.md from the code catalogue
 	$(BIN)/python -m irsa_tui.chain.codes > docs/codes.md
 
 clean: ## remove the venv and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info build dist

@@ -5,6 +5,9 @@ so ``irsa-tui --help`` stays instant.
     irsa-tui check NS/POD [--json|--markdown] ...       non-interactive diagnosis
     irsa-tui lab list | run SCENARIO -- CMD | serve     the local lab world
     irsa-tui debug graph [--mermaid]                    the engine's fetch-step graph
+
+The subcommands are listed once, in ``COMMANDS``; a first word that is none of them and is
+close to one is an unknown command, never a pod name.
 """
 
 from __future__ import annotations
@@ -12,22 +15,27 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import importlib.util
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn, cast
 
 from irsa_tui import __version__
 
 if TYPE_CHECKING:  # the lab (and moto) load only when asked for
+    from irsa_tui.chain.model import ChainResult
     from irsa_tui.lab.world import LabWorld
     from irsa_tui.sources.kubeconfig import ContextInfo
     from irsa_tui.ui.backend import StartingBackend
 
-__all__ = ["EXIT_USAGE", "console", "main", "parse_target"]
+__all__ = ["COMMANDS", "EXIT_USAGE", "console", "kubectl_complete", "kubectl_console", "main", "parse_target"]
 
 EXIT_OK, EXIT_BROKEN, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2, 64
+
+PROG = "irsa-tui"
+"""How the user invoked us: ``kubectl irsa`` through the kubectl plugin (``kubectl-irsa``)."""
 
 # Namespaces are DNS-1123 labels; pod names DNS-1123 subdomains (dot-separated labels, <= 253).
 _LABEL = r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?"
@@ -52,6 +60,38 @@ its one write is a TokenRequest (a short-lived token, as the kubelet gets)."""
 
 class UsageExit(Exception):
     pass
+
+
+LAB_EXTRA_HINT = (
+    "the lab needs the 'lab' extra (moto): pipx install 'irsa-tui[lab]' or, on an installed irsa-tui, "
+    "pipx inject irsa-tui 'moto[server]' (in a venv: pip install 'irsa-tui[lab]')"
+)
+_LAB_MODULES = ("moto", "flask")  # moto[server]: the lab's AWS runs in moto's Flask server
+
+
+def require_lab() -> None:
+    """UsageExit with the install hint when the lab extra is not installed (no traceback)."""
+    for name in _LAB_MODULES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise UsageExit(LAB_EXTRA_HINT)
+
+
+def _has_terminal() -> bool:
+    """stdin and stdout are both a terminal (the TUI reads keys from one and draws on the other)."""
+    try:
+        return sys.stdin is not None and sys.stdout is not None and sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # a closed or replaced stream
+        return False
+
+
+NO_TERMINAL = (
+    "the TUI needs a terminal on stdin and stdout; in scripts and CI use "
+    "'irsa-tui check NS/POD' (--json or --markdown)"
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -112,7 +152,22 @@ def _object_key(value: str) -> str:
     return value
 
 
+def _kubeconfig_file(value: str) -> str:
+    """``--kubeconfig FILE`` (argparse type): a readable file; empty means not given, as for kubectl."""
+    if value and not os.path.isfile(value):
+        raise argparse.ArgumentTypeError(f"kubeconfig {_quote(value)} is not a file")
+    return value
+
+
+def _use_kubeconfig(args: argparse.Namespace) -> None:
+    """``--kubeconfig FILE`` wins over ``$KUBECONFIG``, as in kubectl (one file, no merging)."""
+    if getattr(args, "kubeconfig", None):
+        os.environ["KUBECONFIG"] = os.path.abspath(args.kubeconfig)
+
+
 def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--kubeconfig", type=_kubeconfig_file, metavar="FILE",
+                   help="kubeconfig file to use (default: $KUBECONFIG, else ~/.kube/config)")
     p.add_argument("--context", help="kube context (default: current-context of KUBECONFIG)")
     p.add_argument("-n", "--namespace", help="namespace of the pod")
     p.add_argument("--cluster", help="EKS cluster name (default: derived from the kube context)")
@@ -127,7 +182,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _check_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="irsa-tui check", description="Diagnose the IRSA chain of one pod, non-interactively.",
+    p = _Parser(prog=f"{PROG} check", description="Diagnose the IRSA chain of one pod, non-interactively.",
                 epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("target", nargs="?", help="NS/POD (or POD with -n)")
     _common(p)
@@ -138,18 +193,51 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("--lab", metavar="SCENARIO", help="run inside a lab scenario (starts and stops the local world)")
     p.add_argument("--debug", action="store_true",
                    help="log every call to stderr (tokens, keys and Authorization headers redacted)")
+    p.add_argument("--save", type=_bundle_path, metavar="FILE",
+                   help="also write an incident bundle: the facts and the result, redacted "
+                        "(open it anywhere with: irsa-tui replay FILE)")
     return p
 
 
-def _tui_parser() -> argparse.ArgumentParser:
+def _bundle_path(value: str) -> str:
+    """``--save FILE`` (argparse type): its directory must exist; the file is written after the run."""
+    folder = os.path.dirname(os.path.abspath(value)) or "."
+    if not value or os.path.isdir(value) or not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"cannot write a bundle to {_quote(value)}: no such directory, or a directory")
+    return value
+
+
+def _print_result(result: ChainResult, args: argparse.Namespace) -> int:
+    """Print ``result`` as ``check`` does (text, --json or --markdown); returns check's exit code."""
+    from irsa_tui import report
+    from irsa_tui.chain.model import exit_code
+
+    if args.json:
+        sys.stdout.write(report.render_json(result))
+    elif args.markdown:
+        sys.stdout.write(report.render_markdown(result))
+    else:
+        tty = sys.stdout.isatty()
+        color = tty and not os.environ.get("NO_COLOR")
+        # wrap prose at the terminal's width; piped to a file, keep every value on one line
+        import shutil
+
+        width = max(60, shutil.get_terminal_size().columns) if tty else None
+        sys.stdout.write(report.render_text(result, color=color, verbose=args.verbose, width=width))
+    sys.stdout.flush()
+    return exit_code(result)
+
+
+def _tui_parser(target: bool = True) -> argparse.ArgumentParser:
     p = _Parser(
-        prog="irsa-tui",
+        prog=PROG,
         description="Find exactly why a pod on Amazon EKS cannot reach AWS through IRSA.",
-        epilog="commands:\n  check      diagnose one pod non-interactively (irsa-tui check --help)\n"
-        "  lab        the local lab world (irsa-tui lab --help)\n\n" + EPILOG,
+        epilog="commands:\n" + "".join(f"  {name:<12} {text}\n" for name, (text, _) in COMMANDS.items() if text)
+        + "\n" + EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("target", nargs="?", help="NS/POD to open straight on its chain")
+    if target:  # not in the completion parser: there the first word completes to a command
+        p.add_argument("target", nargs="?", help="NS/POD to open straight on its chain")
     _common(p)
     p.add_argument("--lab", nargs="?", const="", metavar="SCENARIO",
                    help="open on the lab world (every scenario is a context)")
@@ -160,6 +248,7 @@ def _tui_parser() -> argparse.ArgumentParser:
 def _check(argv: Sequence[str]) -> int:
     parser = _check_parser()
     args = parser.parse_args(argv)
+    _use_kubeconfig(args)
     from irsa_tui.options import probe_problem
 
     if problem := probe_problem(args.bucket, args.object_key):
@@ -170,6 +259,8 @@ def _check(argv: Sequence[str]) -> int:
         from irsa_tui.redact import debug_handler
 
         handler = debug_handler(sys.stderr)
+    if args.lab:
+        require_lab()
     try:
         if args.lab:
             _known_scenario(args.lab)  # before starting anything
@@ -185,30 +276,26 @@ def _check(argv: Sequence[str]) -> int:
             ns, pod = parse_target(args.target, args.namespace or (ctx.namespace if ctx else None))
         if args.bucket is None and args.object_key is None and ctx is not None:
             args.bucket, args.object_key = ctx.bucket, ctx.object_key
-        from irsa_tui import report
-        from irsa_tui.chain.model import exit_code
-        from irsa_tui.engine import Options, UsageError, diagnose
+        from irsa_tui.engine import Options, Run, UsageError, diagnose
 
         options = Options(namespace=ns, pod=pod, context=context, cluster=args.cluster, region=args.region,
                           bucket=args.bucket, object_key=args.object_key, live=args.live, timeout=args.timeout, deadline=args.deadline)
+        runs: list[Run] = []
         try:
-            result = diagnose(options)
+            result = diagnose(options, run_out=runs)
         except UsageError as exc:
             raise UsageExit(str(exc)) from None
-        if args.json:
-            sys.stdout.write(report.render_json(result))
-        elif args.markdown:
-            sys.stdout.write(report.render_markdown(result))
-        else:
-            tty = sys.stdout.isatty()
-            color = tty and not os.environ.get("NO_COLOR")
-            # wrap prose at the terminal's width; piped to a file, keep every value on one line
-            import shutil
+        code = _print_result(result, args)
+        if args.save:
+            from irsa_tui.bundle import write_bundle
 
-            width = max(60, shutil.get_terminal_size().columns) if tty else None
-            sys.stdout.write(report.render_text(result, color=color, verbose=args.verbose, width=width))
-        sys.stdout.flush()
-        return exit_code(result)
+            try:
+                write_bundle(args.save, result, runs[0].facts if runs else None, _probe_options(args))
+            except OSError as exc:
+                raise UsageExit(f"could not save the bundle to {_quote(args.save)}: {exc.strerror or exc}") from None
+            print(f"{PROG}: bundle saved to {args.save} (replay it with: irsa-tui replay {args.save})",
+                  file=sys.stderr)
+        return code
     finally:
         if handler is not None:
             from irsa_tui.redact import remove_debug_handler
@@ -216,6 +303,48 @@ def _check(argv: Sequence[str]) -> int:
             remove_debug_handler(handler)
         if world is not None:
             world.stop()
+
+
+def _probe_options(args: argparse.Namespace) -> dict[str, object]:
+    return {"live": args.live, "bucket": args.bucket, "object_key": args.object_key, "timeout": args.timeout,
+            "deadline": getattr(args, "deadline", None)}
+
+
+def _replay_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=f"{PROG} replay", formatter_class=argparse.RawDescriptionHelpFormatter,
+                description="Open an incident bundle (written by 'check --save' or the TUI's save key) with no "
+                "cluster and no AWS: the TUI, or the report exactly as check printed it.",
+                epilog="exit codes with --text/--markdown/--json: those of the check that was captured.")
+    p.add_argument("bundle", metavar="FILE", help="the bundle (.json)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--text", action="store_true", help="the text report, as check prints it")
+    fmt.add_argument("--json", action="store_true", help="the JSON report, as check --json prints it")
+    fmt.add_argument("--markdown", action="store_true", help="the Markdown report")
+    p.add_argument("-v", "--verbose", action="store_true", help="text: details for passing links too")
+    return p
+
+
+def _replay(argv: Sequence[str]) -> int:
+    args = _replay_parser().parse_args(argv)
+    from irsa_tui.bundle import BundleError, read_bundle
+
+    try:
+        bundle = read_bundle(args.bundle)
+    except BundleError as exc:
+        raise UsageExit(str(exc)) from None
+    if args.text or args.json or args.markdown:
+        return _print_result(bundle.result, args)
+    if not _has_terminal():
+        raise UsageExit(NO_TERMINAL.replace("'irsa-tui check NS/POD'", f"'irsa-tui replay {args.bundle} --text'"))
+    from irsa_tui.ui.app import IrsaApp
+    from irsa_tui.ui.backend import ReplayBackend
+
+    t = bundle.result.target
+    options = bundle.options
+    IrsaApp(context=t.context, namespace=t.namespace, pod=t.pod, bucket=options.get("bucket"),
+            live=bool(options.get("live", True)), object_key=options.get("object_key"),
+            backend=ReplayBackend(bundle)).run()
+    return 0
 
 
 def _context_info(context: str | None) -> ContextInfo | None:
@@ -248,6 +377,7 @@ def _known_scenario(name: str) -> None:
 
 
 def _start_lab(names: list[str] | None, announce: bool = True) -> LabWorld:
+    require_lab()
     from irsa_tui.lab.world import LabWorld
 
     if announce:
@@ -264,7 +394,17 @@ def _start_lab(names: list[str] | None, announce: bool = True) -> LabWorld:
 
 
 def _tui(argv: Sequence[str]) -> int:
-    args = _tui_parser().parse_args(argv)
+    try:
+        args = _tui_parser().parse_args(argv)
+    except UsageExit:  # `irsa-tui chek payments/api`: a mistyped command with its arguments
+        problem = _unknown_command(argv[0], None) if argv and not argv[0].startswith("-") else None
+        if problem:
+            raise UsageExit(problem) from None
+        raise
+    problem = _unknown_command(args.target, args.namespace)
+    if problem:
+        raise UsageExit(problem)
+    _use_kubeconfig(args)
     world: LabWorld | None = None
     backend: StartingBackend | None = None
     try:
@@ -277,8 +417,12 @@ def _tui(argv: Sequence[str]) -> int:
         if problem := probe_problem(args.bucket, args.object_key):
             _tui_parser().error(problem)
         if args.lab is not None:
+            require_lab()
             if args.lab:
                 _known_scenario(args.lab)
+        if not _has_terminal():
+            raise UsageExit(NO_TERMINAL)
+        if args.lab is not None:
             context = args.lab or context
             # the first frame does not wait for the world: the panes say "loading…" until it is up. A
             # scenario's probe options travel in its kube context (the irsa-tui extension), as for any context.
@@ -298,8 +442,37 @@ def _tui(argv: Sequence[str]) -> int:
             world.stop()
 
 
+def _lab_command(argv: Sequence[str]) -> int:
+    require_lab()
+    from irsa_tui.lab.cli import main as lab_main
+
+    return lab_main(list(argv))
+
+
+def _completion(argv: Sequence[str]) -> int:
+    from irsa_tui.integrations import SHELLS, completion_script
+
+    p = _Parser(prog=f"{PROG} completion", description="Print the shell completion script for irsa-tui.",
+                epilog="install: see README 'Shell completion'")
+    p.add_argument("shell", choices=SHELLS)
+    args = p.parse_args(argv)
+    sys.stdout.write(completion_script(args.shell, completion_parser()))
+    return 0
+
+
+def _k9s_plugin(argv: Sequence[str]) -> int:
+    from irsa_tui.integrations import k9s_plugin
+
+    p = _Parser(prog=f"{PROG} k9s-plugin", description="Print a k9s plugin (plugins.yaml) that opens irsa-tui "
+                "on the pod selected in k9s.")
+    p.add_argument("--shortcut", default="Shift-W", help="k9s key (default Shift-W)")
+    args = p.parse_args(argv)
+    sys.stdout.write(k9s_plugin(args.shortcut))
+    return 0
+
+
 def _debug(argv: Sequence[str]) -> int:
-    p = _Parser(prog="irsa-tui debug", description="Look inside irsa-tui itself.")
+    p = _Parser(prog=f"{PROG} debug", description="Look inside irsa-tui itself.")
     sub = p.add_subparsers(dest="what", required=True, parser_class=_Parser)
     graph = sub.add_parser("graph", help="the fetch-step graph of a mechanism: text, or Mermaid with --mermaid")
     graph.add_argument("--mechanism", default="irsa", help="mechanism id (default irsa)")
@@ -316,20 +489,70 @@ def _debug(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
+# Every subcommand, in one place: name -> (one-line help, runner). ``irsa-tui --help`` lists them,
+# an unknown first word close to one of them is an error rather than a pod name.
+COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
+    "check": ("diagnose one pod non-interactively (irsa-tui check --help)", lambda a: _check(a)),
+    "lab": ("the local lab world (irsa-tui lab --help; needs the lab extra)", _lab_command),
+    "replay": ("open an incident bundle (check --save): TUI, or --text/--json/--markdown", _replay),
+    "completion": ("print the completion script: completion bash|zsh|fish", _completion),
+    "k9s-plugin": ("print a k9s plugin that opens irsa-tui on the selected pod", _k9s_plugin),
+    "debug": ("look inside irsa-tui: debug graph [--mermaid] (the fetch-step graph)", _debug),
+}
+
+# Parsers of the subcommands for shell completion (a command without one completes its name only).
+_COMMAND_PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
+    "check": lambda: _check_parser(), "replay": _replay_parser,
+}
+
+
+def completion_parser() -> argparse.ArgumentParser:
+    """One parser with every subcommand under it: what shtab generates completion from."""
+    p = _tui_parser(target=False)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (text, _) in COMMANDS.items():
+        sub.add_parser(name, help=text)
+        builder = _COMMAND_PARSERS.get(name)
+        if builder is not None:
+            sub.choices[name] = builder()
+    if "lab" in sub.choices:
+        from irsa_tui.lab.cli import _parser as lab_parser
+
+        sub.choices["lab"] = lab_parser()
+    import shtab
+
+    for parser in [p, *sub.choices.values()]:
+        for action in parser._actions:
+            if action.metavar == "FILE":
+                action.complete = shtab.FILE  # type: ignore[attr-defined]
+    return p
+
+
+def _unknown_command(target: str | None, namespace: str | None) -> str | None:
+    """The message when the TUI's target is a mistyped command rather than a pod.
+
+    ``NS/POD`` and ``POD -n NS`` are pods. A bare word close to a command name is a typo
+    (``scna``, ``chekc``); any other bare word is a pod in the context's namespace, as before.
+    """
+    if not target or "/" in target or namespace:
+        return None
+    import difflib
+
+    close = difflib.get_close_matches(target, list(COMMANDS), n=1, cutoff=0.6)
+    if not close:
+        return None
+    return (f"unknown command {_quote(target)}; did you mean {close[0]}? "
+            f"(commands: {', '.join(COMMANDS)}; a pod is NS/POD, or POD -n NS)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] == "check":
-            return _check(argv[1:])
-        if argv and argv[0] == "debug":
-            return _debug(argv[1:])
-        if argv and argv[0] == "lab":
-            from irsa_tui.lab.cli import main as lab_main
-
-            return lab_main(argv[1:])
+        if argv and argv[0] in COMMANDS:
+            return COMMANDS[argv[0]][1](argv[1:])
         return _tui(argv)
     except UsageExit as exc:
-        print(f"irsa-tui: {exc}", file=sys.stderr)
+        print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -356,6 +579,24 @@ def console() -> int:
             stream.flush()
     gc.freeze()
     return code
+
+
+def kubectl_console() -> int:
+    """The ``kubectl-irsa`` console script: kubectl's plugin discovery runs it for ``kubectl irsa ARGS``
+    (same commands and options; kubectl's ``--context``, ``-n``, ``--kubeconfig`` as kubectl means them)."""
+    global PROG
+    PROG = "kubectl irsa"
+    return console()
+
+
+def kubectl_complete() -> int:
+    """The ``kubectl_complete-irsa`` console script: completion of ``kubectl irsa …`` (kubectl >= 1.26)."""
+    from irsa_tui.integrations import kubectl_complete as complete
+
+    global PROG
+    PROG = "kubectl irsa"
+    sys.stdout.write(complete(completion_parser(), sys.argv[1:]))
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

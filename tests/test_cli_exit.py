@@ -29,7 +29,7 @@ def gc_restored() -> Iterator[None]:
 def test_console_pauses_the_collector_for_a_check(monkeypatch: pytest.MonkeyPatch, gc_restored: None) -> None:
     seen: list[bool] = []
 
-    def fake_diagnose(options: engine.Options) -> None:
+    def fake_diagnose(options: engine.Options, **_: object) -> None:
         seen.append(gc.isenabled())
         raise engine.UsageError("pod payments/api not found")
 
@@ -44,7 +44,7 @@ def test_main_leaves_the_collector_alone(monkeypatch: pytest.MonkeyPatch, gc_res
     """In-process callers (tests, embedding) keep their collector and nothing is frozen."""
     seen: list[bool] = []
 
-    def fake_diagnose(options: engine.Options) -> None:
+    def fake_diagnose(options: engine.Options, **_: object) -> None:
         seen.append(gc.isenabled())
         raise engine.UsageError("nope")
 

@@ -19,6 +19,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[IrsaApp]:
         apps.append(self)
 
     monkeypatch.setattr(IrsaApp, "run", run)
+    monkeypatch.setattr(cli, "_has_terminal", lambda: True)  # pytest's stdin is not a terminal
     return apps
 
 

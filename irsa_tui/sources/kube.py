@@ -16,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
+from irsa_tui import __version__
 from irsa_tui.chain.errors import SourceFailure
 from irsa_tui.chain.facts import (
     ROLE_ANNOTATION,
@@ -156,19 +158,40 @@ def _skip_kubernetes_package_init() -> None:
     sys.modules.setdefault("kubernetes", module)
 
 
-def _import_kube_client() -> tuple[Any, Any, Any, type[Exception]]:
-    """(load_kube_config, ApiClient, Configuration, ConfigException), imported lazily."""
+def _import_kube_client() -> tuple[Any, Any]:
+    """(RESTClientObject, Configuration), imported lazily.
+
+    The client's REST layer (urllib3 with the Configuration's TLS, client certificates, proxy and
+    timeouts) rather than its ApiClient: ApiClient imports pydantic for its typed responses, ~45 ms
+    of CPU on every cold start, and irsa-tui reads raw JSON (see Kube._call)."""
     _skip_kubernetes_package_init()
-    from kubernetes.client import ApiClient, Configuration
-    from kubernetes.config.config_exception import ConfigException
-    from kubernetes.config.kube_config import load_kube_config
+    from kubernetes.client.configuration import Configuration
+    from kubernetes.client.rest import RESTClientObject
 
     package = sys.modules["kubernetes"]
     if not hasattr(package, "__version__"):  # kubernetes.dynamic reads it; the client carries the same one
         setattr(package, "__version__", getattr(sys.modules["kubernetes.client"], "__version__", ""))  # noqa: B010
-    return load_kube_config, ApiClient, Configuration, ConfigException
+    return RESTClientObject, Configuration
 
 
+def _load_kube_config(cfg: Any, context: str) -> None:
+    """Fill ``cfg`` for ``context``: from the kubeconfig directly for the usual shapes (sources/kubeauth.py),
+    else with kubernetes.config's loader (it imports requests and oauthlib: only when needed)."""
+    from irsa_tui.sources.kubeauth import configure
+
+    if configure(cfg, context):
+        return
+    from kubernetes.config.config_exception import ConfigException
+    from kubernetes.config.kube_config import load_kube_config
+
+    try:
+        load_kube_config(config_file=os.environ.get("KUBECONFIG") or None, context=context,  # type: ignore[no-untyped-call]
+                         client_configuration=cfg, persist_config=False)
+    except ConfigException as exc:
+        raise KubeconfigError(f"kubeconfig context {context!r}: {_first_line(exc)}") from None
+
+
+_USER_AGENT = f"irsa-tui/{__version__}"
 _APIS: dict[tuple[Any, ...], tuple[float, Any]] = {}
 _API_LOCK = threading.Lock()
 _API_TTL = 300.0
@@ -185,45 +208,39 @@ class Kube:
 
     @property
     def api(self) -> Any:
-        """An ApiClient for the context, shared across runs for a few minutes (exec tokens expire)."""
+        """(REST client, Configuration) for the context, shared across runs for a few minutes (exec tokens expire)."""
         key = (self.info.name, os.environ.get("KUBECONFIG"), id(load_merged()))
         with self._lock:
             cached = _APIS.get(key)
             if self._api is None and cached is not None and time.monotonic() - cached[0] < _API_TTL:
                 self._api = cached[1]
             if self._api is None:
-                load_kube_config, ApiClient, Configuration, ConfigException = _import_kube_client()
+                RESTClientObject, Configuration = _import_kube_client()
 
                 cfg = Configuration()
                 try:
-                    load_kube_config(
-                        config_file=os.environ.get("KUBECONFIG") or None,
-                        context=self.info.name,
-                        client_configuration=cfg,
-                        persist_config=False,
-                    )
-                except ConfigException as exc:
-                    raise KubeconfigError(f"kubeconfig context {self.info.name!r}: {_first_line(exc)}") from None
+                    _load_kube_config(cfg, self.info.name)
+                except KubeconfigError as exc:
+                    if str(exc).startswith("kubeconfig context"):
+                        raise
+                    raise KubeconfigError(f"kubeconfig context {self.info.name!r}: {exc}") from None
                 except OSError as exc:  # exec plugin missing, unreadable cert files...
                     raise KubeconfigError(f"kubeconfig context {self.info.name!r}: {_first_line(exc)}") from None
                 cfg.retries = False
-                self._api = ApiClient(configuration=cfg)
+                self._api = (RESTClientObject(cfg), cfg)
                 _APIS[key] = (time.monotonic(), self._api)
             return self._api
 
     def _call(self, method: str, path: str, what: str, verb: str, resource: str, body: Any = None,
               query: list[tuple[str, Any]] | None = None) -> dict[str, Any]:
         try:
-            api = self.api
-            request = api.param_serialize(
-                method,
-                path,
-                query_params=query or [],
-                header_params={"Accept": "application/json", "Content-Type": "application/json"},
-                body=body,
-                auth_settings=["BearerToken"],
-            )
-            response = api.call_api(*request, _request_timeout=self.timeout)
+            rest, cfg = self.api
+            headers = {"Accept": "application/json", "Content-Type": "application/json", "User-Agent": _USER_AGENT}
+            token = cfg.get_api_key_with_prefix("BearerToken", alias="authorization")  # runs an exec refresh hook
+            if token:
+                headers["authorization"] = token
+            url = cfg.host + path + (f"?{urlencode(query)}" if query else "")
+            response = rest.request(method, url, headers=headers, body=body, _request_timeout=self.timeout)
             response.read()
             if not 200 <= response.status <= 299:
                 from kubernetes.client.exceptions import ApiException

@@ -234,4 +234,7 @@ class IrsaApp(App[None]):
                 "Set the S3 bucket to probe", "Ask for a bucket (or bucket/key), then re-run", screen.action_bucket
             )
             yield SystemCommand("Export the result", "Markdown and JSON files", screen.action_export)
+            yield SystemCommand(
+                "Save an incident bundle", "Facts + result, redacted: irsa-tui replay FILE", screen.action_save_bundle
+            )
             yield SystemCommand("Copy the fix command", "Of the selected link", screen.action_copy_fix)

@@ -7,11 +7,14 @@ stays fast; tests may pass another backend (same methods) to drive the UI on han
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from irsa_tui.chain.model import ChainResult, LinkResult
 
-__all__ = ["Backend", "BackendError", "RealBackend", "StartingBackend"]
+if TYPE_CHECKING:
+    from irsa_tui.bundle import Bundle
+
+__all__ = ["Backend", "BackendError", "RealBackend", "ReplayBackend", "StartingBackend"]
 
 
 class BackendError(Exception):
@@ -44,11 +47,19 @@ class Backend(Protocol):
     ) -> ChainResult: ...
 
 
+def facts_for(backend: object, result: ChainResult) -> Any:
+    """The facts behind ``result`` when the backend kept them (for an incident bundle), else None."""
+    get = getattr(backend, "facts_for", None)
+    return get(result) if callable(get) else None
+
+
 class RealBackend:
     """The engine and the kube source, as the CLI uses them."""
 
     def __init__(self, timeout: float = 5.0) -> None:
         self.timeout = timeout
+        self.last: tuple[ChainResult, Any] | None = None
+        """The last result and the facts behind it (for an incident bundle)."""
 
     def list_contexts(self) -> list[Any]:
         from irsa_tui.sources.kubeconfig import KubeconfigError, list_contexts
@@ -97,10 +108,17 @@ class RealBackend:
             namespace=namespace, pod=pod, context=context, bucket=bucket, object_key=object_key, live=live,
             timeout=timeout,
         )
+        runs: list[Any] = []
         try:
-            return diagnose(options, on_link=on_link, on_call=on_call)
+            result = diagnose(options, on_link=on_link, on_call=on_call, run_out=runs)
         except UsageError as exc:
             raise BackendError(str(exc)) from None
+        self.last = (result, runs[0].facts if runs else None)
+        return result
+
+    def facts_for(self, result: ChainResult) -> Any:
+        """The facts gathered for ``result`` (the last run's), for an incident bundle; None if unknown."""
+        return self.last[1] if self.last is not None and self.last[0] is result else None
 
 
 class StartingBackend:
@@ -152,3 +170,67 @@ class StartingBackend:
         """Backend.diagnose, once the start is done (same keyword arguments)."""
         self._wait()
         return self.inner.diagnose(**options)
+
+    def facts_for(self, result: ChainResult) -> Any:
+        return facts_for(self.inner, result)
+
+
+class ReplayBackend:
+    """An incident bundle as the outside world: the captured context, namespace, pod and result;
+    no cluster and no AWS call. A run with other options than the captured ones is refused (one line)."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+        self.banner = bundle.banner()
+
+    def list_contexts(self) -> list[Any]:
+        from irsa_tui.sources.kubeconfig import ContextInfo
+
+        t = self.bundle.result.target
+        return [ContextInfo(name=t.context or "(captured)", cluster=t.cluster or "", server="(replay)",
+                            namespace=t.namespace, eks_cluster=t.cluster, region=t.region, current=True)]
+
+    def list_namespaces(self, context: str | None) -> list[str]:
+        return [self.bundle.result.target.namespace]
+
+    def list_pods(self, context: str | None, namespace: str) -> list[Any]:
+        from irsa_tui.sources.kube import PodSummary
+
+        t = self.bundle.result.target
+        if namespace != t.namespace:
+            return []
+        pod = (self.bundle.facts or {}).get("pod")
+        sa = (pod.get("service_account_name") or "default") if isinstance(pod, dict) else None
+        return [PodSummary(name=t.pod, namespace=t.namespace, service_account=str(sa or "?"),
+                           role_arn=_role_arn(self.bundle.result), phase=None, created=None)]
+
+    def facts_for(self, result: ChainResult) -> Any:
+        return self.bundle.facts if result is self.bundle.result else None
+
+    def diagnose(self, **options: Any) -> ChainResult:
+        """The captured result, link by link, for the captured pod and probe options only."""
+        result = self.bundle.result
+        t = result.target
+        captured = self.bundle.options
+        if (options.get("namespace"), options.get("pod")) != (t.namespace, t.pod):
+            raise BackendError(f"this bundle holds {t.namespace}/{t.pod} only (replay: no cluster)")
+        wanted = (bool(options.get("live")), options.get("bucket"), options.get("object_key"))
+        had = (bool(captured.get("live", True)), captured.get("bucket"), captured.get("object_key"))
+        if wanted != had:
+            raise BackendError("a replay shows the captured run only (live probes "
+                               f"{'on' if had[0] else 'off'}, bucket {had[1] or 'from the role policies'}"
+                               f"{'/' + had[2] if had[2] else ''}): no cluster or AWS call is made")
+        for link in result.links:
+            options["on_link"](link)
+        return result
+
+
+def _role_arn(result: ChainResult) -> str | None:
+    named = getattr(result.target, "role_arn", None)
+    if named:
+        return str(named)
+    for link in result.links:
+        for ev in link.evidence:
+            if ev.key in ("role-arn", "role-arn-annotation") and ev.actual and ev.actual.startswith("arn:"):
+                return ev.actual
+    return None

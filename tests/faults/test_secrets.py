@@ -29,12 +29,15 @@ def _secrets(world: LabWorld) -> list[str]:
 
 
 @pytest.mark.parametrize("scenario", [s.name for s in scenarios()])
-def test_no_secret_in_any_output(world: LabWorld, scenario: str) -> None:
+def test_no_secret_in_any_output(world: LabWorld, scenario: str, tmp_path: Path) -> None:
     outputs: list[str] = []
     own = world.check_args(scenario)  # e.g. --bucket/--object: the GetObject path is searched too
-    outcome = check(world, "--debug", *own, scenario=scenario, timeout=3)  # JSON
+    bundle = tmp_path / "bundle.json"  # the incident bundle (facts + result) is searched too
+    outcome = check(world, "--debug", *own, "--save", str(bundle), scenario=scenario, timeout=3)  # JSON
     assert outcome.doc is not None and not outcome.crash
-    outputs += [outcome.stdout, outcome.stderr]
+    saved = bundle.read_text(encoding="utf-8")
+    assert '"facts": {' in saved and '"result": {' in saved  # the bundle really holds the facts
+    outputs += [outcome.stdout, outcome.stderr, saved]
     # Text and Markdown renderings too (check() always passes --json; run the others directly).
     from contextlib import redirect_stderr, redirect_stdout
     from io import StringIO

@@ -86,6 +86,14 @@ class ChainScreen(Screen[None]):
             tooltip="Write the result as Markdown and JSON (current dir or $IRSA_TUI_EXPORT_DIR)",
         ),
         Binding(
+            "s",
+            "save_bundle",
+            "Save",
+            show=False,  # the footer keeps room at 80 columns; help, palette and README list it
+            id="save-bundle",
+            tooltip="Save an incident bundle: facts + result, redacted (open it anywhere: irsa-tui replay FILE)",
+        ),
+        Binding(
             "c",
             "copy_fix",
             "Copy fix",
@@ -158,6 +166,9 @@ class ChainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         with Vertical(id="chain-top"):
+            banner = getattr(self.irsa.backend, "banner", None)
+            if banner:  # a replayed bundle: when and where it was captured
+                yield Label(str(banner), id="banner", markup=False)
             yield Label("", id="target", markup=False)
             yield Label("", id="verdict", markup=False)
         with Horizontal(id="chain-body"):
@@ -460,11 +471,15 @@ class ChainScreen(Screen[None]):
             done,
         )
 
-    def action_export(self) -> None:
+    def _result_or_warn(self, what: str) -> ChainResult | None:
         if self.result is None:
-            self.notify("Nothing to export yet: the run has not finished", severity="warning")
-            return
-        self._export(self.result)
+            self.notify(f"Nothing to {what} yet: the run has not finished", severity="warning")
+        return self.result
+
+    def action_export(self) -> None:
+        result = self._result_or_warn("export")
+        if result is not None:
+            self._export(result)
 
     @work(thread=True, group="export")
     def _export(self, result: ChainResult) -> None:
@@ -477,6 +492,35 @@ class ChainScreen(Screen[None]):
             )
             return
         self.app.call_from_thread(self.notify, f"Exported {md}\nand {js}", title="Export")
+
+    def action_save_bundle(self) -> None:
+        result = self._result_or_warn("save")
+        if result is not None:
+            self._save_bundle(result)
+
+    @work(thread=True, group="export")
+    def _save_bundle(self, result: ChainResult) -> None:
+        from datetime import UTC, datetime
+
+        from irsa_tui.bundle import write_bundle
+        from irsa_tui.ui.backend import facts_for
+
+        app = self.irsa
+        directory = Path(os.environ.get("IRSA_TUI_EXPORT_DIR") or os.getcwd())
+        replayed = getattr(app.backend, "bundle", None)  # re-saving a replay keeps when it was captured
+        captured = replayed.captured_at if replayed is not None else datetime.now(UTC)
+        path = directory / f"irsa-bundle-{result.target.namespace}-{result.target.pod}-{captured:%Y%m%dT%H%M%SZ}.json"
+        options = {"live": app.live, "bucket": app.bucket, "object_key": app.object_key, "timeout": app.timeout}
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            write_bundle(path, result, facts_for(app.backend, result), options, captured_at=captured,
+                         caller=replayed.caller if replayed is not None else None)
+        except OSError as exc:
+            self.app.call_from_thread(
+                self.notify, f"Save failed: {exc.strerror or exc} ({directory})", severity="error"
+            )
+            return
+        self.app.call_from_thread(self.notify, f"Saved {path}\n(irsa-tui replay {path.name})", title="Bundle")
 
     def action_copy_fix(self) -> None:
         result = self.selected
