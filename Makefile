@@ -25,13 +25,13 @@ test: $(STAMP) lint typecheck ## lint, type-check and run every test
 	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
 test-fast: $(STAMP) ## unit tests only (no lab, no TUI)
-	$(BIN)/pytest -q tests/chain tests/policy tests/sources tests/test_*.py
+	$(BIN)/pytest -q tests/chain tests/policy tests/explain tests/sources tests/test_*.py
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check irsa_tui tests bench
 
 typecheck: $(STAMP) ## mypy --strict on the pure core, mypy on the rest
-	$(BIN)/mypy --strict irsa_tui/chain irsa_tui/policy irsa_tui/report.py
+	$(BIN)/mypy --strict irsa_tui/chain irsa_tui/policy irsa_tui/explain irsa_tui/report.py
 	$(BIN)/mypy irsa_tui
 
 snapshots-update: $(STAMP) ## regenerate the TUI snapshot SVGs after an intended UI change
@@ -50,8 +50,9 @@ bench: $(STAMP) ## latency, start-up and memory benchmarks
 fuzz: $(STAMP) ## every parser property with 10,000 generated inputs each
 	$(BIN)/python bench/fuzz.py
 
-docs: $(STAMP) ## regenerate docs/codes.md from the code catalogue
+docs: $(STAMP) ## regenerate docs/codes.md and docs/errors.md from their catalogues
 	$(BIN)/python -m irsa_tui.chain.codes > docs/codes.md
+	$(BIN)/python -m irsa_tui.explain.shapes > docs/errors.md
 
 clean: ## remove the venv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -4,6 +4,7 @@ so ``irsa-tui --help`` stays instant.
     irsa-tui [NS/POD] [--context C] [-n NS] [--lab]     the TUI
     irsa-tui check NS/POD [--json|--markdown] ...       non-interactive diagnosis
     irsa-tui lab list | run SCENARIO -- CMD | serve     the local lab world
+    irsa-tui explain [TEXT | -] [--json]                what an error text says about the chain
 """
 
 from __future__ import annotations
@@ -144,6 +145,7 @@ def _tui_parser() -> argparse.ArgumentParser:
         prog="irsa-tui",
         description="Find exactly why a pod on Amazon EKS cannot reach AWS through IRSA.",
         epilog="commands:\n  check      diagnose one pod non-interactively (irsa-tui check --help)\n"
+        "  explain    what an error text or a log says about the chain (irsa-tui explain --help)\n"
         "  lab        the local lab world (irsa-tui lab --help)\n\n" + EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -275,11 +277,51 @@ def _tui(argv: Sequence[str]) -> int:
             world.stop()
 
 
+def _explain(argv: Sequence[str]) -> int:
+    """``irsa-tui explain``: exit 0 when the text holds a known error shape, 1 when not, 64 on usage."""
+    p = _Parser(prog="irsa-tui explain", formatter_class=argparse.RawDescriptionHelpFormatter,
+                description="Say what an error text (a message, a stack trace, whole log output) shows: the "
+                "credential mechanism, the chain link it implicates, the principal it names, and what to run next.",
+                epilog="exit codes: 0 a known error shape was found, 1 none was, 64 usage error.\n"
+                "The shapes: docs/errors.md. Nothing is sent anywhere; matched lines are shown redacted.")
+    p.add_argument("text", nargs="?", help="the error text; '-' or nothing (with a pipe) reads stdin")
+    p.add_argument("--json", action="store_true", help="one JSON object (see README)")
+    args = p.parse_args(argv)
+    from irsa_tui.explain.engine import MAX_CHARS, explain, render_text
+
+    truncated = False
+    if args.text is not None and args.text != "-":
+        text = args.text
+    elif args.text is None and sys.stdin.isatty():
+        raise UsageExit("explain: give the error text as an argument, or pipe it in (irsa-tui explain - < log.txt)")
+    else:
+        buf = bytearray()
+        while chunk := sys.stdin.buffer.read(1 << 20):  # keep the last MAX_CHARS bytes: the latest lines
+            buf += chunk
+            if len(buf) > 2 * MAX_CHARS:
+                truncated = True
+                del buf[: len(buf) - MAX_CHARS]
+        truncated = truncated or len(buf) > MAX_CHARS
+        text = bytes(buf[-MAX_CHARS:]).decode("utf-8", "replace")
+    if not text.strip():
+        raise UsageExit("explain: the text is empty")
+    result = explain(text, truncated=truncated)
+    if args.json:
+        import json
+
+        sys.stdout.write(json.dumps(result.as_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(render_text(result))
+    return EXIT_OK if result.recognised else EXIT_BROKEN
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] == "check":
             return _check(argv[1:])
+        if argv and argv[0] == "explain":
+            return _explain(argv[1:])
         if argv and argv[0] == "lab":
             from irsa_tui.lab.cli import main as lab_main
 
