@@ -4,7 +4,7 @@ Each shape is one way an SDK, the AWS CLI, Terraform, AWS itself or the EKS Pod 
 words a credential failure, with the real text it was taken from and the public source of that
 text. ``docs/errors.md`` is generated from it (``python -m irsa_tui.explain.shapes``). Codes are
 stable: never renumber, only add. The hundreds say who wrote the words: 0xx AWS services (any SDK
-relays them), 1xx botocore/boto3 and the AWS CLI, 2xx Go v1, 3xx Go v2, 4xx Java v1, 5xx Java v2,
+relays them), 1xx botocore/boto3 (1xx from 150: the AWS CLI's own words), 2xx Go v1, 3xx Go v2, 4xx Java v1, 5xx Java v2,
 6xx JS v3, 7xx Rust, 8xx Terraform, 9xx the Pod Identity agent.
 
 ``kind``: a ``cause`` names why the call failed; a ``wrapper`` only says which step failed (the
@@ -53,7 +53,8 @@ LINKS: tuple[str, ...] = (
 # family id -> (label, hundreds of its codes)
 FAMILIES: dict[str, tuple[str, int]] = {
     "aws": ("AWS service text (any SDK relays it)", 0),
-    "botocore": ("botocore / boto3 / AWS CLI", 1),
+    "botocore": ("botocore / boto3 (the AWS CLI prints the same words)", 1),
+    "aws-cli": ("AWS CLI", 1),
     "go-v1": ("aws-sdk-go (v1)", 2),
     "go-v2": ("aws-sdk-go-v2", 3),
     "java-v1": ("aws-sdk-java (v1)", 4),
@@ -409,6 +410,7 @@ _C: list[Shape] = [
         "boto/botocore#1965",
         "NoCredentialsError('Unable to locate credentials')",
         next=_ENV,
+        unless=("ERR-150",),
     ),
     Shape(
         "ERR-103", "botocore", "pod-identity", "agent",
@@ -463,6 +465,16 @@ _C: list[Shape] = [
         "botocore.exceptions.InvalidConfigError: The provided profile or the current environment is configured "
         "to assume role with web identity but has no role ARN configured. Ensure that the profile has the "
         "role_arnconfiguration set or the AWS_ROLE_ARN env var is set.",
+        next=_ENV,
+    ),
+    Shape(
+        "ERR-150", "aws-cli", "none", "injection",
+        r"Unable to locate credentials\. You can configure credentials by running \"aws configure\"",
+        "The AWS CLI found no credentials at all",
+        "no provider in the CLI's chain (botocore's) had credentials: in a pod, no IRSA/Pod Identity env and "
+        "IMDS blocked",
+        "aws/aws-cli#4684",
+        "Unable to locate credentials. You can configure credentials by running \"aws configure\".",
         next=_ENV,
     ),
     # --- aws-sdk-go (v1) ------------------------------------------------------------------------

@@ -20,6 +20,7 @@ def test_codes_are_well_formed() -> None:
     for code, shape in SHAPES.items():
         assert code == shape.code and re.fullmatch(r"ERR-\d{3}", code), code
         assert int(code[4:]) // 100 == FAMILIES[shape.family][1], f"{code}: hundreds do not match {shape.family}"
+        assert (shape.family == "aws-cli") == (150 <= int(code[4:]) < 200), f"{code}: 150-199 are the AWS CLI's"
         assert shape.mechanism in MECHANISMS, code
         assert shape.link is None or shape.link in LINKS, code
         assert shape.title and shape.meaning and "\n" not in shape.meaning, code
@@ -54,3 +55,8 @@ def test_both_mechanisms_and_every_link_but_association_are_covered() -> None:
 def test_docs_errors_md_is_generated_and_current() -> None:
     doc = (ROOT / "docs/errors.md").read_text()
     assert doc.strip() == render_markdown().strip(), "docs/errors.md is stale: run `make docs`"
+
+
+def test_readme_states_the_catalogue_size() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert f"It knows {len(SHAPES)} error shapes" in readme, "README's explain section: update the count"
