@@ -51,6 +51,7 @@ def scopes() -> tuple[Scope, ...]:
     from irsa_tui.ui.app import IrsaApp
     from irsa_tui.ui.screens.chain import ChainScreen
     from irsa_tui.ui.screens.dialogs import InputDialog
+    from irsa_tui.ui.screens.explain_dialog import ExplainDialog
     from irsa_tui.ui.screens.help import HelpScreen
     from irsa_tui.ui.screens.learn import LearnScreen
     from irsa_tui.ui.screens.picker import PickerScreen
@@ -68,6 +69,7 @@ def scopes() -> tuple[Scope, ...]:
         Scope("learn", only(LearnScreen.BINDINGS), ("everywhere",)),
         Scope("help", only(HelpScreen.BINDINGS)),
         Scope("dialog", only(InputDialog.BINDINGS)),
+        Scope("explain dialog", only(ExplainDialog.BINDINGS)),
     )
 
 
