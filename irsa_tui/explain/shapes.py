@@ -390,6 +390,16 @@ _C: list[Shape] = [
         "to this endpoint.",
         next=_ENV,
     ),
+    Shape(
+        "ERR-029", "aws", "pod-identity", "s3",
+        r"PackedPolicyTooLarge",
+        "Session policy and tags too large",
+        "the session's tags and policy exceed STS's packed size: with Pod Identity, the six session tags; "
+        "disabling them (disableSessionTags) breaks aws:PrincipalTag conditions in the role's policies",
+        "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html",
+        "PackedPolicyTooLarge",
+        next=_PI_ASSOC,
+    ),
     # --- botocore / boto3 / AWS CLI -------------------------------------------------------------
     Shape(
         "ERR-101", "botocore", "irsa", "sts",
