@@ -66,8 +66,10 @@ def agreement(error: Explanation, chain: Mapping[str, str]) -> Agreement:
             "env (AWS_CONTAINER_CREDENTIALS_FULL_URI) with what the chain expects",
             link,
         )
+    if error.link is None:
+        return Agreement("unknown", "the error does not say which link failed: nothing to compare", None)
     if link is None:
-        return Agreement("unknown", f"the error implicates {error.link or 'no link'}, which this chain does not walk", None)
+        return Agreement("unknown", f"the error implicates {error.link}, which this chain does not walk", None)
     status = chain[link]
     if status == "fail":
         return Agreement("agrees", f"the chain fails at {link} too", link)

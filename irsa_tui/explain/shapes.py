@@ -276,7 +276,7 @@ _C: list[Shape] = [
         "https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html",
         "An error occurred (InvalidIdentityToken) when calling the AssumeRoleWithWebIdentity operation: The ID "
         "Token provided is not a valid JWT. (You may see this error if you sent an Access Token)",
-        unless=("ERR-002", "ERR-003", "ERR-004", "ERR-005", "ERR-012"),
+        unless=("ERR-002", "ERR-003", "ERR-004", "ERR-005", "ERR-012", "ERR-014"),
     ),
     Shape(
         "ERR-012", "aws", "irsa", "token",
@@ -299,6 +299,25 @@ _C: list[Shape] = [
         "ValidationError: 1 validation error detected: Value 'payments api/v1' at 'roleSessionName' failed to "
         "satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
         next=_ENV,
+    ),
+    Shape(
+        "ERR-014", "aws", "irsa", "token",
+        r"Token too old",
+        "The token is too old for STS",
+        "STS refused a web identity token issued too long ago (a token read once and kept by the app)",
+        "mozilla-iam/mozilla-aws-cli#155",
+        "<Code>ExpiredTokenException</Code>\n    <Message>Token too old: 153938</Message>",
+        unless=(),
+    ),
+    Shape(
+        "ERR-015", "aws", "unknown", "sts",
+        r"The requested DurationSeconds exceeds the MaxSessionDuration set for this role",
+        "Session duration above the role's maximum",
+        "the app asked for a longer session than the role's MaxSessionDuration (botocore's IRSA provider never "
+        "asks; an app or a profile's duration_seconds does)",
+        "kreuzwerker/awsu#27",
+        "ValidationError: The requested DurationSeconds exceeds the MaxSessionDuration set for this role.\n"
+        "\tstatus code: 400, request id: 3ff3d68f-6d61-11e8-83f8-014ef402c6d5",
     ),
     # --- AWS services: the caller's own identity and permissions ------------------------------
     Shape(
@@ -399,6 +418,17 @@ _C: list[Shape] = [
         "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html",
         "PackedPolicyTooLarge",
         next=_PI_ASSOC,
+    ),
+    Shape(
+        "ERR-030", "aws", "unknown", None,
+        r"The security token included in the request is invalid",
+        "The credentials themselves are invalid",
+        "AWS does not know the access key the SDK signed with (deleted or rotated static keys, keys of another "
+        "partition, or a session key sent without its token); which provider supplied them the text does not say",
+        "aws-azure-login/aws-azure-login#251",
+        "<Code>InvalidClientTokenId</Code>\n    <Message>The security token included in the request is "
+        "invalid</Message>",
+        next=_ENV,
     ),
     # --- botocore / boto3 / AWS CLI -------------------------------------------------------------
     Shape(

@@ -29,6 +29,10 @@ TRUST = "An error occurred (AccessDenied) when calling the AssumeRoleWithWebIden
         ("CredentialsProviderError: 169.254.170.23 is not a valid container metadata service hostname", HEALTHY,
          "disagrees", None, "Pod Identity"),
         ("just some text", HEALTHY, "unknown", None, "does not know"),
+        ("InvalidClientTokenId: The security token included in the request is invalid", HEALTHY, "unknown", None,
+         "does not say which link"),
+        ("Error fetching credentials: unable to fetch credentials from EKS Auth", HEALTHY, "disagrees", None,
+         "Pod Identity"),
         (TRUST, {**HEALTHY, "trust-policy": "error"}, "unknown", "trust-policy", "could not judge"),
     ],
 )
