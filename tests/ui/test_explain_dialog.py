@@ -76,3 +76,13 @@ async def test_cancel_changes_nothing() -> None:
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen))
         assert implicated(app) == [] and not app._notifications
+
+
+async def test_the_notification_renders_codes_and_arns_literally() -> None:
+    app = IrsaApp(context="healthy", namespace=b.NS, pod=b.POD, backend=FakeBackend(), frozen=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen) and app.screen.result is not None)
+        await paste(app, pilot, NODE_ROLE)
+        note = next(iter(app._notifications))
+        # shown as written: "[ERR-022]" read as markup would vanish (or fail) as an unknown style
+        assert "[ERR-022]" in note.message and "i-0abc123def4567890" in note.message and note.markup is False

@@ -471,4 +471,5 @@ class ChainScreen(Screen[None]):
             title="Pasted error",
             severity="information" if verdict.verdict == "agrees" else "warning",
             timeout=20,
+            markup=False,  # the text holds [ERR-…] and ARNs, not markup
         )
