@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from irsa_tui.chain.model import LinkId
 from irsa_tui.explain.engine import explain
 from irsa_tui.explain.shapes import FAMILIES, LINKS, MECHANISMS, SHAPES, Shape, render_markdown
 
@@ -43,6 +44,10 @@ def test_shape_recognises_its_own_real_text(shape: Shape) -> None:
 def test_every_family_of_the_brief_has_shapes() -> None:
     families = {s.family for s in SHAPES.values()}
     assert families == set(FAMILIES), set(FAMILIES) - families
+
+
+def test_link_ids_are_the_chain_models() -> None:
+    assert set(LINKS) == {link.value for link in LinkId}
 
 
 def test_both_mechanisms_and_every_link_but_association_are_covered() -> None:

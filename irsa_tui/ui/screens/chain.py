@@ -14,7 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ListView, TabbedContent, TabPane
 
-from irsa_tui.chain.model import LINK_ORDER, ChainResult, LinkId, LinkResult, Status, Verdict
+from irsa_tui.chain.model import ChainResult, LinkId, LinkResult, Status, Verdict
+from irsa_tui.chain.registry import LINK_ORDER
 from irsa_tui.ui.backend import BackendError
 from irsa_tui.ui.messages import CallChanged, ChainFailed, ChainFinished, LinkArrived
 from irsa_tui.ui.screens.dialogs import InputDialog
@@ -458,7 +459,8 @@ class ChainScreen(Screen[None]):
         from irsa_tui.explain.engine import explain
 
         error = explain(text)
-        chain = {r.id.value: r.status.value for r in (self.result.links if self.result else self.results.values())}
+        links = {r.id: r for r in self.result.links} if self.result else self.results
+        chain = {link.value: links[link].status.value for link in LINK_ORDER if link in links}  # chain order
         verdict = agreement(error, chain)
         for row in self.query(LinkRow):
             row.set_class(row.link.value == verdict.link, "-implicated")
