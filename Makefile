@@ -25,7 +25,7 @@ test: $(STAMP) lint typecheck dist-check ## lint, type-check, check the wheel an
 	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
 test-fast: $(STAMP) ## unit tests only (no lab, no TUI)
-	$(BIN)/pytest -q tests/chain tests/policy tests/sources tests/engine tests/test_*.py
+	$(BIN)/pytest -q tests/chain tests/policy tests/explain tests/sources tests/engine tests/test_*.py
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check irsa_tui tests bench
@@ -54,12 +54,14 @@ bench: $(STAMP) ## latency, start-up and memory benchmarks
 	-$(BIN)/python bench/runbook.py  # needs kubectl, aws and curl: says so and goes on without them
 	$(BIN)/python bench/filter_speed.py
 	$(BIN)/python bench/fault_matrix.py
+	$(BIN)/python bench/explain_speed.py
 
 fuzz: $(STAMP) ## every parser property with 10,000 generated inputs each
 	$(BIN)/python bench/fuzz.py
 
-docs: $(STAMP) ## regenerate docs/codes.md from the code catalogue
+docs: $(STAMP) ## regenerate docs/codes.md and docs/errors.md from their catalogues
 	$(BIN)/python -m irsa_tui.chain.codes > docs/codes.md
+	$(BIN)/python -m irsa_tui.explain.shapes > docs/errors.md
 
 clean: ## remove the venv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info build dist

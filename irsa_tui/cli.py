@@ -4,6 +4,7 @@ so ``irsa-tui --help`` stays instant.
     irsa-tui [NS/POD] [--context C] [-n NS] [--lab]     the TUI
     irsa-tui check NS/POD [--json|--markdown] ...       non-interactive diagnosis
     irsa-tui lab list | run SCENARIO -- CMD | serve     the local lab world
+    irsa-tui explain [TEXT | -] [--json]                what an error text says about the chain
     irsa-tui debug graph [--mermaid]                    the engine's fetch-step graph
 
 The subcommands are listed once, in ``COMMANDS``; a first word that is none of them and is
@@ -469,6 +470,42 @@ def _k9s_plugin(argv: Sequence[str]) -> int:
     args = p.parse_args(argv)
     sys.stdout.write(k9s_plugin(args.shortcut))
     return 0
+def _explain(argv: Sequence[str]) -> int:
+    """``irsa-tui explain``: exit 0 when the text holds a known error shape, 1 when not, 64 on usage."""
+    p = _Parser(prog="irsa-tui explain", formatter_class=argparse.RawDescriptionHelpFormatter,
+                description="Say what an error text (a message, a stack trace, whole log output) shows: the "
+                "credential mechanism, the chain link it implicates, the principal it names, and what to run next.",
+                epilog="exit codes: 0 a known error shape was found, 1 none was, 64 usage error.\n"
+                "The shapes: docs/errors.md. Nothing is sent anywhere; matched lines are shown redacted.")
+    p.add_argument("text", nargs="?", help="the error text; '-' or nothing (with a pipe) reads stdin")
+    p.add_argument("--json", action="store_true", help="one JSON object (see README)")
+    args = p.parse_args(argv)
+    from irsa_tui.explain.engine import MAX_CHARS, explain, render_text
+
+    truncated = False
+    if args.text is not None and args.text != "-":
+        text = args.text
+    elif args.text is None and sys.stdin.isatty():
+        raise UsageExit("explain: give the error text as an argument, or pipe it in (irsa-tui explain - < log.txt)")
+    else:
+        buf = bytearray()
+        while chunk := sys.stdin.buffer.read(1 << 20):  # keep the last MAX_CHARS bytes: the latest lines
+            buf += chunk
+            if len(buf) > 2 * MAX_CHARS:
+                truncated = True
+                del buf[: len(buf) - MAX_CHARS]
+        truncated = truncated or len(buf) > MAX_CHARS
+        text = bytes(buf[-MAX_CHARS:]).decode("utf-8", "replace")
+    if not text.strip():
+        raise UsageExit("explain: the text is empty")
+    result = explain(text, truncated=truncated)
+    if args.json:
+        import json
+
+        sys.stdout.write(json.dumps(result.as_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(render_text(result))
+    return EXIT_OK if result.recognised else EXIT_BROKEN
 
 
 def _debug(argv: Sequence[str]) -> int:
@@ -497,6 +534,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "replay": ("open an incident bundle (check --save): TUI, or --text/--json/--markdown", _replay),
     "completion": ("print the completion script: completion bash|zsh|fish", _completion),
     "k9s-plugin": ("print a k9s plugin that opens irsa-tui on the selected pod", _k9s_plugin),
+    "explain": ("what an error text or a log says about the chain (irsa-tui explain --help)", _explain),
     "debug": ("look inside irsa-tui: debug graph [--mermaid] (the fetch-step graph)", _debug),
 }
 

@@ -7,7 +7,7 @@ import logging
 import re
 from typing import IO, Any
 
-__all__ = ["RedactingFilter", "debug_handler", "redact", "remove_debug_handler"]
+__all__ = ["RedactingFilter", "debug_handler", "redact", "redact_text", "remove_debug_handler"]
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # JWTs (service-account tokens): header.payload.signature, base64url, header starts with eyJ.
@@ -37,6 +37,30 @@ def redact(text: str) -> str:
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text
+
+
+# Unnamed secrets in pasted text (``explain``): a SigV4 signature, a bare 40-character secret access
+# key (mixed case and digits), and any base64 run of 100+ characters (session tokens, certificates).
+_SIGNATURE = re.compile(r"(?i)((?:x-amz-)?signature=)[0-9a-f]{16,}")
+_BLOB = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/=]{40,}(?![A-Za-z0-9+/=])")
+
+
+def _blob(match: re.Match[str]) -> str:
+    value = match.group(0)
+    if len(value) >= 100:
+        return "<redacted>"
+    looks_like_key = (
+        len(value) == 40
+        and any(c.isdigit() for c in value)
+        and any(c.isupper() for c in value)
+        and any(c.islower() for c in value)
+    )
+    return "<redacted>" if looks_like_key else value
+
+
+def redact_text(text: str) -> str:
+    """``redact`` plus secrets that carry no name: for text a user pasted (error messages, logs)."""
+    return _BLOB.sub(_blob, _SIGNATURE.sub(r"\1<redacted>", redact(text)))
 
 
 class RedactingFilter(logging.Filter):

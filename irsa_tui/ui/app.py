@@ -113,10 +113,12 @@ class IrsaApp(App[None]):
     def key_scopes(cls) -> tuple[Scope, ...]:
         """Where each set of bindings works, in the order help and the README list them (ui/keys.py)."""
         from irsa_tui.ui.screens.dialogs import InputDialog, TextDialog
+        from irsa_tui.ui.screens.explain_dialog import ExplainDialog
         from irsa_tui.ui.widgets.filter_list import FilterList
 
         owners = (
-            cls, PickerScreen, FilterList, ChainScreen, LearnScreen, HelpScreen, InputDialog, TextDialog, CommandLine
+            cls, PickerScreen, FilterList, ChainScreen, LearnScreen, HelpScreen, InputDialog, TextDialog,
+            ExplainDialog, CommandLine,
         )
         return tuple(scope_of(owner) for owner in owners)
 

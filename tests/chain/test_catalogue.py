@@ -64,7 +64,8 @@ def test_docs_codes_md_is_generated_and_current() -> None:
 
 def test_core_imports_no_io_libraries() -> None:
     code = (
-        "import sys, irsa_tui.chain.walk, irsa_tui.chain.plan, irsa_tui.chain.registry, irsa_tui.policy, irsa_tui.report;"
+        "import sys, irsa_tui.chain.walk, irsa_tui.chain.plan, irsa_tui.chain.registry, irsa_tui.policy, irsa_tui.report,"
+        " irsa_tui.explain.engine, irsa_tui.explain.agreement;"
         "bad = [m for m in ('textual', 'boto3', 'botocore', 'kubernetes', 'httpx', 'jwt', 'urllib3', 'yaml') if m in sys.modules];"
         "print(','.join(bad))"
     )

@@ -132,6 +132,14 @@ class ChainScreen(Screen[None]):
             id="tab-policy",
             tooltip="Show the trust policy with the deciding statement highlighted",
         ),
+        Binding(
+            "x",
+            "explain_error",
+            "Explain error",
+            show=False,
+            id="explain-error",
+            tooltip="Paste an error your app printed: which link it implicates, and whether it agrees with this chain",
+        ),
         Binding("escape,backspace", "back", "Back", id="chain-back", tooltip="Back to the pod picker"),
         Binding(
             "slash",
@@ -584,3 +592,32 @@ class ChainScreen(Screen[None]):
         active = tabs.active_pane
         if active is not None:
             active.query_one(VerticalScroll).focus()
+    def action_explain_error(self) -> None:
+        from irsa_tui.ui.screens.explain_dialog import ExplainDialog
+
+        self.app.push_screen(ExplainDialog(), self.show_explained)
+
+    def show_explained(self, text: str | None) -> None:
+        """Highlight the link the pasted error implicates and say whether it agrees with the chain."""
+        if not text or not text.strip():
+            return
+        from irsa_tui.explain.agreement import agreement
+        from irsa_tui.explain.engine import explain
+
+        error = explain(text)
+        links = {r.id: r for r in self.result.links} if self.result else self.results
+        chain = {link.value: links[link].status.value for link in LINK_ORDER if link in links}  # chain order
+        verdict = agreement(error, chain)
+        for row in self.query(LinkRow):
+            row.set_class(row.link.value == verdict.link, "-implicated")
+        if verdict.link is not None:
+            self.user_moved = True
+            self.query_one("#links", ListView).index = LINK_ORDER.index(LinkId(verdict.link))
+        code = f"[{error.root.shape.code}] " if error.root else ""
+        self.notify(
+            f"{code}{error.mechanism}, {error.link or 'no link'}: {error.meaning}\n{verdict.verdict}: {verdict.message}",
+            title="Pasted error",
+            severity="information" if verdict.verdict == "agrees" else "warning",
+            timeout=20,
+            markup=False,  # the text holds [ERR-…] and ARNs, not markup
+        )
