@@ -4,6 +4,7 @@ so ``irsa-tui --help`` stays instant.
     irsa-tui [NS/POD] [--context C] [-n NS] [--lab]     the TUI
     irsa-tui check NS/POD [--json|--markdown] ...       non-interactive diagnosis
     irsa-tui lab list | run SCENARIO -- CMD | serve     the local lab world
+    irsa-tui mcp [--context C]                          an MCP server over stdio (irsa-tui[mcp])
 """
 
 from __future__ import annotations
@@ -144,7 +145,8 @@ def _tui_parser() -> argparse.ArgumentParser:
         prog="irsa-tui",
         description="Find exactly why a pod on Amazon EKS cannot reach AWS through IRSA.",
         epilog="commands:\n  check      diagnose one pod non-interactively (irsa-tui check --help)\n"
-        "  lab        the local lab world (irsa-tui lab --help)\n\n" + EPILOG,
+        "  lab        the local lab world (irsa-tui lab --help)\n"
+        "  mcp        serve the tools to an AI assistant over MCP stdio (irsa-tui mcp --help)\n\n" + EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("target", nargs="?", help="NS/POD to open straight on its chain")
@@ -275,6 +277,31 @@ def _tui(argv: Sequence[str]) -> int:
             world.stop()
 
 
+def _mcp(argv: Sequence[str]) -> int:
+    """``irsa-tui mcp``: the MCP server over stdio (the SDK is the optional extra irsa-tui[mcp])."""
+    p = _Parser(prog="irsa-tui mcp", description="Serve irsa-tui's tools to an AI assistant: an MCP server "
+                "over stdio (stdin/stdout carry the protocol; stderr its log).", epilog=EPILOG.split("\n", 2)[2],
+                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--context", help="default kube context of every tool (default: current-context of KUBECONFIG)")
+    p.add_argument("--timeout", type=_seconds, default=5.0, help="per network call, seconds (default 5)")
+    p.add_argument("--deadline", type=_seconds, default=30.0, help="one diagnosis, seconds (default 30)")
+    args = p.parse_args(argv)
+    try:
+        import mcp.server.mcpserver  # noqa: F401  - the SDK is optional
+    except ImportError:
+        raise UsageExit("mcp needs the MCP SDK, an optional extra: pip install 'irsa-tui[mcp]'") from None
+    from irsa_tui.mcp_server.adapter import Problem, resolve_context
+    from irsa_tui.mcp_server.server import serve
+    from irsa_tui.mcp_server.tools import Settings
+
+    if args.context is not None:
+        try:
+            resolve_context(args.context)
+        except Problem as problem:
+            raise UsageExit(problem.message) from None
+    return serve(Settings(context=args.context, timeout=args.timeout, deadline=args.deadline))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -284,6 +311,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from irsa_tui.lab.cli import main as lab_main
 
             return lab_main(argv[1:])
+        if argv and argv[0] == "mcp":
+            return _mcp(argv[1:])
         return _tui(argv)
     except UsageExit as exc:
         print(f"irsa-tui: {exc}", file=sys.stderr)
