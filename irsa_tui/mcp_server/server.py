@@ -65,6 +65,33 @@ async def call_guarded(spec: ToolSpec, settings: Settings, arguments: dict[str, 
     return _to_result(outcome)
 
 
+def _one_line_arguments_error(text: str) -> str:
+    """The SDK's argument-validation text (pydantic's, several lines) as one line, without the values."""
+    fields: list[str] = []
+    lines = text.splitlines()
+    for loc, message in zip(lines[1:], lines[2:], strict=False):
+        if loc and not loc[0].isspace() and message.startswith("  ") and not message.startswith("    "):
+            fields.append(f"{loc}: {message.strip().split(' [type=', 1)[0]}")
+    if not fields:
+        return lines[0] if lines else "arguments do not match the tool's input schema"
+    return "arguments do not match the tool's input schema: " + "; ".join(fields)
+
+
+async def _argument_errors(ctx: Any, call_next: Any) -> Any:
+    """An error the SDK answers before a tool runs (unknown tool, arguments against the schema) gets the
+    same error object as the tools' own. The chain hands middleware the wire form (a dict)."""
+    result = await call_next(ctx)
+    if (ctx.method == "tools/call" and isinstance(result, dict) and result.get("isError")
+            and result.get("structuredContent") is None):
+        text = "".join(str(block.get("text", "")) for block in result.get("content") or [] if isinstance(block, dict))
+        if text.startswith("Unknown tool"):
+            problem = Problem("unknown-tool", f"{text.splitlines()[0]}; tools/list names them")
+        else:
+            problem = Problem("bad-arguments", _one_line_arguments_error(text))
+        return _to_result(problem).model_dump(by_alias=True, mode="json", exclude_none=True)
+    return result
+
+
 def _bound(spec: ToolSpec, settings: Settings) -> Any:
     """An async callable for the SDK with the tool's signature, less ``settings``."""
     from mcp.types import CallToolResult
@@ -88,7 +115,8 @@ def build(settings: Settings) -> MCPServer[Any]:
     from mcp.types import ToolAnnotations
 
     server: MCPServer[Any] = MCPServer(name="irsa-tui", title="irsa-tui", version=__version__,
-                                       instructions=INSTRUCTIONS, log_level="WARNING")
+                                       instructions=INSTRUCTIONS, log_level="WARNING",
+                                       middleware=[_argument_errors])
     _redact_logs()
     for spec in TOOLS.values():
         server.add_tool(

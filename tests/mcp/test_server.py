@@ -227,3 +227,12 @@ def test_without_the_sdk_one_line_and_exit_64() -> None:
     assert done.returncode == 64
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and "pip install 'irsa-tui[mcp]'" in done.stderr
+
+
+def test_arguments_against_the_schema_get_an_error_object(server: McpServerProcess) -> None:
+    wrong = server.run(lambda s: s.call_tool("check", {"namespace": 3, "live": "maybe"}))
+    error = error_of(wrong)
+    assert error["code"] == "bad-arguments"
+    for field in ("namespace", "pod", "live"):
+        assert field in error["message"]
+    assert error_of(server.run(lambda s: s.call_tool("no_such_tool", {})))["code"] == "unknown-tool"
