@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import itertools
 import json
 import logging
 from typing import TYPE_CHECKING, Annotated, Any
@@ -69,7 +70,7 @@ def _one_line_arguments_error(text: str) -> str:
     """The SDK's argument-validation text (pydantic's, several lines) as one line, without the values."""
     fields: list[str] = []
     lines = text.splitlines()
-    for loc, message in zip(lines[1:], lines[2:], strict=False):
+    for loc, message in itertools.pairwise(lines[1:]):
         if loc and not loc[0].isspace() and message.startswith("  ") and not message.startswith("    "):
             fields.append(f"{loc}: {message.strip().split(' [type=', 1)[0]}")
     if not fields:
