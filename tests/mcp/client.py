@@ -18,10 +18,12 @@ T = TypeVar("T")
 
 
 class McpServerProcess:
-    """``irsa-tui mcp ARGS`` as a real subprocess with ``env``; its stderr goes to ``errlog``."""
+    """``irsa-tui mcp ARGS`` (``python -m irsa_tui.cli``, or ``command``) as a real subprocess with ``env``;
+    its stderr goes to ``errlog``."""
 
-    def __init__(self, env: dict[str, str], errlog: Path, args: tuple[str, ...] = ()) -> None:
+    def __init__(self, env: dict[str, str], errlog: Path, args: tuple[str, ...] = (), command: str | None = None) -> None:
         self.env, self.errlog_path, self.args = env, errlog, args
+        self.command = [command, "mcp"] if command else [sys.executable, "-m", "irsa_tui.cli", "mcp"]
         self.outputs: list[str] = []
         """Every tool result's text and structured content, for the secrets search."""
         self.loop = asyncio.new_event_loop()
@@ -38,8 +40,7 @@ class McpServerProcess:
     async def _serve(self) -> None:
         from mcp import ClientSession, StdioServerParameters, stdio_client
 
-        params = StdioServerParameters(command=sys.executable, args=["-m", "irsa_tui.cli", "mcp", *self.args],
-                                       env=self.env)
+        params = StdioServerParameters(command=self.command[0], args=[*self.command[1:], *self.args], env=self.env)
         try:
             with self.errlog_path.open("a", encoding="utf-8") as errlog:
                 async with stdio_client(params, errlog=errlog) as (read, write), ClientSession(read, write) as session:

@@ -236,3 +236,21 @@ def test_arguments_against_the_schema_get_an_error_object(server: McpServerProce
     for field in ("namespace", "pod", "live"):
         assert field in error["message"]
     assert error_of(server.run(lambda s: s.call_tool("no_such_tool", {})))["code"] == "unknown-tool"
+
+
+def test_the_readme_snippet_starts_a_working_server(world: LabWorld, tmp_path: Path) -> None:
+    """The README's registration snippet, as a client would run it (lab context and env swapped in)."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## For AI assistants (MCP)", 1)[1].split("\n## ", 1)[0]
+    snippet = json.loads(section.split("```json", 1)[1].split("```", 1)[0])["mcpServers"]["irsa-tui"]
+    assert snippet["command"] == "irsa-tui" and snippet["args"][0] == "mcp"
+    assert set(snippet["env"]) <= {"KUBECONFIG", "AWS_PROFILE", "AWS_REGION", "AWS_ENDPOINT_URL", "SSL_CERT_FILE"}
+    args = list(snippet["args"][1:])
+    args[args.index("--context") + 1] = "healthy"
+    script = Path(sys.executable).parent / snippet["command"]  # the console script, as installed
+    proc = McpServerProcess(server_env(world), tmp_path / "stderr.log", tuple(args), command=str(script))
+    try:
+        ns, pod = world.target("healthy")
+        assert proc.call("check", namespace=ns, pod=pod).structured_content["target"]["context"] == "healthy"
+    finally:
+        proc.close()
