@@ -240,7 +240,8 @@ def test_arguments_against_the_schema_get_an_error_object(server: McpServerProce
 
 
 def test_the_readme_snippet_starts_a_working_server(world: LabWorld, tmp_path: Path) -> None:
-    """The README's registration snippet, as a client would run it (lab context and env swapped in)."""
+    """The README's registration snippet as a client runs it: its command and args (lab context swapped
+    in) and only its env settings, the caller's keys coming from the AWS_PROFILE it names."""
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## For AI assistants (MCP)", 1)[1].split("\n## ", 1)[0]
     snippet = json.loads(section.split("```json", 1)[1].split("```", 1)[0])["mcpServers"]["irsa-tui"]
@@ -249,9 +250,19 @@ def test_the_readme_snippet_starts_a_working_server(world: LabWorld, tmp_path: P
     args = list(snippet["args"][1:])
     args[args.index("--context") + 1] = "healthy"
     script = Path(sys.executable).parent / snippet["command"]  # the console script, as installed
-    proc = McpServerProcess(server_env(world), tmp_path / "stderr.log", tuple(args), command=str(script))
+    home = tmp_path / "home"
+    (home / ".aws").mkdir(parents=True)
+    (home / ".aws" / "credentials").write_text(
+        f"[{snippet['env']['AWS_PROFILE']}]\naws_access_key_id = {world.env['AWS_ACCESS_KEY_ID']}\n"
+        f"aws_secret_access_key = {world.env['AWS_SECRET_ACCESS_KEY']}\n", encoding="utf-8")
+    env = {key: world.env.get(key, value) for key, value in snippet["env"].items() if key != "AWS_PROFILE"}
+    env |= {"AWS_PROFILE": snippet["env"]["AWS_PROFILE"], "AWS_ENDPOINT_URL": world.env["AWS_ENDPOINT_URL"],
+            "SSL_CERT_FILE": world.env["SSL_CERT_FILE"], "HOME": str(home), "PATH": os.environ.get("PATH", "")}
+    proc = McpServerProcess(env, tmp_path / "stderr.log", tuple(args), command=str(script))
     try:
         ns, pod = world.target("healthy")
-        assert proc.call("check", namespace=ns, pod=pod).structured_content["target"]["context"] == "healthy"
+        doc = proc.call("check", namespace=ns, pod=pod).structured_content
     finally:
         proc.close()
+    assert doc["target"]["context"] == "healthy"
+    assert doc["verdict"] == "ok", [(link["id"], link["summary"]) for link in doc["links"] if link["status"] != "pass"]
