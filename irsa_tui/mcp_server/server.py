@@ -145,7 +145,20 @@ def build(settings: Settings) -> MCPServer[Any]:
 
             raise ResourceError(problem.message) from None
 
+    @server.prompt(name="diagnose_pod", title="Why can't this pod reach AWS?",
+                   description="Diagnose one pod with irsa-tui and explain the result, citing finding codes; "
+                               "fixes are shown for you to review, never run.")
+    def diagnose_pod(namespace: str, pod: str, context: str | None = None) -> str:
+        return DIAGNOSE_PROMPT.format(target=f"{namespace}/{pod}",
+                                      context=f" in kube context {context}" if context else "")
+
     return server
+
+
+DIAGNOSE_PROMPT = """Why can pod {target}{context} not reach AWS? Call irsa-tui's check tool for it. Report the verdict and the
+first failing link, with that link's evidence (expected vs actual) and its finding codes (read
+irsa-tui://codes/{{code}} to explain a code). Then call fix_for and show its commands for me to review.
+Do not run any command yourself."""
 
 
 def _redact_logs() -> None:

@@ -179,6 +179,14 @@ def test_codes_catalogue_resources(server: McpServerProcess) -> None:
     assert one["link"] == "service-account" and one["status"] == "fail" and one["fix"]
 
 
+def test_the_diagnose_prompt(server: McpServerProcess) -> None:
+    prompts = {p.name: p for p in server.run(lambda s: s.list_prompts()).prompts}
+    assert [a.name for a in prompts["diagnose_pod"].arguments or []] == ["namespace", "pod", "context"]
+    got = server.run(lambda s: s.get_prompt("diagnose_pod", {"namespace": "payments", "pod": "api-1"}))
+    text = got.messages[0].content.text
+    assert "payments/api-1" in text and "check" in text and "fix_for" in text and "Do not run" in text
+
+
 def test_read_only_and_no_secret_leaves_the_server(server: McpServerProcess, world: LabWorld) -> None:
     """Every live tool call: only reads and TokenRequests reach the lab; no token or key in any output."""
     aws_before = len(world.aws_requests())
