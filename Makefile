@@ -46,6 +46,7 @@ bench: $(STAMP) ## latency, start-up and memory benchmarks
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/filter_speed.py
 	$(BIN)/python bench/fault_matrix.py
+	$(BIN)/python bench/mcp_latency.py
 
 fuzz: $(STAMP) ## every parser property with 10,000 generated inputs each
 	$(BIN)/python bench/fuzz.py
