@@ -89,3 +89,19 @@ def test_adding_a_tool_is_one_function(extra_tool: str) -> None:
     assert echo.output_schema is not None and echo.output_schema["properties"]["said"]["type"] == "string"
     assert (echo.description or "").startswith("Say it back.") and "read-only" in (echo.description or "")
     assert "within 17 s" in (listed["check"].description or "")  # --deadline + 10
+
+
+def test_an_unknown_server_context_is_a_usage_error(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from irsa_tui.cli import EXIT_USAGE, main
+
+    kubeconfig = tmp_path / "config"
+    kubeconfig.write_text(
+        "apiVersion: v1\nkind: Config\ncurrent-context: prod\n"
+        "clusters: [{name: prod, cluster: {server: 'https://127.0.0.1:1'}}]\n"
+        "users: [{name: me, user: {}}]\ncontexts: [{name: prod, context: {cluster: prod, user: me}}]\n",
+        encoding="utf-8")
+    monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
+    assert main(["mcp", "--context", "prdo"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'prdo' not found" in err and "did you mean prod" in err
