@@ -138,10 +138,9 @@ def check_document(
     from irsa_tui import report
     from irsa_tui.engine import Options, UsageError, diagnose
 
-    options = Options(namespace=namespace, pod=pod, context=context, bucket=bucket, object_key=object_key,
-                      live=live, timeout=timeout, deadline=deadline)
     try:
-        result = diagnose(options)
+        result = diagnose(Options(namespace=namespace, pod=pod, context=context, bucket=bucket,
+                                  object_key=object_key, live=live, timeout=timeout, deadline=deadline))
     except UsageError as exc:
         message = str(exc)
         code = "pod-not-found" if message.startswith("pod ") and " not found" in message else "bad-input"
