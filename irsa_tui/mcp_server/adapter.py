@@ -63,14 +63,14 @@ def validate_probe(bucket: str | None, object_key: str | None) -> None:
     """``--bucket`` / ``--object`` rules, as the CLI applies them."""
     from irsa_tui.chain.buckets import bucket_name_problem
     from irsa_tui.chain.links.s3 import object_key_problem
+    from irsa_tui.options import probe_problem
 
     if bucket is not None and (problem := bucket_name_problem(bucket)):
         raise Problem("bad-bucket", problem)
-    if object_key is not None:
-        if not bucket:
-            raise Problem("object-needs-bucket", "object needs bucket (the bucket the object is in)")
-        if problem := object_key_problem(object_key):
-            raise Problem("bad-object", problem)
+    if problem := probe_problem(bucket, object_key):
+        raise Problem("object-needs-bucket", problem)
+    if object_key is not None and (problem := object_key_problem(object_key)):
+        raise Problem("bad-object", problem)
 
 
 def list_contexts() -> list[dict[str, Any]]:

@@ -199,6 +199,8 @@ class CheckOut(TypedDict):
 
     schema_version: int
     target: TargetDoc
+    mechanism: str
+    """How the pod gets AWS credentials: ``irsa`` (its links are ``links``)."""
     verdict: str
     first_failure: str | None
     links: list[LinkDoc]
@@ -299,7 +301,8 @@ def check(
     """Diagnose why one pod on Amazon EKS can or cannot reach AWS through IRSA: walk every link of the
     chain (service-account, injection, token, oidc-provider, trust-policy, sts, s3) and judge each.
 
-    Returns exactly the JSON of `irsa-tui check --json` (schema_version 1): {"target", "verdict"
+    Returns exactly the JSON of `irsa-tui check --json` (schema_version 1): {"target", "mechanism"
+    ("irsa"), "verdict"
     ("ok" | "broken" | "incomplete"), "first_failure" (the first failing link id or null), "links":
     [{"id", "status" (pass|warn|fail|skip|error), "summary", "evidence", "explanation", "fix",
     "findings": [{"code", "status", "message"}], "details"}], "duration_ms"}. Finding codes (e.g.
