@@ -12,7 +12,7 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v 'is ignored: it is neither' || true
-	$(BIN)/python -c "import irsa_tui, textual, moto, boto3, kubernetes, httpx, jwt"
+	$(BIN)/python -c "import irsa_tui, textual, moto, boto3, kubernetes, httpx, jwt, mcp"
 	$(BIN)/python -m compileall -q irsa_tui  # as pip does for a regular install (start-up: see README Speed)
 	rm -f $(VENV)/.installed-*; touch $(STAMP)
 
@@ -55,6 +55,7 @@ bench: $(STAMP) ## latency, start-up and memory benchmarks
 	$(BIN)/python bench/filter_speed.py
 	$(BIN)/python bench/fault_matrix.py
 	$(BIN)/python bench/explain_speed.py
+	$(BIN)/python bench/mcp_latency.py
 
 fuzz: $(STAMP) ## every parser property with 10,000 generated inputs each
 	$(BIN)/python bench/fuzz.py

@@ -5,6 +5,7 @@ so ``irsa-tui --help`` stays instant.
     irsa-tui check NS/POD [--json|--markdown] ...       non-interactive diagnosis
     irsa-tui lab list | run SCENARIO -- CMD | serve     the local lab world
     irsa-tui explain [TEXT | -] [--json]                what an error text says about the chain
+    irsa-tui mcp [--context C]                          an MCP server over stdio (irsa-tui[mcp])
     irsa-tui debug graph [--mermaid]                    the engine's fetch-step graph
 
 The subcommands are listed once, in ``COMMANDS``; a first word that is none of them and is
@@ -506,6 +507,29 @@ def _explain(argv: Sequence[str]) -> int:
     else:
         sys.stdout.write(render_text(result))
     return EXIT_OK if result.recognised else EXIT_BROKEN
+def _mcp(argv: Sequence[str]) -> int:
+    """``irsa-tui mcp``: the MCP server over stdio (the SDK is the optional extra irsa-tui[mcp])."""
+    p = _Parser(prog="irsa-tui mcp", description="Serve irsa-tui's tools to an AI assistant: an MCP server "
+                "over stdio (stdin/stdout carry the protocol; stderr its log).", epilog=EPILOG.split("\n", 2)[2],
+                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--context", help="default kube context of every tool (default: current-context of KUBECONFIG)")
+    p.add_argument("--timeout", type=_seconds, default=5.0, help="per network call, seconds (default 5)")
+    p.add_argument("--deadline", type=_seconds, default=30.0, help="one diagnosis, seconds (default 30)")
+    args = p.parse_args(argv)
+    try:
+        import mcp.server.mcpserver  # noqa: F401  - the SDK is optional
+    except ImportError:
+        raise UsageExit("mcp needs the MCP SDK, an optional extra: pip install 'irsa-tui[mcp]'") from None
+    from irsa_tui.mcp_server.adapter import Problem, resolve_context
+    from irsa_tui.mcp_server.server import serve
+    from irsa_tui.mcp_server.tools import Settings
+
+    if args.context is not None:
+        try:
+            resolve_context(args.context)
+        except Problem as problem:
+            raise UsageExit(problem.message) from None
+    return serve(Settings(context=args.context, timeout=args.timeout, deadline=args.deadline))
 
 
 def _debug(argv: Sequence[str]) -> int:
@@ -535,6 +559,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "completion": ("print the completion script: completion bash|zsh|fish", _completion),
     "k9s-plugin": ("print a k9s plugin that opens irsa-tui on the selected pod", _k9s_plugin),
     "explain": ("what an error text or a log says about the chain (irsa-tui explain --help)", _explain),
+    "mcp": ("serve the tools to an AI assistant over MCP stdio (irsa-tui mcp --help; irsa-tui[mcp])", _mcp),
     "debug": ("look inside irsa-tui: debug graph [--mermaid] (the fetch-step graph)", _debug),
 }
 
