@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape
 
-from irsa_tui.lab import faults
+from irsa_tui.lab import eks_api, eks_auth, faults
 from irsa_tui.lab._server import LabHandler, LabServer
 from irsa_tui.lab.scenario import ACCOUNT
 from irsa_tui.lab.sts_judge import Denied, judge_s3, judge_web_identity
@@ -225,8 +225,14 @@ class _Handler(LabHandler):
                 f"User: {CALLER_ARN} is not authorized to perform: {service}:{action} on resource: {resource} "
                 f"because no identity-based policy allows the {service}:{action} action"
             )
-            code = "AccessDeniedException" if service == "eks" else "AccessDenied"
-            status, payload, ctype, headers = faults.aws_error(service, 403, code, message)
+            code = {"eks": "AccessDeniedException", "eks-auth": "AccessDeniedException",
+                    "ec2": "UnauthorizedOperation"}.get(service, "AccessDenied")
+            if service == "ec2":
+                message = f"You are not authorized to perform this operation. {message}"
+            # EKS Auth's AccessDeniedException is a 400 (botocore eks-auth model)
+            status, payload, ctype, headers = faults.aws_error(
+                service, 400 if service == "eks-auth" else 403, code, message
+            )
             self.send(status, payload, ctype, headers)
             return
         try:
@@ -237,6 +243,13 @@ class _Handler(LabHandler):
                 return
             if service == "iam" and action == "SimulatePrincipalPolicy":
                 self._simulate({k: v[0] for k, v in form.items()})
+                return
+            if service == "eks" and (pi := eks_api.answer(self.server.lab.pod_identity, self.command,  # type: ignore[attr-defined]
+                                                           url.path, query)):
+                self.send_json(*pi)
+                return
+            if service == "eks-auth" and action == "AssumeRoleForPodIdentity":
+                self._eks_auth(body, unquote(url.path.split("/")[2]))
                 return
             if service == "eks" and self.command == "GET" and url.path.startswith("/clusters"):
                 self._eks(url.path)
@@ -418,6 +431,41 @@ class _Handler(LabHandler):
             return text.encode()
 
         self._forward(body, rewrite)
+
+    # --- EKS Auth --------------------------------------------------------------------------------
+    def _eks_auth(self, body: bytes, cluster_name: str) -> None:
+        """AssumeRoleForPodIdentity: the lab's own judge (lab/eks_auth.py), credentials from moto STS."""
+        st = self._state()
+
+        def find_role(arn: str) -> dict[str, Any] | None:
+            def look() -> dict[str, Any] | None:
+                try:
+                    role = st.admin["iam"].get_role(RoleName=arn.rsplit("/", 1)[-1])["Role"]
+                except Exception:
+                    return None
+                return {"arn": role["Arn"], "trust_policy": role.get("AssumeRolePolicyDocument")}
+
+            return st.cached(("role", arn), look)  # type: ignore[no-any-return]
+
+        def mint(grant: eks_auth.Grant) -> dict[str, Any]:
+            tags = [{"Key": k, "Value": v} for k, v in grant.tags.items()]
+            doc: dict[str, Any] = st.admin["sts"].assume_role(
+                RoleArn=grant.role_arn, RoleSessionName=grant.session_name, **({"Tags": tags} if tags else {})
+            )
+            creds, arn = doc["Credentials"], doc["AssumedRoleUser"]["Arn"]
+            with st.lock:
+                st.issued.append((creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"]))
+                st.assumed[creds["AccessKeyId"]] = Assumed(
+                    arn=arn, role_arn=grant.role_arn, role_name=grant.role_name, account=grant.account,
+                    scenario=cluster.scenario if cluster else None,
+                )
+            return doc
+
+        cluster = self.server.lab.pod_identity.get(cluster_name)  # type: ignore[attr-defined]
+        status, doc, headers = eks_auth.answer(
+            cluster, cluster_name, body, find_role=find_role, identity_policies=self._identity_policies, mint=mint
+        )
+        self.send_json(status, doc, headers)
 
     # --- EKS -------------------------------------------------------------------------------------
     def _eks(self, path: str) -> None:
@@ -666,6 +714,10 @@ CALLER_ARN = "arn:aws:iam::123456789012:user/lab-caller"
 def _rest_action(service: str, method: str, path: str, query: dict[str, list[str]]) -> str:
     """The API action of a REST call (EKS, S3), for faults, denies and the request log."""
     parts = [p for p in path.split("/") if p]
+    if service == "eks-auth" and parts[:1] == ["clusters"] and parts[-1:] == ["assume-role-for-pod-identity"]:
+        return "AssumeRoleForPodIdentity"
+    if service == "eks" and len(parts) > 2:
+        return eks_api.rest_action(method, parts)
     if service == "eks" and parts[:1] == ["clusters"]:
         return "DescribeCluster" if len(parts) == 2 and method == "GET" else "ListClusters" if len(parts) == 1 else ""
     if service == "s3":
@@ -687,7 +739,7 @@ def _resource(service: str, form: dict[str, list[str]], path: str) -> str:
         if one("RoleName"):
             return f"role {one('RoleName')}"
         return one("PolicyArn") or one("OpenIDConnectProviderArn") or "*"
-    if service == "eks":
+    if service in ("eks", "eks-auth"):
         parts = [p for p in path.split("/") if p]
         return f"arn:aws:eks:eu-west-1:123456789012:cluster/{unquote(parts[1])}" if len(parts) > 1 else "*"
     if service == "s3":
@@ -700,6 +752,8 @@ class AwsFront:
 
     def __init__(self, moto_url: str, ca_file: str, admin: dict[str, Any]) -> None:
         self.state = _State(moto_url=moto_url, ca_file=ca_file, admin=admin)
+        self.pod_identity = eks_api.Registry()
+        """Pod Identity associations and add-ons (EKS), and what EKS Auth judges with."""
         self.server = LabServer(_Handler, None, self)
         self.url = self.server.url
 

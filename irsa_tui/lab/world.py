@@ -29,6 +29,7 @@ from irsa_tui.lab.aws import AwsFront, AwsScenario, Moto
 from irsa_tui.lab.issuer import IssuerServer
 from irsa_tui.lab.kube import Cluster, KubeServer, build_objects
 from irsa_tui.lab.pki import pki, signing_key
+from irsa_tui.lab.pod_identity import PodIdentityWorld
 from irsa_tui.lab.scenario import REGION, Scenario
 
 __all__ = ["LabWorld", "serve"]
@@ -37,13 +38,14 @@ CALLER_KEY_ID = "AKIALABCALLER0000001"
 CALLER_SECRET = "lab-caller-secret-not-a-real-credential"
 
 
-def _admin_clients(moto_url: str) -> dict[str, Any]:
+def _admin_clients(moto_url: str, ec2: bool = False) -> dict[str, Any]:
     import boto3
     from botocore.config import Config
 
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
     cfg = Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30)
-    clients = {svc: session.client(svc, endpoint_url=moto_url, config=cfg) for svc in ("iam", "s3", "sts")}
+    services = ("iam", "s3", "sts", "ec2") if ec2 else ("iam", "s3", "sts")  # ec2: Pod Identity worlds' nodes
+    clients = {svc: session.client(svc, endpoint_url=moto_url, config=cfg) for svc in services}
     clients["s3:us-east-1"] = session.client("s3", endpoint_url=moto_url, config=cfg, region_name="us-east-1")
     return clients
 
@@ -84,6 +86,7 @@ class LabWorld:
         self._bad_tls: dict[str, LabServer] = {}
         self._dead: Any = None
         self._ca_file = ""
+        self._podid: dict[str, PodIdentityWorld | None] = {}
 
     # --- lifecycle -------------------------------------------------------------------------------
     @classmethod
@@ -148,7 +151,7 @@ class LabWorld:
             self.moto = moto_future.result()
             keys = {name: f.result() for name, f in key_futures.items()}
         self._reset_moto()
-        admin = _admin_clients(self.moto.url)
+        admin = _admin_clients(self.moto.url, ec2=any("pod_identity" in s.world for s in self.scenarios))
         self.moto.clients.extend(admin.values())
         self.front = AwsFront(self.moto.url, str(ca_file), admin).start()
         token = "lab-" + secrets.token_urlsafe(24)
@@ -178,18 +181,21 @@ class LabWorld:
             )
             if (cfg.get("issuer") or {}).get("serve", True):
                 self.issuer.register(scn_mod.issuer_id(scn.name), jwks)
+            podid = PodIdentityWorld.from_config(scn.name, cfg, names)
+            self._podid[scn.name] = podid
             cluster = Cluster(
                 name=scn.name,
                 token=token,
                 issuer=str(tok.get("issuer") or names["ISSUER"]),
                 key=sign_with,
-                objects=build_objects(cfg, names["CLUSTER"], REGION),
+                objects=build_objects(podid.kube_config(cfg) if podid else cfg, names["CLUSTER"], REGION),
                 deny=frozenset(str(d) for d in (cfg.get("rbac") or {}).get("deny") or []),
                 version=str(cfg["cluster"]["version"]),
                 clock_skew=int(tok.get("clock_skew_seconds") or 0),
             )
             self.kube.add(cluster)
             self._seed_aws(admin, cfg, names)
+            self._seed_pod_identity(scn.name, cluster, admin, cfg, names, keys[scn.name].jwk)
             self.front.add(
                 AwsScenario(
                     name=scn.name,
@@ -337,6 +343,38 @@ class LabWorld:
             LabWorld._seed_iam(admin["iam"], cfg, names)
         with _SEED_LOCKS["s3"]:
             LabWorld._seed_s3(admin, cfg, names)
+
+    def _seed_pod_identity(
+        self, name: str, cluster: Cluster, admin: dict[str, Any], cfg: dict[str, Any], names: dict[str, str],
+        jwk: dict[str, Any],
+    ) -> None:
+        """EKS's Pod Identity data for every cluster; the whole world (roles, nodes, agent) when asked for."""
+        from irsa_tui.lab.eks_api import OTHER_ADDONS, Addon, PodIdentityCluster
+        from irsa_tui.lab.kube import _pod
+
+        assert self.front is not None
+        podid = self._podid.get(name)
+        if podid is None:
+            self.front.pod_identity.add(
+                PodIdentityCluster(
+                    name=names["CLUSTER"], arn=names["CLUSTER_ARN"], account=names["ACCOUNT"], region=REGION,
+                    scenario=name, issuer=names["ISSUER"], jwk=jwk,
+                    addons=[Addon(a, "v1.0.0-eksbuild.1") for a in OTHER_ADDONS],
+                )
+            )
+            return
+        with _SEED_LOCKS["iam"]:
+            podid.seed_iam(admin["iam"])
+        podid.seed_ec2(admin["ec2"], [n for (_, n) in cluster.objects["nodes"]])
+        image = str(cfg["pod"]["image"])
+
+        def make_pod(ns: str, pod: str, created: Any, node: str, sa: str, labels: dict[str, str],
+                     annotations: dict[str, str], suffix: str) -> dict[str, Any]:
+            return _pod(names["CLUSTER"], ns, pod, created, node, sa, image, labels, None, suffix, annotations)
+
+        with cluster.lock:
+            podid.apply(cluster.objects, cfg, make_pod)
+        self.front.pod_identity.add(podid.registration(names["ISSUER"], jwk))
 
     @staticmethod
     def _seed_iam(iam: Any, cfg: dict[str, Any], names: dict[str, str]) -> None:
