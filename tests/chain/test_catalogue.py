@@ -51,6 +51,7 @@ def test_docs_codes_md_is_generated_and_current() -> None:
 def test_core_imports_no_io_libraries() -> None:
     code = (
         "import sys, irsa_tui.chain.walk, irsa_tui.policy, irsa_tui.report;"
+        "import irsa_tui.chain.mechanism, irsa_tui.chain.credentials, irsa_tui.policy.pod_identity;"
         "bad = [m for m in ('textual', 'boto3', 'botocore', 'kubernetes', 'httpx') if m in sys.modules];"
         "print(','.join(bad))"
     )
