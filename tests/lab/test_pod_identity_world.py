@@ -16,15 +16,11 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from irsa_tui.lab.world import LabWorld
-from tests.lab.conftest import kube_api
+from tests.lab.conftest import PI_FARGATE, PI_NODE_A, PI_NODE_B, PI_NS, PI_SCENARIO, kube_api
 
 pytestmark = pytest.mark.integration
 
-SCN = "injection-pod-identity-association"
-NS = "payments"
-NODE_A = "ip-10-0-12-34.eu-west-1.compute.internal"
-NODE_B = "ip-10-0-45-67.eu-west-1.compute.internal"
-FARGATE = "fargate-ip-10-0-99-12.eu-west-1.compute.internal"
+SCN, NS, NODE_A, NODE_B, FARGATE = PI_SCENARIO, PI_NS, PI_NODE_A, PI_NODE_B, PI_FARGATE
 PODS = {
     "api": "api-7d9f8c6b5-x2x4z",
     "reports": "reports-6f7d8c9b5-k2m4p",
