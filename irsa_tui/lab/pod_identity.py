@@ -115,6 +115,52 @@ DEFAULTS: dict[str, Any] = {
 
 _EC2_LOCK = threading.Lock()
 
+_SHAPE: dict[str, tuple[str, ...]] = {
+    "": ("associations", "roles", "addon", "agent", "nodes", "node_defaults", "node_role", "pods"),
+    "associations": ("namespace", "service_account", "role", "created_days_ago", "modified_days_ago",
+                     "disable_session_tags", "target_role", "external_id", "policy", "owner_arn", "tags"),
+    "roles": ("present", "trust_policy", "inline_policies"),
+    "addon": ("present", "version", "status", "issues", "configuration_values"),
+    "agent": ("daemonset", "not_ready", "absent_on"),
+    "nodes": ("compute_type", "os", "http_tokens", "hop_limit", "http_endpoint"),
+    "node_role": ("name", "allows_eks_auth"),
+    "pods": ("name", "namespace", "service_account", "node", "created_days_ago", "labels", "annotations", "env",
+             "host_network"),
+}
+_CHOICES: dict[str, tuple[object, ...]] = {
+    "http_tokens": ("required", "optional"),
+    "http_endpoint": ("enabled", "disabled"),
+    "compute_type": (None, "ec2", "fargate", "hybrid", "auto"),
+    "os": ("linux", "windows"),
+}
+
+
+def validate(section: Any, origin: str) -> None:
+    """A one-line ValueError for a ``pod_identity`` section the world would misread (typos included)."""
+
+    def keys(obj: Any, where: str, allowed: tuple[str, ...]) -> None:
+        if not isinstance(obj, dict):
+            raise ValueError(f"{origin}: pod_identity{where} must be a mapping")
+        unknown = sorted(set(obj) - set(allowed))
+        if unknown:
+            raise ValueError(f"{origin}: pod_identity{where}: unknown key {unknown[0]!r} (known: {', '.join(allowed)})")
+        for key, choices in _CHOICES.items():
+            if key in obj and obj[key] not in choices:
+                raise ValueError(f"{origin}: pod_identity{where}.{key} must be one of {choices}, not {obj[key]!r}")
+
+    keys(section, "", _SHAPE[""])
+    for part in ("associations", "pods"):
+        for i, item in enumerate(section.get(part) or []):
+            keys(item, f".{part}[{i}]", _SHAPE[part])
+    for part in ("roles", "nodes"):
+        for name, item in (section.get(part) or {}).items():
+            keys(item or {}, f".{part}.{name}", _SHAPE[part])
+    for part in ("addon", "agent", "node_role"):
+        if part in section:
+            keys(section[part], f".{part}", _SHAPE[part])
+    if "node_defaults" in section:
+        keys(section["node_defaults"], ".node_defaults", _SHAPE["nodes"])
+
 
 def _days(now: dt.datetime, value: Any, default: float) -> dt.datetime:
     return now - dt.timedelta(days=float(default if value is None else value))
@@ -167,7 +213,6 @@ def mutate_like_pod_identity_webhook(pod: dict[str, Any], region: str | None, ex
 class _Node:
     name: str
     zone: str
-    ip: str
     compute_type: str | None
     os: str
     http_tokens: str
@@ -236,6 +281,10 @@ class PodIdentityWorld:
         return cfg
 
     # --- AWS -----------------------------------------------------------------------------------
+    def node_policy(self) -> dict[str, Any]:
+        """The node role's policy: AmazonEKSWorkerNodeMinimalPolicy's grants, or without eks-auth (F7)."""
+        return NODE_POLICY if self.cfg["node_role"].get("allows_eks_auth", True) else NODE_POLICY_WITHOUT_EKS_AUTH
+
     def seed_iam(self, iam: Any) -> None:
         for name, role in (self.cfg.get("roles") or {}).items():
             if not role.get("present", True):
@@ -250,31 +299,32 @@ class PodIdentityWorld:
         node_role = self.cfg["node_role"]
         name = str(node_role["name"])
         iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(NODE_TRUST))
-        doc = NODE_POLICY if node_role.get("allows_eks_auth", True) else NODE_POLICY_WITHOUT_EKS_AUTH
-        iam.put_role_policy(RoleName=name, PolicyName="eks-worker-node", PolicyDocument=json.dumps(doc))
+        iam.put_role_policy(RoleName=name, PolicyName="eks-worker-node", PolicyDocument=json.dumps(self.node_policy()))
         iam.create_instance_profile(InstanceProfileName=name)
         iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=name)
 
-    def seed_ec2(self, ec2: Any, node_names: list[str]) -> None:
-        """A moto instance per EC2 node (Fargate nodes have none), with the scenario's metadata options."""
+    def plan_nodes(self, node_names: list[str]) -> None:
+        """The cluster's nodes (the kube stand-in's, then the section's extra ones) with their options."""
         defaults = self.cfg["node_defaults"]
         wanted = list(node_names) + [n for n in self.cfg["nodes"] if n not in node_names]
         for i, name in enumerate(wanted):
             spec = {**defaults, **(self.cfg["nodes"].get(name) or {})}
-            ip = name.split(".", 1)[0].removeprefix("ip-").removeprefix("fargate-ip-").replace("-", ".")
-            node = _Node(
+            self.nodes[name] = _Node(
                 name=name,
                 zone=f"{self.region}{'abc'[i % 3]}",
-                ip=ip,
                 compute_type=spec.get("compute_type"),
                 os=str(spec.get("os") or "linux"),
                 http_tokens=str(spec["http_tokens"]),
                 hop_limit=int(spec["hop_limit"]),
                 http_endpoint=str(spec["http_endpoint"]),
             )
-            self.nodes[name] = node
+
+    def seed_ec2(self, ec2: Any) -> None:
+        """A moto instance per EC2 node (Fargate nodes have none), with the scenario's metadata options."""
+        for node in self.nodes.values():
             if node.compute_type == "fargate":
                 continue
+            name = node.name
             with _EC2_LOCK:  # moto's backends are not thread-safe for writes
                 out = ec2.run_instances(
                     ImageId="ami-0a1b2c3d4e5f60718",

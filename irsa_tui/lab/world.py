@@ -365,7 +365,8 @@ class LabWorld:
             return
         with _SEED_LOCKS["iam"]:
             podid.seed_iam(admin["iam"])
-        podid.seed_ec2(admin["ec2"], [n for (_, n) in cluster.objects["nodes"]])
+        podid.plan_nodes([n for (_, n) in cluster.objects["nodes"]])
+        podid.seed_ec2(admin["ec2"])
         image = str(cfg["pod"]["image"])
 
         def make_pod(ns: str, pod: str, created: Any, node: str, sa: str, labels: dict[str, str],
