@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from irsa_tui.chain.mechanism import ContainerEnv
+from irsa_tui.chain.pod_identity_facts import InstanceFacts, NodeFacts
 
 __all__ = [
     "SDKS",
@@ -35,6 +36,7 @@ __all__ = [
     "Source",
     "container_credentials",
     "imds_reach",
+    "node_metadata",
 ]
 
 Sdk = Literal["botocore", "go-v2", "java-v2", "js-v3"]
@@ -98,6 +100,23 @@ class ContainerCredentials:
     @property
     def agree(self) -> bool:
         return len({c.source for c in self.choices}) == 1
+
+
+def node_metadata(node: NodeFacts | None, instance: InstanceFacts | None) -> NodeMetadata | None:
+    """The node's IMDS settings from the sources' facts; None when they are unknown.
+
+    EC2 defaults when a field is missing (launch-template defaults): endpoint enabled, hop limit 1,
+    tokens optional.
+    """
+    if node is not None and node.fargate:
+        return NodeMetadata(fargate=True)
+    if instance is None:
+        return None
+    return NodeMetadata(
+        http_endpoint=instance.http_endpoint or "enabled",
+        http_tokens=instance.http_tokens or "optional",
+        hop_limit=instance.hop_limit or 1,
+    )
 
 
 def _set(env: Mapping[str, str | None], name: str) -> bool:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from irsa_tui.chain.pod_identity_facts import AssociationFacts
+
 __all__ = [
     "AssociationInput",
     "ContainerEnv",
@@ -23,6 +25,7 @@ __all__ = [
     "Mechanism",
     "MechanismVerdict",
     "PodInput",
+    "association_inputs",
     "detect_mechanism",
 ]
 
@@ -100,6 +103,21 @@ class MechanismVerdict:
     association: AssociationInput | None = None
     uniform: bool = True
     """Every app container uses the same mechanism."""
+
+
+def association_inputs(found: Sequence[AssociationFacts]) -> tuple[AssociationInput, ...]:
+    """The sources' associations as detection inputs (role unknown when Describe failed)."""
+    return tuple(
+        AssociationInput(
+            namespace=a.namespace,
+            service_account=a.service_account,
+            association_id=a.association_id,
+            role_arn=a.role_arn,
+            target_role_arn=a.target_role_arn,
+            created=a.created,
+        )
+        for a in found
+    )
 
 
 def _has(env: Mapping[str, str | None], name: str) -> bool:

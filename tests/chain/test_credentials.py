@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from irsa_tui.chain.credentials import NodeMetadata, container_credentials, imds_reach
+from irsa_tui.chain.credentials import NodeMetadata, container_credentials, imds_reach, node_metadata
 from irsa_tui.chain.mechanism import ContainerEnv
+from irsa_tui.chain.pod_identity_facts import InstanceFacts, NodeFacts
 
 ROLE = "arn:aws:iam::111122223333:role/payments-api"
 PI_ROLE = "arn:aws:iam::111122223333:role/payments-api-pi"
@@ -152,3 +153,18 @@ def test_imds_reach(
     reach = imds_reach(node, host, env)
     assert (reach.reachable, reach.version) == (reachable, version)
     assert fragment in reach.why
+
+
+@pytest.mark.parametrize(
+    ("node", "instance", "expected"),
+    [
+        (None, None, None),
+        (NodeFacts("ip-1", "aws:///eu-west-1a/i-0abc", "i-0abc", "eu-west-1a", "linux", None), None, None),
+        (NodeFacts("fargate-ip-1", None, None, None, "linux", "fargate"), None, NodeMetadata(fargate=True)),
+        (None, InstanceFacts("i-0abc", "required", 2, "enabled", None), NodeMetadata("enabled", "required", 2)),
+        (None, InstanceFacts("i-0abc", None, None, None, None), NodeMetadata("enabled", "optional", 1)),
+    ],
+    ids=["nothing", "instance-unreadable", "fargate", "read", "ec2-defaults"],
+)
+def test_node_metadata_from_facts(node: NodeFacts | None, instance: InstanceFacts | None, expected: NodeMetadata | None) -> None:
+    assert node_metadata(node, instance) == expected

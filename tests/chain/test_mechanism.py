@@ -94,3 +94,18 @@ def test_env_from_secret_counts_as_set() -> None:
     """valueFrom env (value None) is set even though its value is not visible."""
     verdict = detect_mechanism(pod({"AWS_ROLE_ARN": None, "AWS_WEB_IDENTITY_TOKEN_FILE": "/t"}), None, [])
     assert verdict.mechanism == "irsa"
+
+
+def test_association_facts_become_inputs() -> None:
+    from irsa_tui.chain.mechanism import association_inputs
+    from irsa_tui.chain.pod_identity_facts import AssociationFacts
+
+    facts = [
+        AssociationFacts("a-1", "arn:a-1", "payments", "api", role_arn=PI_ROLE, created=NOW),
+        AssociationFacts("a-2", "arn:a-2", "payments", "job"),  # Describe failed: role unknown
+    ]
+    inputs = association_inputs(facts)
+    assert inputs[0] == AssociationInput("payments", "api", "a-1", PI_ROLE, None, NOW)
+    assert inputs[1].role_arn is None
+    verdict = detect_mechanism(pod(PI_ENV), None, inputs)
+    assert verdict.association == inputs[0] and verdict.mechanism == "pod-identity"
