@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape
 
-from irsa_tui.lab import eks_api, eks_auth, faults
+from irsa_tui.lab import ec2_api, eks_api, eks_auth, faults
 from irsa_tui.lab._server import LabHandler, LabServer
 from irsa_tui.lab.scenario import ACCOUNT
 from irsa_tui.lab.sts_judge import Denied, judge_s3, judge_web_identity
@@ -247,6 +247,10 @@ class _Handler(LabHandler):
             if service == "eks" and (pi := eks_api.answer(self.server.lab.pod_identity, self.command,  # type: ignore[attr-defined]
                                                            url.path, query)):
                 self.send_json(*pi)
+                return
+            if service == "ec2" and action == "DescribeInstances":
+                params = form or query
+                self.send(*ec2_api.answer(self.server.lab.ec2, params, ACCOUNT), "text/xml;charset=UTF-8")  # type: ignore[attr-defined]
                 return
             if service == "eks-auth" and action == "AssumeRoleForPodIdentity":
                 self._eks_auth(body, unquote(url.path.split("/")[2]))
@@ -754,6 +758,8 @@ class AwsFront:
         self.state = _State(moto_url=moto_url, ca_file=ca_file, admin=admin)
         self.pod_identity = eks_api.Registry()
         """Pod Identity associations and add-ons (EKS), and what EKS Auth judges with."""
+        self.ec2 = ec2_api.Instances()
+        """The Pod Identity scenarios' nodes (EC2 DescribeInstances)."""
         self.server = LabServer(_Handler, None, self)
         self.url = self.server.url
 

@@ -15,8 +15,8 @@ A scenario opts in with a ``pod_identity:`` section (deep-merged over ``DEFAULTS
       node_role: {name: ${CLUSTER}-node, allows_eks_auth: true}
       pods: [{name, service_account, node, created_days_ago, labels, annotations, env, host_network}]
 
-What the lab then does, like EKS: the EC2 nodes are moto instances (metadata options, an instance
-profile holding the node role) and the Kubernetes nodes carry their ids in ``spec.providerID``;
+What the lab then does, like EKS: the EC2 nodes are instances the front's DescribeInstances
+serves (metadata options, a moto IAM instance profile holding the node role) and the Kubernetes nodes carry their ids in ``spec.providerID``;
 the ``eks-pod-identity-agent`` DaemonSet runs a pod per eligible node (not Fargate, hybrid,
 Auto Mode nor Windows); at pod CREATE the webhook injects Pod Identity for a (namespace,
 ServiceAccount) with an association made *before* the pod, and then not IRSA (Pod Identity takes
@@ -28,10 +28,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from irsa_tui.lab.ec2_api import Instance, Instances, instance_id
 from irsa_tui.lab.eks_api import (
     AGENT_ADDON,
     OTHER_ADDONS,
@@ -112,8 +112,6 @@ DEFAULTS: dict[str, Any] = {
     "node_role": {"name": "${CLUSTER}-node", "allows_eks_auth": True},
     "pods": [],
 }
-
-_EC2_LOCK = threading.Lock()
 
 _SHAPE: dict[str, tuple[str, ...]] = {
     "": ("associations", "roles", "addon", "agent", "nodes", "node_defaults", "node_role", "pods"),
@@ -234,6 +232,8 @@ class PodIdentityWorld:
     cfg: dict[str, Any]
     now: dt.datetime
     nodes: dict[str, _Node] = field(default_factory=dict)
+    profile: tuple[str, str] | None = None
+    """The node role's instance profile (ARN, id) once IAM is seeded."""
 
     @classmethod
     def from_config(cls, scenario: str, cfg: dict[str, Any], names: dict[str, str]) -> PodIdentityWorld | None:
@@ -300,8 +300,9 @@ class PodIdentityWorld:
         name = str(node_role["name"])
         iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(NODE_TRUST))
         iam.put_role_policy(RoleName=name, PolicyName="eks-worker-node", PolicyDocument=json.dumps(self.node_policy()))
-        iam.create_instance_profile(InstanceProfileName=name)
+        profile = iam.create_instance_profile(InstanceProfileName=name)["InstanceProfile"]
         iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=name)
+        self.profile = (str(profile["Arn"]), str(profile["InstanceProfileId"]))
 
     def plan_nodes(self, node_names: list[str]) -> None:
         """The cluster's nodes (the kube stand-in's, then the section's extra ones) with their options."""
@@ -319,37 +320,29 @@ class PodIdentityWorld:
                 http_endpoint=str(spec["http_endpoint"]),
             )
 
-    def seed_ec2(self, ec2: Any) -> None:
-        """A moto instance per EC2 node (Fargate nodes have none), with the scenario's metadata options."""
+    def seed_ec2(self, instances: Instances) -> None:
+        """An EC2 instance per non-Fargate node, with the scenario's metadata options and the node's
+        instance profile (served by the front's DescribeInstances, lab/ec2_api.py)."""
         for node in self.nodes.values():
             if node.compute_type == "fargate":
                 continue
-            name = node.name
-            with _EC2_LOCK:  # moto's backends are not thread-safe for writes
-                out = ec2.run_instances(
-                    ImageId="ami-0a1b2c3d4e5f60718",
-                    MinCount=1,
-                    MaxCount=1,
-                    InstanceType="m6i.large",
-                    Placement={"AvailabilityZone": node.zone},
-                    IamInstanceProfile={"Name": str(self.cfg["node_role"]["name"])},
-                    MetadataOptions={
-                        "HttpTokens": node.http_tokens,
-                        "HttpPutResponseHopLimit": node.hop_limit,
-                        "HttpEndpoint": node.http_endpoint,
-                    },
-                    TagSpecifications=[
-                        {
-                            "ResourceType": "instance",
-                            "Tags": [
-                                {"Key": "eks:cluster-name", "Value": self.cluster},
-                                {"Key": f"kubernetes.io/cluster/{self.cluster}", "Value": "owned"},
-                                {"Key": "Name", "Value": name},
-                            ],
-                        }
-                    ],
+            node.instance_id = instance_id(self.cluster, node.name)
+            instances.add(
+                Instance(
+                    instance_id=node.instance_id,
+                    account=self.account,
+                    zone=node.zone,
+                    private_dns=node.name,
+                    http_tokens=node.http_tokens,
+                    hop_limit=node.hop_limit,
+                    http_endpoint=node.http_endpoint,
+                    profile_arn=self.profile[0] if self.profile else None,
+                    profile_id=self.profile[1] if self.profile else None,
+                    launched=self.now - dt.timedelta(days=10),
+                    tags={"eks:cluster-name": self.cluster, f"kubernetes.io/cluster/{self.cluster}": "owned",
+                          "Name": node.name},
                 )
-            node.instance_id = str(out["Instances"][0]["InstanceId"])
+            )
 
     def registration(self, issuer: str, jwk: dict[str, Any]) -> PodIdentityCluster:
         """What EKS and EKS Auth know of this cluster."""

@@ -38,14 +38,13 @@ CALLER_KEY_ID = "AKIALABCALLER0000001"
 CALLER_SECRET = "lab-caller-secret-not-a-real-credential"
 
 
-def _admin_clients(moto_url: str, ec2: bool = False) -> dict[str, Any]:
+def _admin_clients(moto_url: str) -> dict[str, Any]:
     import boto3
     from botocore.config import Config
 
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
     cfg = Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30)
-    services = ("iam", "s3", "sts", "ec2") if ec2 else ("iam", "s3", "sts")  # ec2: Pod Identity worlds' nodes
-    clients = {svc: session.client(svc, endpoint_url=moto_url, config=cfg) for svc in services}
+    clients = {svc: session.client(svc, endpoint_url=moto_url, config=cfg) for svc in ("iam", "s3", "sts")}
     clients["s3:us-east-1"] = session.client("s3", endpoint_url=moto_url, config=cfg, region_name="us-east-1")
     return clients
 
@@ -151,7 +150,7 @@ class LabWorld:
             self.moto = moto_future.result()
             keys = {name: f.result() for name, f in key_futures.items()}
         self._reset_moto()
-        admin = _admin_clients(self.moto.url, ec2=any("pod_identity" in s.world for s in self.scenarios))
+        admin = _admin_clients(self.moto.url)
         self.moto.clients.extend(admin.values())
         self.front = AwsFront(self.moto.url, str(ca_file), admin).start()
         token = "lab-" + secrets.token_urlsafe(24)
@@ -366,7 +365,7 @@ class LabWorld:
         with _SEED_LOCKS["iam"]:
             podid.seed_iam(admin["iam"])
         podid.plan_nodes([n for (_, n) in cluster.objects["nodes"]])
-        podid.seed_ec2(admin["ec2"])
+        podid.seed_ec2(self.front.ec2)
         image = str(cfg["pod"]["image"])
 
         def make_pod(ns: str, pod: str, created: Any, node: str, sa: str, labels: dict[str, str],

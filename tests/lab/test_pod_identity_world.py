@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 from irsa_tui.lab.world import LabWorld
 from tests.lab.conftest import PI_FARGATE, PI_NODE_A, PI_NODE_B, PI_NS, PI_SCENARIO, kube_api
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("world")]
 
 SCN, NS, NODE_A, NODE_B, FARGATE = PI_SCENARIO, PI_NS, PI_NODE_A, PI_NODE_B, PI_FARGATE
 PODS = {
@@ -346,3 +346,19 @@ def test_ec2_denial_is_unauthorized_operation(world: LabWorld) -> None:
     code, status, message = _error(info)
     assert (code, status) == ("UnauthorizedOperation", 403)
     assert message.startswith("You are not authorized to perform this operation.") and "ec2:DescribeInstances" in message
+
+
+def test_describe_instances_errors_and_listing_like_ec2() -> None:
+    ec2 = _client("ec2")
+    with pytest.raises(ClientError) as info:
+        ec2.describe_instances(InstanceIds=["i-123"])
+    assert _error(info) == ("InvalidInstanceID.Malformed", 400, 'Invalid id: "i-123"')
+    with pytest.raises(ClientError) as info:
+        ec2.describe_instances(InstanceIds=["i-0123456789abcdef0", "i-0123456789abcdef1"])
+    assert _error(info) == (
+        "InvalidInstanceID.NotFound", 400, "The instance IDs 'i-0123456789abcdef0, i-0123456789abcdef1' do not exist"
+    )
+    listed = [i for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]]
+    names = {t["Value"] for i in listed for t in i["Tags"] if t["Key"] == "Name"}
+    assert {NODE_A, NODE_B} <= names and FARGATE not in names
+    assert all(i["State"]["Name"] == "running" and i["Placement"]["AvailabilityZone"] for i in listed)

@@ -13,7 +13,7 @@ from irsa_tui.sources.aws import Aws
 from irsa_tui.sources.kube import Kube, SourceFailure
 from tests.lab.conftest import PI_FARGATE, PI_NODE_A, PI_NODE_B, PI_NS, PI_SCENARIO
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("lab_world")]
 
 SCN, NS, NODE_A, NODE_B, FARGATE = PI_SCENARIO, PI_NS, PI_NODE_A, PI_NODE_B, PI_FARGATE
 
