@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import threading
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
+
+from irsa_tui.lab._store import Store
 
 __all__ = ["Instance", "Instances", "answer", "instance_id"]
 
@@ -52,24 +53,8 @@ class Instance:
         return head.removeprefix("ip-").replace("-", ".") if head.startswith("ip-") else "10.0.0.10"
 
 
-class Instances:
-    """The lab's EC2 instances by id (thread-safe)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._by_id: dict[str, Instance] = {}
-
-    def add(self, instance: Instance) -> None:
-        with self._lock:
-            self._by_id[instance.instance_id] = instance
-
-    def get(self, iid: str) -> Instance | None:
-        with self._lock:
-            return self._by_id.get(iid)
-
-    def all(self) -> list[Instance]:
-        with self._lock:
-            return sorted(self._by_id.values(), key=lambda i: i.instance_id)
+Instances = Store[Instance]
+"""The lab's EC2 instances by id."""
 
 
 def _error(code: str, message: str) -> tuple[int, bytes]:

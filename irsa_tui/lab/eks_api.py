@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
+
+from irsa_tui.lab._store import Store
 
 __all__ = [
     "AGENT_ADDON",
@@ -88,20 +89,8 @@ class PodIdentityCluster:
         )
 
 
-class Registry:
-    """Every cluster with Pod Identity data, by cluster name (thread-safe)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._clusters: dict[str, PodIdentityCluster] = {}
-
-    def add(self, cluster: PodIdentityCluster) -> None:
-        with self._lock:
-            self._clusters[cluster.name] = cluster
-
-    def get(self, name: str) -> PodIdentityCluster | None:
-        with self._lock:
-            return self._clusters.get(name)
+Registry = Store[PodIdentityCluster]
+"""Every cluster with Pod Identity data, by cluster name."""
 
 
 def association_id(cluster: str, namespace: str, service_account: str) -> str:

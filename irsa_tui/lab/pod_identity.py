@@ -328,6 +328,7 @@ class PodIdentityWorld:
                 continue
             node.instance_id = instance_id(self.cluster, node.name)
             instances.add(
+                node.instance_id,
                 Instance(
                     instance_id=node.instance_id,
                     account=self.account,

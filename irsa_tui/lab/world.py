@@ -355,6 +355,7 @@ class LabWorld:
         podid = self._podid.get(name)
         if podid is None:
             self.front.pod_identity.add(
+                names["CLUSTER"],
                 PodIdentityCluster(
                     name=names["CLUSTER"], arn=names["CLUSTER_ARN"], account=names["ACCOUNT"], region=REGION,
                     scenario=name, issuer=names["ISSUER"], jwk=jwk,
@@ -374,7 +375,7 @@ class LabWorld:
 
         with cluster.lock:
             podid.apply(cluster.objects, cfg, make_pod)
-        self.front.pod_identity.add(podid.registration(names["ISSUER"], jwk))
+        self.front.pod_identity.add(names["CLUSTER"], podid.registration(names["ISSUER"], jwk))
 
     @staticmethod
     def _seed_iam(iam: Any, cfg: dict[str, Any], names: dict[str, str]) -> None:
