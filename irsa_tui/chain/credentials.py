@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from irsa_tui.chain.mechanism import ContainerEnv
+from irsa_tui.chain.mechanism import ContainerEnv, is_agent_uri
 from irsa_tui.chain.pod_identity_facts import InstanceFacts, NodeFacts
 
 __all__ = [
@@ -184,6 +184,9 @@ def _identity(
     if source == "web-identity":
         return str(env.get("AWS_ROLE_ARN") or "the role in AWS_ROLE_ARN (set from a secret)")
     if source == "container":
+        if not is_agent_uri(env):
+            uri = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI") or env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+            return f"whatever {uri} serves (not the EKS Pod Identity agent)"
         return association_role or "the Pod Identity association's role (no association found)"
     if source == "imds":
         who = f"the node role {node_role}" if node_role else "the node's instance role (not readable)"

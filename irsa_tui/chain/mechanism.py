@@ -27,6 +27,7 @@ __all__ = [
     "PodInput",
     "association_inputs",
     "detect_mechanism",
+    "is_agent_uri",
 ]
 
 Mechanism = Literal["irsa", "pod-identity", "none"]
@@ -120,6 +121,22 @@ def association_inputs(found: Sequence[AssociationFacts]) -> tuple[AssociationIn
     )
 
 
+AGENT_HOSTS = ("169.254.170.23", "[fd00:ec2::23]")
+
+
+def is_agent_uri(env: Mapping[str, str | None]) -> bool:
+    """``AWS_CONTAINER_CREDENTIALS_FULL_URI`` names the Pod Identity agent (a valueFrom value is assumed to).
+
+    A RELATIVE_URI is ECS's 169.254.170.2, never the agent."""
+    if FULL_URI not in env:
+        return False
+    value = env[FULL_URI]
+    if value is None:
+        return True
+    rest = str(value).strip().split("://", 1)[-1]
+    return any(rest == h or rest.startswith((h + "/", h + ":")) for h in AGENT_HOSTS)
+
+
 def _has(env: Mapping[str, str | None], name: str) -> bool:
     return name in env and (env[name] is None or bool(str(env[name]).strip()))
 
@@ -135,8 +152,14 @@ def _container(c: ContainerEnv) -> ContainerMechanism:
         return ContainerMechanism(c.name, "irsa", True, True, why)
     if web:
         return ContainerMechanism(c.name, "irsa", True, False, "AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE are set")
+    if creds and not is_agent_uri(c.env):
+        uri = c.env.get(FULL_URI) or f"{RELATIVE_URI}={c.env.get(RELATIVE_URI)}"
+        return ContainerMechanism(
+            c.name, "none", False, True,
+            f"container credentials come from {uri}, not the EKS Pod Identity agent (169.254.170.23)",
+        )
     if creds:
-        return ContainerMechanism(c.name, "pod-identity", False, True, f"{FULL_URI} is set")
+        return ContainerMechanism(c.name, "pod-identity", False, True, f"{FULL_URI} points at the Pod Identity agent")
     partial = [n for n in (ROLE_ARN, TOKEN_FILE) if _has(c.env, n)]
     if partial:
         return ContainerMechanism(
@@ -206,7 +229,10 @@ def detect_mechanism(
             f"the pod has {FULL_URI} but there is no association for {pod.namespace}/{pod.service_account} now: "
             "EKS Auth will answer ResourceNotFoundException (the association was deleted or renamed)"
         )
-    if not configured and mechanism == "none":
+    custom = [m for m in app if m.mechanism == "none" and m.container_credentials]
+    if custom:
+        reasons.insert(0, f"container {custom[0].container}: {custom[0].why}")
+    elif not configured and mechanism == "none":
         reasons.append(
             f"no eks.amazonaws.com/role-arn on ServiceAccount {pod.service_account} and no Pod Identity "
             f"association for {pod.namespace}/{pod.service_account}: the SDK falls back to the node's "

@@ -168,3 +168,9 @@ def test_imds_reach(
 )
 def test_node_metadata_from_facts(node: NodeFacts | None, instance: InstanceFacts | None, expected: NodeMetadata | None) -> None:
     assert node_metadata(node, instance) == expected
+
+
+def test_a_container_endpoint_that_is_not_the_agent_is_named() -> None:
+    got = by_sdk(creds({"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:8080/creds"}))
+    assert got["botocore"].source == "container"
+    assert got["botocore"].identity == "whatever http://127.0.0.1:8080/creds serves (not the EKS Pod Identity agent)"

@@ -58,6 +58,11 @@ CASES: list[tuple[str, PodInput, str | None, list[AssociationInput], str, tuple[
     ("hand-written-irsa", pod(IRSA_ENV), None, [], "irsa", (), "none", "sets AWS_ROLE_ARN"),
     ("env-but-association-deleted", pod(PI_ENV), None, [], "pod-identity", (), "none", "ResourceNotFoundException"),
     ("half-irsa-env", pod({"AWS_ROLE_ARN": ROLE}), ROLE, [], "none", ("irsa",), "irsa", "pre-sets credential env"),
+    ("custom-container-endpoint", pod({"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:8080/creds"}), None, [],
+     "none", (), "none", "come from http://127.0.0.1:8080/creds, not the EKS Pod Identity agent"),
+    ("ipv6-agent", pod({"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://[fd00:ec2::23]/v1/credentials",
+                        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/t"}), None, [assoc()], "pod-identity",
+     ("pod-identity",), "pod-identity", "container-credentials env"),
     ("init-container-ignored", pod(PI_ENV, init=IRSA_ENV), None, [assoc()], "pod-identity", ("pod-identity",),
      "pod-identity", "container-credentials env"),
 ]
@@ -109,3 +114,22 @@ def test_association_facts_become_inputs() -> None:
     assert inputs[1].role_arn is None
     verdict = detect_mechanism(pod(PI_ENV), None, inputs)
     assert verdict.association == inputs[0] and verdict.mechanism == "pod-identity"
+
+
+@pytest.mark.parametrize(
+    ("uri", "agent"),
+    [
+        ("http://169.254.170.23/v1/credentials", True),
+        ("http://169.254.170.23:80/v1/credentials", True),
+        ("http://[fd00:ec2::23]/v1/credentials", True),
+        ("http://169.254.170.230/v1/credentials", False),
+        ("http://127.0.0.1:8080/creds", False),
+        (None, True),  # valueFrom: not visible, taken as the agent's
+    ],
+)
+def test_agent_uri(uri: str | None, agent: bool) -> None:
+    from irsa_tui.chain.mechanism import is_agent_uri
+
+    assert is_agent_uri({"AWS_CONTAINER_CREDENTIALS_FULL_URI": uri}) is agent
+    verdict = detect_mechanism(pod({"AWS_CONTAINER_CREDENTIALS_FULL_URI": uri}), None, [])
+    assert verdict.containers[0].mechanism == ("pod-identity" if agent else "none")
