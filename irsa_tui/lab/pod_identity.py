@@ -16,11 +16,13 @@ A scenario opts in with a ``pod_identity:`` section (deep-merged over ``DEFAULTS
       pods: [{name, service_account, node, created_days_ago, labels, annotations, env, host_network}]
 
 What the lab then does, like EKS: the EC2 nodes are instances the front's DescribeInstances
-serves (metadata options, a moto IAM instance profile holding the node role) and the Kubernetes nodes carry their ids in ``spec.providerID``;
-the ``eks-pod-identity-agent`` DaemonSet runs a pod per eligible node (not Fargate, hybrid,
-Auto Mode nor Windows); at pod CREATE the webhook injects Pod Identity for a (namespace,
-ServiceAccount) with an association made *before* the pod, and then not IRSA (Pod Identity takes
-precedence); pods created earlier are left alone. Sources: pod-identity.md §1.2-1.4, §3.2.
+serves (metadata options, a moto IAM instance profile holding the node role), and the Kubernetes
+nodes carry their ids in ``spec.providerID``; the ``eks-pod-identity-agent`` DaemonSet runs a
+pod per eligible node (not Fargate, hybrid, Auto Mode nor Windows); at pod CREATE the webhook
+injects Pod Identity for a (namespace, ServiceAccount) with an association made *before* the
+pod, and then not IRSA (Pod Identity takes precedence); pods created earlier are left alone.
+A role with ``present: false`` is named by an association but does not exist in IAM.
+Sources: pod-identity.md §1.2-1.4, §3.2.
 """
 
 from __future__ import annotations
@@ -86,17 +88,23 @@ NODE_TRUST = {
         {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
     ],
 }
-# What AmazonEKSWorkerNodeMinimalPolicy grants (moto iam/aws_managed_policies.py), kept inline.
+# AmazonEKSWorkerNodeMinimalPolicy's document (moto iam/aws_managed_policies.py), kept inline; and a
+# node policy copied from AmazonEKSWorkerNodePolicy before it gained eks-auth (the F7 failure).
 NODE_POLICY = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Sid": "WorkerNodePermissions", "Effect": "Allow", "Action": ["eks:DescribeCluster",
-         "eks-auth:AssumeRoleForPodIdentity"], "Resource": "*"}
+        {"Sid": "WorkerNodePermissions", "Effect": "Allow", "Action": ["eks-auth:AssumeRoleForPodIdentity"],
+         "Resource": "*"}
     ],
 }
 NODE_POLICY_WITHOUT_EKS_AUTH = {
     "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": ["eks:DescribeCluster"], "Resource": "*"}],
+    "Statement": [
+        {"Sid": "WorkerNodePermissions", "Effect": "Allow", "Resource": "*",
+         "Action": ["ec2:DescribeInstances", "ec2:DescribeInstanceTypes", "ec2:DescribeRouteTables",
+                    "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVolumes",
+                    "ec2:DescribeVolumesModifications", "ec2:DescribeVpcs", "eks:DescribeCluster"]}
+    ],
 }
 
 DEFAULTS: dict[str, Any] = {
