@@ -42,7 +42,7 @@ from irsa_tui.lab.eks_api import (
     PodIdentityCluster,
     association_id,
 )
-from irsa_tui.lab.kube import webhook_containers
+from irsa_tui.lab.kube import Cluster, _pod, webhook_containers
 from irsa_tui.lab.scenario import deep_merge, expand
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "TOKEN_FILE",
     "PodIdentityWorld",
     "mutate_like_pod_identity_webhook",
+    "seed_pod_identity",
 ]
 
 FULL_URI = "http://169.254.170.23/v1/credentials"
@@ -595,3 +596,43 @@ class PodIdentityWorld:
 
 def _arn(account: str, role: str) -> str:
     return role if role.startswith("arn:") else f"arn:aws:iam::{account}:role/{role}"
+
+
+def pod_maker(cluster: str, image: str) -> Any:
+    """``make_pod`` for ``PodIdentityWorld.apply``: a pod as the kube stand-in builds its own."""
+
+    def make_pod(ns: str, pod: str, created: Any, node: str, sa: str, labels: dict[str, str],
+                 annotations: dict[str, str], suffix: str) -> dict[str, Any]:
+        return _pod(cluster, ns, pod, created, node, sa, image, labels, None, suffix, annotations)
+
+    return make_pod
+
+
+def seed_pod_identity(
+    podid: PodIdentityWorld | None,
+    front: Any,
+    cluster: Cluster,
+    admin: dict[str, Any],
+    cfg: dict[str, Any],
+    names: dict[str, str],
+    jwk: dict[str, Any],
+    iam_lock: Any,
+) -> None:
+    """Give the front (``AwsFront``) EKS's Pod Identity data for every cluster: no associations and the
+    usual add-ons for IRSA-only scenarios, the whole world (roles, nodes, agent, injection) for the others.
+    ``iam_lock`` serialises moto IAM writes with the other scenarios' seeding."""
+    if podid is None:
+        bare = PodIdentityCluster(
+            name=names["CLUSTER"], arn=names["CLUSTER_ARN"], account=names["ACCOUNT"], region=names["REGION"],
+            scenario=cluster.name, issuer=names["ISSUER"], jwk=jwk,
+            addons=[Addon(a, "v1.0.0-eksbuild.1") for a in OTHER_ADDONS],
+        )
+        front.pod_identity.add(names["CLUSTER"], bare)
+        return
+    with iam_lock:
+        podid.seed_iam(admin["iam"])
+    podid.plan_nodes([n for (_, n) in cluster.objects["nodes"]])
+    podid.seed_ec2(front.ec2)
+    with cluster.lock:
+        podid.apply(cluster.objects, cfg, pod_maker(names["CLUSTER"], str(cfg["pod"]["image"])))
+    front.pod_identity.add(names["CLUSTER"], podid.registration(names["ISSUER"], jwk))

@@ -29,7 +29,7 @@ from irsa_tui.lab.aws import AwsFront, AwsScenario, Moto
 from irsa_tui.lab.issuer import IssuerServer
 from irsa_tui.lab.kube import Cluster, KubeServer, build_objects
 from irsa_tui.lab.pki import pki, signing_key
-from irsa_tui.lab.pod_identity import PodIdentityWorld
+from irsa_tui.lab.pod_identity import PodIdentityWorld, seed_pod_identity
 from irsa_tui.lab.scenario import REGION, Scenario
 
 __all__ = ["LabWorld", "serve"]
@@ -85,7 +85,6 @@ class LabWorld:
         self._bad_tls: dict[str, LabServer] = {}
         self._dead: Any = None
         self._ca_file = ""
-        self._podid: dict[str, PodIdentityWorld | None] = {}
 
     # --- lifecycle -------------------------------------------------------------------------------
     @classmethod
@@ -181,7 +180,6 @@ class LabWorld:
             if (cfg.get("issuer") or {}).get("serve", True):
                 self.issuer.register(scn_mod.issuer_id(scn.name), jwks)
             podid = PodIdentityWorld.from_config(scn.name, cfg, names)
-            self._podid[scn.name] = podid
             cluster = Cluster(
                 name=scn.name,
                 token=token,
@@ -194,7 +192,8 @@ class LabWorld:
             )
             self.kube.add(cluster)
             self._seed_aws(admin, cfg, names)
-            self._seed_pod_identity(scn.name, cluster, admin, cfg, names, keys[scn.name].jwk)
+            assert self.front is not None
+            seed_pod_identity(podid, self.front, cluster, admin, cfg, names, keys[scn.name].jwk, _SEED_LOCKS["iam"])
             self.front.add(
                 AwsScenario(
                     name=scn.name,
@@ -342,40 +341,6 @@ class LabWorld:
             LabWorld._seed_iam(admin["iam"], cfg, names)
         with _SEED_LOCKS["s3"]:
             LabWorld._seed_s3(admin, cfg, names)
-
-    def _seed_pod_identity(
-        self, name: str, cluster: Cluster, admin: dict[str, Any], cfg: dict[str, Any], names: dict[str, str],
-        jwk: dict[str, Any],
-    ) -> None:
-        """EKS's Pod Identity data for every cluster; the whole world (roles, nodes, agent) when asked for."""
-        from irsa_tui.lab.eks_api import OTHER_ADDONS, Addon, PodIdentityCluster
-        from irsa_tui.lab.kube import _pod
-
-        assert self.front is not None
-        podid = self._podid.get(name)
-        if podid is None:
-            self.front.pod_identity.add(
-                names["CLUSTER"],
-                PodIdentityCluster(
-                    name=names["CLUSTER"], arn=names["CLUSTER_ARN"], account=names["ACCOUNT"], region=REGION,
-                    scenario=name, issuer=names["ISSUER"], jwk=jwk,
-                    addons=[Addon(a, "v1.0.0-eksbuild.1") for a in OTHER_ADDONS],
-                )
-            )
-            return
-        with _SEED_LOCKS["iam"]:
-            podid.seed_iam(admin["iam"])
-        podid.plan_nodes([n for (_, n) in cluster.objects["nodes"]])
-        podid.seed_ec2(self.front.ec2)
-        image = str(cfg["pod"]["image"])
-
-        def make_pod(ns: str, pod: str, created: Any, node: str, sa: str, labels: dict[str, str],
-                     annotations: dict[str, str], suffix: str) -> dict[str, Any]:
-            return _pod(names["CLUSTER"], ns, pod, created, node, sa, image, labels, None, suffix, annotations)
-
-        with cluster.lock:
-            podid.apply(cluster.objects, cfg, make_pod)
-        self.front.pod_identity.add(names["CLUSTER"], podid.registration(names["ISSUER"], jwk))
 
     @staticmethod
     def _seed_iam(iam: Any, cfg: dict[str, Any], names: dict[str, str]) -> None:

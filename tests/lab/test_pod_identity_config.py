@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from irsa_tui.lab import scenario as scn_mod
-from irsa_tui.lab.kube import _pod, build_objects
-from irsa_tui.lab.pod_identity import FULL_URI, TOKEN_FILE, PodIdentityWorld, validate
+from irsa_tui.lab.kube import build_objects
+from irsa_tui.lab.pod_identity import FULL_URI, TOKEN_FILE, PodIdentityWorld, pod_maker, validate
 
 NODE_A = "ip-10-0-12-34.eu-west-1.compute.internal"
 NODE_B = "ip-10-0-45-67.eu-west-1.compute.internal"
@@ -30,13 +30,7 @@ def make(section: dict[str, Any], **world: Any) -> tuple[PodIdentityWorld, Objec
     podid.plan_nodes([n for (_, n) in objects["nodes"]])
     for i, node in enumerate(podid.nodes.values()):
         node.instance_id = f"i-0{i}aaaabbbbccccdddd"
-    image = str(cfg["pod"]["image"])
-
-    def make_pod(ns: str, pod: str, created: Any, node: str, sa: str, labels: dict[str, str],
-                 annotations: dict[str, str], suffix: str) -> dict[str, Any]:
-        return _pod(names["CLUSTER"], ns, pod, created, node, sa, image, labels, None, suffix, annotations)
-
-    podid.apply(objects, cfg, make_pod)
+    podid.apply(objects, cfg, pod_maker(names["CLUSTER"], str(cfg["pod"]["image"])))
     return podid, objects, cfg
 
 
