@@ -253,7 +253,9 @@ class _Handler(LabHandler):
                 self.send(*ec2_api.answer(self.server.lab.ec2, params, ACCOUNT), "text/xml;charset=UTF-8")  # type: ignore[attr-defined]
                 return
             if service == "eks-auth" and action == "AssumeRoleForPodIdentity":
-                self._eks_auth(body, unquote(url.path.split("/")[2]))
+                cluster_name = unquote(url.path.split("/")[2])
+                self.send_json(*eks_auth.serve(self._state(), self.server.lab.pod_identity.get(cluster_name),  # type: ignore[attr-defined]
+                                               cluster_name, body, self._identity_policies))
                 return
             if service == "eks" and self.command == "GET" and url.path.startswith("/clusters"):
                 self._eks(url.path)
@@ -435,41 +437,6 @@ class _Handler(LabHandler):
             return text.encode()
 
         self._forward(body, rewrite)
-
-    # --- EKS Auth --------------------------------------------------------------------------------
-    def _eks_auth(self, body: bytes, cluster_name: str) -> None:
-        """AssumeRoleForPodIdentity: the lab's own judge (lab/eks_auth.py), credentials from moto STS."""
-        st = self._state()
-
-        def find_role(arn: str) -> dict[str, Any] | None:
-            def look() -> dict[str, Any] | None:
-                try:
-                    role = st.admin["iam"].get_role(RoleName=arn.rsplit("/", 1)[-1])["Role"]
-                except Exception:
-                    return None
-                return {"arn": role["Arn"], "trust_policy": role.get("AssumeRolePolicyDocument")}
-
-            return st.cached(("role", arn), look)  # type: ignore[no-any-return]
-
-        def mint(grant: eks_auth.Grant) -> dict[str, Any]:
-            tags = [{"Key": k, "Value": v} for k, v in grant.tags.items()]
-            doc: dict[str, Any] = st.admin["sts"].assume_role(
-                RoleArn=grant.role_arn, RoleSessionName=grant.session_name, **({"Tags": tags} if tags else {})
-            )
-            creds, arn = doc["Credentials"], doc["AssumedRoleUser"]["Arn"]
-            with st.lock:
-                st.issued.append((creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"]))
-                st.assumed[creds["AccessKeyId"]] = Assumed(
-                    arn=arn, role_arn=grant.role_arn, role_name=grant.role_name, account=grant.account,
-                    scenario=cluster.scenario if cluster else None,
-                )
-            return doc
-
-        cluster = self.server.lab.pod_identity.get(cluster_name)  # type: ignore[attr-defined]
-        status, doc, headers = eks_auth.answer(
-            cluster, cluster_name, body, find_role=find_role, identity_policies=self._identity_policies, mint=mint
-        )
-        self.send_json(status, doc, headers)
 
     # --- EKS -------------------------------------------------------------------------------------
     def _eks(self, path: str) -> None:

@@ -40,6 +40,7 @@ __all__ = [
     "Grant",
     "answer",
     "judge_pod_identity",
+    "serve",
 ]
 
 AUDIENCE = "pods.eks.amazonaws.com"
@@ -266,3 +267,42 @@ def answer(
         },
         {},
     )
+
+
+def serve(
+    state: Any,
+    cluster: PodIdentityCluster | None,
+    cluster_name: str,
+    body: bytes,
+    identity_policies: Callable[[str], Iterable[Any]],
+) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """The front's answer: roles read from moto IAM (cached like the STS judge's look-ups), credentials
+    minted by moto STS AssumeRole with the session tags, and registered with the front so its S3
+    judge knows the session. ``state`` is the front's ``_State``."""
+    from irsa_tui.lab.aws import Assumed
+
+    def find_role(arn: str) -> dict[str, Any] | None:
+        def look() -> dict[str, Any] | None:
+            try:
+                role = state.admin["iam"].get_role(RoleName=arn.rsplit("/", 1)[-1])["Role"]
+            except Exception:
+                return None
+            return {"arn": role["Arn"], "trust_policy": role.get("AssumeRolePolicyDocument")}
+
+        return state.cached(("role", arn), look)  # type: ignore[no-any-return]
+
+    def mint(grant: Grant) -> dict[str, Any]:
+        tags = [{"Key": k, "Value": v} for k, v in grant.tags.items()]
+        doc: dict[str, Any] = state.admin["sts"].assume_role(
+            RoleArn=grant.role_arn, RoleSessionName=grant.session_name, **({"Tags": tags} if tags else {})
+        )
+        creds, arn = doc["Credentials"], doc["AssumedRoleUser"]["Arn"]
+        with state.lock:
+            state.issued.append((creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"]))
+            state.assumed[creds["AccessKeyId"]] = Assumed(
+                arn=arn, role_arn=grant.role_arn, role_name=grant.role_name, account=grant.account,
+                scenario=cluster.scenario if cluster else None,
+            )
+        return doc
+
+    return answer(cluster, cluster_name, body, find_role=find_role, identity_policies=identity_policies, mint=mint)
