@@ -287,6 +287,8 @@ def serve(
                 role = state.admin["iam"].get_role(RoleName=arn.rsplit("/", 1)[-1])["Role"]
             except Exception:
                 return None
+            if role["Arn"] != arn:  # same name in another account (or path): not this role
+                return None
             return {"arn": role["Arn"], "trust_policy": role.get("AssumeRolePolicyDocument")}
 
         return state.cached(("role", arn), look)  # type: ignore[no-any-return]

@@ -27,6 +27,7 @@ PODS = {
     "batch": "batch-5b6c7d8e9-q1w2e",
     "audit": "audit-7c8d9e0f1-r3t4y",
     "etl": "etl-8d9e0f1a2-u5i6o",
+    "foreign": "foreign-1b2c3d4e5-h6j7k",
     "chain": "chain-9e0f1a2b3-p7a8s",
     "metrics": "metrics-0f1a2b3c4-d9f0g",
 }
@@ -77,7 +78,7 @@ def test_list_gives_summaries_without_role_and_pages_with_next_token(cluster: st
         clusterName=cluster, PaginationConfig={"PageSize": 4}
     )
     listed = [a["serviceAccount"] for page in pages for a in page["associations"]]
-    assert sorted(listed) == ["api", "audit", "batch", "chain", "etl", "reports"]
+    assert sorted(listed) == ["api", "audit", "batch", "chain", "etl", "foreign", "reports"]
     only = eks.list_pod_identity_associations(clusterName=cluster, namespace=NS, serviceAccount="etl")
     assert [a["serviceAccount"] for a in only["associations"]] == ["etl"] and "nextToken" not in only
     assert eks.list_pod_identity_associations(clusterName=cluster, namespace="other")["associations"] == []
@@ -294,8 +295,10 @@ def test_a_pod_created_before_its_association_still_gets_credentials_from_eks_au
         ("audit", "AccessDeniedException", 400, "EKS does not have permissions to assume the associated role"),
         ("etl", "AccessDeniedException", 400, "EKS does not have permissions to assume the associated role"),
         ("metrics", "ResourceNotFoundException", 404, "namespace payments and service account metrics"),
+        ("foreign", "AccessDeniedException", 400, "EKS does not have permissions to assume the associated role"),
     ],
-    ids=["trust-without-tag-session", "session-tags-off-but-request-tag-condition", "no-association"],
+    ids=["trust-without-tag-session", "session-tags-off-but-request-tag-condition", "no-association",
+         "role-of-another-account"],
 )
 def test_eks_auth_denials(cluster: str, eks_auth_only: Any, who: str, code: str, status: int, fragment: str) -> None:
     with pytest.raises(ClientError) as info:

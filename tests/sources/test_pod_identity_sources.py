@@ -57,14 +57,14 @@ def token(kube: Kube, pod_name: str) -> str:
 def test_associations_are_listed_over_pages_and_described(aws: Aws, cluster: str, lab_world: LabWorld) -> None:
     before = len(lab_world.aws_requests())
     found = pi.associations(aws, cluster)
-    assert sorted(a.service_account for a in found) == ["api", "audit", "batch", "chain", "etl", "reports"]
+    assert sorted(a.service_account for a in found) == ["api", "audit", "batch", "chain", "etl", "foreign", "reports"]
     by_sa = {a.service_account: a for a in found}
     assert by_sa["api"].role_arn == f"arn:aws:iam::123456789012:role/{cluster}-pi"
     assert by_sa["api"].created is not None and by_sa["api"].detail_error is None
     assert by_sa["chain"].target_role_arn and by_sa["chain"].external_id
     assert by_sa["etl"].disable_session_tags is True and by_sa["api"].disable_session_tags is False
     actions = [a for _, a, _, _ in lab_world.aws_requests()[before:]]
-    assert actions.count("DescribePodIdentityAssociation") == 6 and "ListPodIdentityAssociations" in actions
+    assert actions.count("DescribePodIdentityAssociation") == 7 and "ListPodIdentityAssociations" in actions
 
 
 def test_associations_filter_by_namespace_and_service_account(aws: Aws, cluster: str, lab_world: LabWorld) -> None:
