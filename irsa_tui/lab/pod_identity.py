@@ -571,7 +571,7 @@ class PodIdentityWorld:
                 born + dt.timedelta(days=1),
                 node.name,
                 "default",
-                dict(AGENT_LABELS),
+                {**AGENT_LABELS, "app": "eks-pod-identity-agent"},  # the chart's selector + common labels
                 {},
                 f"a{i}g{suffix[:2]}",
             )
