@@ -208,6 +208,13 @@ def _choice(
     if sdk == "js-v3" and "container" in present and "imds" in present:
         order.remove("imds")
         skipped.append("imds: never tried, the container-credentials env is set")
+    elif sdk == "js-v3" and "imds" in present and str(env.get("AWS_EC2_METADATA_DISABLED") or "false").lower() != "false":
+        # JS v3's remoteProvider disables IMDS for any value but "false"; the others need "true"
+        order.remove("imds")
+        skipped.append(
+            f"imds: AWS_EC2_METADATA_DISABLED={env.get('AWS_EC2_METADATA_DISABLED')} disables it in JS v3 "
+            "(any value but \"false\"), not in the other SDKs (they need \"true\")"
+        )
     chosen: Source | None = None
     may_preempt: list[Source] = []
     for source in order:

@@ -174,3 +174,9 @@ def test_a_container_endpoint_that_is_not_the_agent_is_named() -> None:
     got = by_sdk(creds({"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:8080/creds"}))
     assert got["botocore"].source == "container"
     assert got["botocore"].identity == "whatever http://127.0.0.1:8080/creds serves (not the EKS Pod Identity agent)"
+
+
+def test_metadata_disabled_with_another_value_than_true_only_stops_js_v3() -> None:
+    got = by_sdk(creds({"AWS_EC2_METADATA_DISABLED": "1"}))
+    assert got["js-v3"].source is None and "any value but" in got["js-v3"].skipped[0]
+    assert {got[s].source for s in ("botocore", "go-v2", "java-v2")} == {"imds"}
