@@ -25,14 +25,13 @@ test: $(STAMP) lint typecheck ## lint, type-check and run every test
 	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
 test-fast: $(STAMP) ## unit tests only (no lab, no TUI)
-	$(BIN)/pytest -q tests/chain tests/policy tests/sources tests/test_*.py
+	$(BIN)/pytest -q tests/chain tests/policy tests/sources tests/engine tests/test_*.py
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check irsa_tui tests bench
 
-typecheck: $(STAMP) ## mypy --strict on the pure core, mypy on the rest
-	$(BIN)/mypy --strict irsa_tui/chain irsa_tui/policy irsa_tui/report.py
-	$(BIN)/mypy irsa_tui
+typecheck: $(STAMP) ## mypy --strict on the whole package
+	$(BIN)/mypy --strict irsa_tui
 
 snapshots-update: $(STAMP) ## regenerate the TUI snapshot SVGs after an intended UI change
 	$(BIN)/pytest -q tests/ui --snapshot-update

@@ -26,6 +26,8 @@ def main() -> None:
 
     from irsa_tui.engine import Options, Run, diagnose
     from irsa_tui.lab.scenario import get
+    from irsa_tui.runner import critical_path
+    from irsa_tui.steps import STEPS
 
     with lab_process([args.scenario], args.latency_ms) as env:
         os.environ.update(env)
@@ -47,7 +49,9 @@ def main() -> None:
         depth = max(depths)
         floor = depth * args.latency_ms
         print(f"scenario {args.scenario}: verdict {result.verdict.value}, {calls} API calls per run")
-        print(f"latency {args.latency_ms} ms/call, critical path {depth} dependent round trips")
+        worst, path = critical_path(STEPS)
+        print(f"latency {args.latency_ms} ms/call, critical path {depth} dependent round trips "
+              f"(the step graph's worst case: {worst}, {' -> '.join(path)})")
         print(f"wall (median of {args.runs}) {wall:.0f} ms; runs: {', '.join(f'{w:.0f}' for w in walls)}")
         ratio = wall / floor if floor else float("inf")
         print(f"wall_ms={wall:.0f} floor_ms={floor} ratio={ratio:.2f}")

@@ -4,6 +4,7 @@ so ``irsa-tui --help`` stays instant.
     irsa-tui [NS/POD] [--context C] [-n NS] [--lab]     the TUI
     irsa-tui check NS/POD [--json|--markdown] ...       non-interactive diagnosis
     irsa-tui lab list | run SCENARIO -- CMD | serve     the local lab world
+    irsa-tui debug graph [--mermaid]                    the engine's fetch-step graph
 """
 
 from __future__ import annotations
@@ -158,8 +159,10 @@ def _tui_parser() -> argparse.ArgumentParser:
 def _check(argv: Sequence[str]) -> int:
     parser = _check_parser()
     args = parser.parse_args(argv)
-    if args.object_key is not None and not args.bucket:
-        parser.error("--object needs --bucket (the bucket the object is in)")
+    from irsa_tui.options import probe_problem
+
+    if problem := probe_problem(args.bucket, args.object_key):
+        parser.error(problem)
     world = None
     handler = None
     if args.debug:
@@ -245,8 +248,10 @@ def _tui(argv: Sequence[str]) -> int:
         if args.target:
             ns, pod = parse_target(args.target, args.namespace or _context_namespace(args.context))
         context = args.context
-        if args.object_key is not None and not args.bucket:
-            _tui_parser().error("--object needs --bucket (the bucket the object is in)")
+        from irsa_tui.options import probe_problem
+
+        if problem := probe_problem(args.bucket, args.object_key):
+            _tui_parser().error(problem)
         if args.lab is not None:
             context = args.lab or context
             from irsa_tui.lab.scenario import scenarios
@@ -275,11 +280,31 @@ def _tui(argv: Sequence[str]) -> int:
             world.stop()
 
 
+def _debug(argv: Sequence[str]) -> int:
+    p = _Parser(prog="irsa-tui debug", description="Look inside irsa-tui itself.")
+    sub = p.add_subparsers(dest="what", required=True, parser_class=_Parser)
+    graph = sub.add_parser("graph", help="the fetch-step graph of a mechanism: text, or Mermaid with --mermaid")
+    graph.add_argument("--mechanism", default="irsa", help="mechanism id (default irsa)")
+    graph.add_argument("--mermaid", action="store_true", help="a Mermaid flowchart instead of text")
+    args = p.parse_args(argv)
+    from irsa_tui.chain.registry import MECHANISMS
+    from irsa_tui.engine import GRAPHS
+    from irsa_tui.runner import graph_mermaid, graph_text
+
+    if args.mechanism not in MECHANISMS:
+        raise UsageExit(f"unknown mechanism {_quote(args.mechanism)} (known: {', '.join(MECHANISMS)})")
+    steps = GRAPHS[args.mechanism].steps
+    sys.stdout.write(graph_mermaid(steps) if args.mermaid else graph_text(steps))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] == "check":
             return _check(argv[1:])
+        if argv and argv[0] == "debug":
+            return _debug(argv[1:])
         if argv and argv[0] == "lab":
             from irsa_tui.lab.cli import main as lab_main
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 from irsa_tui.chain.model import ChainResult, Evidence, LinkId, LinkResult, Status, Target, exit_code
+from irsa_tui.chain.registry import IRSA
 from irsa_tui.report import render_json, render_markdown, render_text
 
 
 def _result(statuses: dict[LinkId, Status]) -> ChainResult:
     links = []
-    for link in LinkId:
+    for link in IRSA.link_ids:
         status = statuses.get(link, Status.PASS)
         links.append(
             LinkResult(
@@ -29,11 +30,13 @@ def _result(statuses: dict[LinkId, Status]) -> ChainResult:
 
 def test_json_contract() -> None:
     doc = json.loads(render_json(_result({LinkId.TRUST_POLICY: Status.FAIL, LinkId.STS: Status.FAIL})))
-    assert set(doc) >= {"target", "verdict", "first_failure", "links", "duration_ms"}
+    assert set(doc) >= {"target", "mechanism", "verdict", "first_failure", "links", "duration_ms"}
+    assert doc["mechanism"] == "irsa"
     assert doc["target"] == {"context": "prod", "cluster": "prod-eks", "region": "eu-west-1",
                              "namespace": "payments", "pod": "api-1"}
     assert doc["verdict"] == "broken"
     assert doc["first_failure"] == "trust-policy"
+    # The public contract of the irsa mechanism, spelled out on purpose: its seven links in chain order.
     assert [link["id"] for link in doc["links"]] == [
         "service-account", "injection", "token", "oidc-provider", "trust-policy", "sts", "s3"]
     for link in doc["links"]:

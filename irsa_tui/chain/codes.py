@@ -1219,7 +1219,9 @@ def render_markdown() -> str:
         "Each finding irsa-tui reports carries one of these stable codes.",
         "",
     ]
-    for link in LinkId:
+    from irsa_tui.chain.registry import all_specs
+
+    for link in all_specs():
         out += [f"## `{link.value}` — {link.label}", "", "| code | status | situation | message |", "|---|---|---|---|"]
         for c in codes_for(link):
             msg = c.message.replace("|", "\\|")

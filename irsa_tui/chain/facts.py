@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, TypeVar, Union
 
+from irsa_tui.chain.errors import ErrorKind, SourceError
+
 __all__ = [
     "AUDIENCE_ANNOTATION",
     "DEFAULT_AUDIENCE",
@@ -60,45 +62,6 @@ TOKEN_VOLUME = "aws-iam-token"
 TOKEN_DIR = "/var/run/secrets/eks.amazonaws.com/serviceaccount"
 TOKEN_PATH = TOKEN_DIR + "/token"
 DEFAULT_TOKEN_EXPIRATION = 86400
-
-ErrorKind = Literal[
-    "not-found",  # the object does not exist (404)
-    "forbidden",  # 403: the caller lacks a permission (see .permission)
-    "unauthorized",  # 401 / expired or missing credentials
-    "no-credentials",  # no AWS credentials could be found at all
-    "timeout",  # the call did not answer before its deadline
-    "unreachable",  # connection refused / DNS / network
-    "tls",  # TLS handshake / certificate verification failed
-    "throttled",  # 429 / Throttling
-    "server-error",  # 5xx
-    "bad-response",  # the body was not what the API promised
-    "invalid",  # the API rejected our request / bad input (400 ValidationError...)
-    "other",
-]
-
-
-@dataclass(frozen=True)
-class SourceError:
-    """We asked a source and could not get the fact."""
-
-    source: str
-    """``kubernetes``, ``iam``, ``eks``, ``sts``, ``s3``, ``oidc-issuer``, ``kubeconfig``, ``aws-config``."""
-    kind: ErrorKind
-    message: str
-    """One line, names the call and the fault, e.g. ``GET pod payments/api: 403 Forbidden``."""
-    permission: str | None = None
-    """The missing permission when kind is forbidden: ``create serviceaccounts/token``, ``iam:GetRole``."""
-    code: str | None = None
-    """The API's own error code (``AccessDenied``, ``NoSuchEntity``...) when there is one."""
-    status: int | None = None
-    """HTTP status when there is one."""
-
-    def one_line(self) -> str:
-        text = f"{self.source}: {self.message}"
-        if self.permission:
-            text += f" (caller lacks {self.permission})"
-        return text
-
 
 T = TypeVar("T")
 Fetched = Union[T, SourceError, None]  # noqa: UP007 - a generic alias needs Union

@@ -22,7 +22,7 @@ __all__ = [
     "AssociationInput",
     "ContainerEnv",
     "ContainerMechanism",
-    "Mechanism",
+    "MechanismId",
     "MechanismVerdict",
     "PodInput",
     "association_inputs",
@@ -30,7 +30,7 @@ __all__ = [
     "is_agent_uri",
 ]
 
-Mechanism = Literal["irsa", "pod-identity", "none"]
+MechanismId = Literal["irsa", "pod-identity", "none"]
 
 ROLE_ARN = "AWS_ROLE_ARN"
 TOKEN_FILE = "AWS_WEB_IDENTITY_TOKEN_FILE"
@@ -83,7 +83,7 @@ class AssociationInput:
 @dataclass(frozen=True)
 class ContainerMechanism:
     container: str
-    mechanism: Mechanism
+    mechanism: MechanismId
     """What this container's SDK uses among the two (web identity first)."""
     web_identity: bool
     container_credentials: bool
@@ -92,11 +92,11 @@ class ContainerMechanism:
 
 @dataclass(frozen=True)
 class MechanismVerdict:
-    mechanism: Mechanism
+    mechanism: MechanismId
     """What the pod's app containers really use (Pod Identity if any uses it, then IRSA)."""
-    configured: tuple[Mechanism, ...]
+    configured: tuple[MechanismId, ...]
     """Set up outside the pod: ``irsa`` (role annotation), ``pod-identity`` (an association)."""
-    injected: Mechanism
+    injected: MechanismId
     """What the webhook gives this pod at CREATE given what is configured now (Pod Identity first)."""
     containers: tuple[ContainerMechanism, ...]
     reasons: tuple[str, ...]
@@ -190,16 +190,16 @@ def detect_mechanism(
         (a for a in associations if a.namespace == pod.namespace and a.service_account == pod.service_account),
         None,
     )
-    configured: list[Mechanism] = []
+    configured: list[MechanismId] = []
     if sa_role_arn and sa_role_arn.strip():
         configured.append("irsa")
     if assoc is not None:
         configured.append("pod-identity")
-    injected: Mechanism = "pod-identity" if assoc is not None else "irsa" if "irsa" in configured else "none"
+    injected: MechanismId = "pod-identity" if assoc is not None else "irsa" if "irsa" in configured else "none"
     per = tuple(_container(c) for c in pod.containers)
     app = [m for m, c in zip(per, pod.containers, strict=True) if not c.init] or list(per)
     mechs = {m.mechanism for m in app}
-    mechanism: Mechanism = "pod-identity" if "pod-identity" in mechs else "irsa" if "irsa" in mechs else "none"
+    mechanism: MechanismId = "pod-identity" if "pod-identity" in mechs else "irsa" if "irsa" in mechs else "none"
     reasons: list[str] = []
     both_env = [m.container for m in per if m.web_identity and m.container_credentials]
     if both_env:

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from irsa_tui.chain.codes import Code
 
 __all__ = [
-    "LINK_ORDER",
     "ChainResult",
     "Evidence",
     "Finding",
@@ -24,11 +23,17 @@ __all__ = [
     "Target",
     "Verdict",
     "exit_code",
+    "link_for_code",
 ]
 
 
 class LinkId(StrEnum):
-    """The seven links of the IRSA chain, in order. The value is the public id."""
+    """Every link id of every mechanism; the value is the public id.
+
+    The order here means nothing: each mechanism lists its own links in chain order
+    (``irsa_tui.chain.registry``). Some ids belong to one mechanism only, and an id may exist before
+    any mechanism lists it (no mechanism may list a link without a check module).
+    """
 
     SERVICE_ACCOUNT = "service-account"
     INJECTION = "injection"
@@ -37,27 +42,48 @@ class LinkId(StrEnum):
     TRUST_POLICY = "trust-policy"
     STS = "sts"
     S3 = "s3"
+    # EKS Pod Identity (not implemented yet: no mechanism lists these)
+    ASSOCIATION = "association"
+    AGENT = "agent"
+    EKS_AUTH = "eks-auth"
 
     def __str__(self) -> str:
         return self.value
 
     @property
     def label(self) -> str:
-        """Human name of the link, e.g. ``OIDC provider``."""
-        return _TITLES[self]
+        """Human name of the link, e.g. ``OIDC provider`` (its spec's title)."""
+        from irsa_tui.chain.registry import title
+
+        return title(self)
+
+    @property
+    def code_prefix(self) -> str:
+        """The prefix of the link's finding codes: ``SA`` for ``SA-001``."""
+        return _CODE_PREFIXES[self]
 
 
-_TITLES = {
-    LinkId.SERVICE_ACCOUNT: "ServiceAccount",
-    LinkId.INJECTION: "Webhook injection",
-    LinkId.TOKEN: "Projected token",
-    LinkId.OIDC_PROVIDER: "OIDC provider",
-    LinkId.TRUST_POLICY: "Trust policy",
-    LinkId.STS: "STS AssumeRoleWithWebIdentity",
-    LinkId.S3: "S3 access",
+_CODE_PREFIXES = {
+    LinkId.SERVICE_ACCOUNT: "SA",
+    LinkId.INJECTION: "INJ",
+    LinkId.TOKEN: "TOK",
+    LinkId.OIDC_PROVIDER: "OIDC",
+    LinkId.TRUST_POLICY: "TRUST",
+    LinkId.STS: "STS",
+    LinkId.S3: "S3",
+    LinkId.ASSOCIATION: "ASSOC",
+    LinkId.AGENT: "AGENT",
+    LinkId.EKS_AUTH: "EKSAUTH",
 }
 
-LINK_ORDER: tuple[LinkId, ...] = tuple(LinkId)
+
+def link_for_code(code: str) -> LinkId:
+    """The link a finding code belongs to, from its prefix (``TRUST-201`` -> trust-policy)."""
+    prefix = code.rsplit("-", 1)[0]
+    for link, known in _CODE_PREFIXES.items():
+        if known == prefix:
+            return link
+    raise ValueError(f"code {code!r} has no known link prefix")
 
 
 class Status(StrEnum):
@@ -195,6 +221,8 @@ class Target:
     context: str | None = None
     cluster: str | None = None
     region: str | None = None
+    role_arn: str | None = None
+    """The IAM role the chain was tested against, when one was named (for views; not in the JSON)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -210,7 +238,10 @@ class Target:
 class ChainResult:
     target: Target
     links: tuple[LinkResult, ...]
+    """The diagnosed mechanism's links, in its chain order."""
     duration_ms: int = 0
+    mechanism: str = "irsa"
+    """The id of the mechanism diagnosed (``irsa``); its links are ``links``."""
 
     @property
     def verdict(self) -> Verdict:
@@ -242,6 +273,7 @@ class ChainResult:
         first = self.first_failure
         return {
             "target": self.target.to_json(),
+            "mechanism": self.mechanism,
             "verdict": self.verdict.value,
             "first_failure": first.value if first else None,
             "links": [link.to_json() for link in self.links],

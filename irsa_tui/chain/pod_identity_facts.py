@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from irsa_tui.chain.facts import SourceError
+from irsa_tui.chain.errors import SourceError
 
 __all__ = [
     "AGENT_ADDON",

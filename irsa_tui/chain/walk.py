@@ -1,28 +1,16 @@
-"""Judge: run the seven checks in chain order over one set of facts."""
+"""Judge: run a mechanism's checks in chain order over one set of facts."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from types import ModuleType
 
 from irsa_tui.chain.facts import Facts
-from irsa_tui.chain.links import (
-    injection,
-    oidc_provider,
-    s3,
-    service_account,
-    sts,
-    token,
-    trust_policy,
-)
 from irsa_tui.chain.model import LinkId, LinkResult, Status
+from irsa_tui.chain.registry import IRSA
+from irsa_tui.chain.spec import LinkSpec, Mechanism
 
-__all__ = ["LINKS", "judge", "judge_link", "one_line"]
-
-LINKS: tuple[ModuleType, ...] = (service_account, injection, token, oidc_provider, trust_policy, sts, s3)
-"""Each module has ``LINK: LinkId``, ``NEEDS: tuple[str, ...]`` (Facts fields it reads) and
-``check(facts, prior) -> LinkResult``."""
+__all__ = ["judge", "judge_link", "one_line"]
 
 
 SUMMARY_MAX = 400
@@ -34,28 +22,28 @@ def one_line(text: str, limit: int = SUMMARY_MAX) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
-def judge_link(module: ModuleType, facts: Facts, prior: dict[LinkId, LinkResult]) -> LinkResult:
+def judge_link(spec: LinkSpec, facts: Facts, prior: dict[LinkId, LinkResult]) -> LinkResult:
     """Run one check; a bug in a check becomes an ``error`` link, never a crash."""
-    link: LinkId = module.LINK
-    check: Callable[[Facts, dict[LinkId, LinkResult]], LinkResult] = module.check
     try:
-        result = check(facts, prior)
+        result = spec.check(facts, prior)
         summary = one_line(result.summary)
         return result if summary == result.summary else replace(result, summary=summary)
     except Exception as exc:
         return LinkResult(
-            id=link,
+            id=spec.id,
             status=Status.ERROR,
-            summary=f"internal error while judging {link}: {type(exc).__name__}: {exc}"[:300],
+            summary=f"internal error while judging {spec.id}: {type(exc).__name__}: {exc}"[:300],
             explanation="This is a bug in irsa-tui, not in your chain. Please report it with `--json` output.",
         )
 
 
-def judge(facts: Facts, on_link: Callable[[LinkResult], None] | None = None) -> tuple[LinkResult, ...]:
+def judge(
+    facts: Facts, on_link: Callable[[LinkResult], None] | None = None, mechanism: Mechanism = IRSA
+) -> tuple[LinkResult, ...]:
     prior: dict[LinkId, LinkResult] = {}
-    for module in LINKS:
-        result = judge_link(module, facts, prior)
+    for spec in mechanism.links:
+        result = judge_link(spec, facts, prior)
         prior[result.id] = result
         if on_link is not None:
             on_link(result)
-    return tuple(prior[m.LINK] for m in LINKS)
+    return tuple(prior[spec.id] for spec in mechanism.links)

@@ -42,7 +42,19 @@ __all__ = [
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
-LINKS = ("service-account", "injection", "token", "oidc-provider", "trust-policy", "sts", "s3")
+MECHANISM = "irsa"
+"""The mechanism a scenario diagnoses unless it says ``mechanism:``."""
+
+
+def mechanism_links(mechanism: str = MECHANISM) -> tuple[str, ...]:
+    """The link ids of a mechanism in chain order, as irsa-tui's registry lists them."""
+    from irsa_tui.chain.registry import mechanism as find
+
+    return tuple(str(link) for link in find(mechanism).link_ids)
+
+
+LINKS = mechanism_links()
+"""The irsa mechanism's links in chain order (kept for callers of the scenario catalogue)."""
 VERDICTS = ("ok", "broken", "incomplete")
 STS_ERRORS = ("IDPRejectedClaim", "IDPCommunicationError", "Throttling")
 """Values of the ``sts.error`` switch: faults on AWS's or the IdP's side (answers: lab/aws.py)."""
@@ -164,6 +176,8 @@ class Expect:
     verdict: str
     first_failure: str | None
     codes: tuple[str, ...] = ()
+    mechanism: str = MECHANISM
+    """The mechanism irsa-tui must say it diagnosed (the JSON's ``mechanism``)."""
 
 
 @dataclass(frozen=True)
@@ -278,9 +292,14 @@ def _load(text: str, origin: str) -> Scenario:
         expect_doc = doc.get("expect") or {}
     except KeyError as exc:
         raise ValueError(f"{origin}: missing key {exc}") from None
+    mechanism = str(expect_doc.get("mechanism") or MECHANISM)
+    try:
+        links = mechanism_links(mechanism)
+    except KeyError as exc:
+        raise ValueError(f"{origin}: expect.mechanism: {str(exc).strip(chr(34))}") from None
     breaks = doc.get("breaks")
-    if breaks is not None and breaks not in LINKS:
-        raise ValueError(f"{origin}: breaks must be one of {', '.join(LINKS)} or null, not {breaks!r}")
+    if breaks is not None and breaks not in links:
+        raise ValueError(f"{origin}: breaks must be one of {', '.join(links)} or null, not {breaks!r}")
     verdict = str(expect_doc.get("verdict") or ("ok" if breaks is None else "broken"))
     if verdict not in VERDICTS:
         raise ValueError(f"{origin}: expect.verdict must be one of {', '.join(VERDICTS)}")
@@ -309,7 +328,8 @@ def _load(text: str, origin: str) -> Scenario:
         namespace=str(doc.get("namespace") or BASELINE["namespace"]),
         pod=str(doc.get("pod") or BASELINE["pod"]["name"]),
         expect=Expect(
-            verdict=verdict, first_failure=first, codes=tuple(str(c) for c in expect_doc.get("codes") or ())
+            verdict=verdict, first_failure=first, codes=tuple(str(c) for c in expect_doc.get("codes") or ()),
+            mechanism=mechanism,
         ),
         world=world,
         args=tuple(str(a) for a in doc.get("args") or ()),
@@ -333,7 +353,8 @@ def scenarios() -> list[Scenario]:
         if dupes:
             raise ValueError(f"duplicate scenario names: {', '.join(sorted(dupes))}")
         order = {link: i for i, link in enumerate(LINKS)}
-        found.sort(key=lambda s: (s.breaks is not None, order.get(s.breaks or "", -1), s.name))
+        found.sort(key=lambda s: (s.breaks is not None, s.expect.mechanism != MECHANISM, order.get(s.breaks or "", -1),
+                                  s.name))
         _cache = found
     return list(_cache)
 

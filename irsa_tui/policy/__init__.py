@@ -10,6 +10,8 @@ from irsa_tui.policy.evaluate import (
     Mismatch,
     RequestContext,
     StatementResult,
+    WeakAllow,
+    WeakReason,
     evaluate,
     weak_allow_statements,
 )
@@ -25,6 +27,8 @@ __all__ = [
     "RequestContext",
     "Statement",
     "StatementResult",
+    "WeakAllow",
+    "WeakReason",
     "evaluate",
     "parse_policy",
     "weak_allow_statements",

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any, Literal, NamedTuple
 
 from irsa_tui.policy.errors import show
 from irsa_tui.policy.explain import (
@@ -30,6 +31,8 @@ __all__ = [
     "Mismatch",
     "RequestContext",
     "StatementResult",
+    "WeakAllow",
+    "WeakReason",
     "evaluate",
     "weak_allow_statements",
 ]
@@ -265,7 +268,27 @@ def evaluate(document: str | Mapping[str, Any] | PolicyDocument, ctx: RequestCon
 _PINNING = ("StringEquals", "StringEqualsIgnoreCase", "StringLike")
 
 
-def _sub_pin_problem(stmt: Statement, sub_key: str) -> str | None:
+class WeakReason(StrEnum):
+    """Why an Allow statement lets more than the intended service account in."""
+
+    PRINCIPAL_STAR = "principal-star"
+    NO_SUB_CONDITION = "no-sub-condition"
+    SUB_NOT_PINNED = "sub-not-pinned"
+    """A condition on sub whose operator does not pin it (StringNotEquals, Null...)."""
+    FOR_ALL_VALUES = "for-all-values"
+    """``ForAllValues:`` on sub: true when the key is absent."""
+    SUB_ANY_NAMESPACE = "sub-any-namespace"
+
+
+class WeakAllow(NamedTuple):
+    statement: int
+    """The statement's index in the policy."""
+    why: str
+    """One line, for people."""
+    reason: WeakReason
+
+
+def _sub_pin_problem(stmt: Statement, sub_key: str) -> tuple[WeakReason, str] | None:
     """None when the statement pins ``<issuer>:sub`` to specific service accounts, else why not."""
     clauses = [c for c in stmt.conditions if c.key.lower() == sub_key.lower()]
     if any(
@@ -277,32 +300,34 @@ def _sub_pin_problem(stmt: Statement, sub_key: str) -> str | None:
     if not pinning:
         if clauses:
             ops = ", ".join(sorted({c.operator.written for c in clauses}))
-            return f"{ops} on {sub_key} does not pin it to a service account: any service account of the cluster can assume the role"
-        return f"no condition on {sub_key}: any service account of the cluster can assume the role"
+            return WeakReason.SUB_NOT_PINNED, (f"{ops} on {sub_key} does not pin it to a service account: any service "
+                                               "account of the cluster can assume the role")
+        return WeakReason.NO_SUB_CONDITION, f"no condition on {sub_key}: any service account of the cluster can assume the role"
     for c in pinning:
         if c.operator.qualifier == "ForAllValues":
-            return f"{c.operator.written} on {sub_key} is true when the key is absent: use plain StringEquals"
+            return WeakReason.FOR_ALL_VALUES, f"{c.operator.written} on {sub_key} is true when the key is absent: use plain StringEquals"
         if c.operator.operator.wildcards:
             for v in c.values:
                 parts = v.split(":")
                 ns = parts[2] if len(parts) >= 3 else "*"
                 if len(parts) < 4 or "*" in ns or "?" in ns or not v.startswith("system:serviceaccount:"):
-                    return f"{c.operator.written} value {show(v)} on {sub_key} matches service accounts of every namespace"
+                    return WeakReason.SUB_ANY_NAMESPACE, (f"{c.operator.written} value {show(v)} on {sub_key} matches "
+                                                          "service accounts of every namespace")
     return None
 
 
 def weak_allow_statements(
     document: str | Mapping[str, Any] | PolicyDocument, issuer_host_path: str
-) -> list[tuple[int, str]]:
+) -> list[WeakAllow]:
     """Allow statements that let more than the intended service account assume the role.
 
     Flags ``Principal: "*"`` / ``{"AWS": "*"}`` and statements trusting the issuer's provider without a
-    condition pinning ``<issuer>:sub`` to a namespace. Returns (statement index, one-line why).
+    condition pinning ``<issuer>:sub`` to a namespace. Returns (statement index, one-line why, reason).
     """
     doc = parse_policy(document)
     issuer = strip_scheme(issuer_host_path.strip()).rstrip("/")
     sub_key = f"{issuer}:sub"
-    weak: list[tuple[int, str]] = []
+    weak: list[WeakAllow] = []
     for stmt in doc.statements:
         if stmt.effect != "Allow":
             continue
@@ -318,12 +343,13 @@ def weak_allow_statements(
         if principal is None:
             continue
         if principal.any_web_identity:
-            weak.append((stmt.index, 'Principal is "*": any identity that can call STS may assume the role'))
+            weak.append(WeakAllow(stmt.index, 'Principal is "*": any identity that can call STS may assume the role',
+                                  WeakReason.PRINCIPAL_STAR))
             continue
         trusts_issuer = any(fed.endswith(f":oidc-provider/{issuer}") for fed in principal.values("Federated"))
         if not trusts_issuer:
             continue
         problem = _sub_pin_problem(stmt, sub_key)
         if problem:
-            weak.append((stmt.index, problem))
+            weak.append(WeakAllow(stmt.index, problem[1], problem[0]))
     return weak

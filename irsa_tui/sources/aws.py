@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from irsa_tui.chain.arn import issuer_host_path, provider_arn
+from irsa_tui.chain.errors import SourceFailure
 from irsa_tui.chain.facts import (
     ClusterFacts,
     OidcProviderFacts,
@@ -29,7 +30,6 @@ from irsa_tui.chain.facts import (
     StsFacts,
 )
 from irsa_tui.sources._text import clip as _clip
-from irsa_tui.sources.kube import SourceFailure
 
 __all__ = ["Aws", "Credentials", "map_aws_error"]
 

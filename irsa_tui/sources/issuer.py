@@ -198,3 +198,16 @@ def fetch_issuer(issuer: str, token: str | None, timeout: float) -> IssuerFacts:
         signature=signature,  # type: ignore[arg-type]
         signature_detail=detail,
     )
+
+
+class HttpIssuer:
+    """The OIDC issuer over HTTPS (the ``IssuerSource`` the engine uses)."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+
+    def fetch(self, issuer: str) -> IssuerFacts:
+        return fetch_issuer(issuer, None, self.timeout)
+
+    def verify(self, token: str, jwks: Mapping[str, Any]) -> tuple[str, str | None]:
+        return verify_signature(token, jwks)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from irsa_tui.chain.errors import SourceFailure
 from irsa_tui.chain.facts import (
     ROLE_ANNOTATION,
     ContainerFacts,
@@ -47,14 +48,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-
-class SourceFailure(Exception):
-    """A source call failed; ``error`` says how, in one line."""
-
-    def __init__(self, error: SourceError) -> None:
-        super().__init__(error.one_line())
-        self.error = error
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from irsa_tui.chain.facts import SourceError
+from irsa_tui.chain.errors import SourceError, SourceFailure
 from irsa_tui.chain.pod_identity_facts import (
     AGENT_ADDON,
     AGENT_DAEMONSET,
@@ -31,7 +31,7 @@ from irsa_tui.chain.pod_identity_facts import (
 )
 from irsa_tui.sources._text import clip
 from irsa_tui.sources.aws import Aws, Credentials, map_aws_error
-from irsa_tui.sources.kube import Kube, SourceFailure
+from irsa_tui.sources.kube import Kube
 
 __all__ = [
     "AGENT_SELECTOR",

@@ -61,7 +61,8 @@ class RealBackend:
             raise BackendError(f"kubeconfig: {exc.strerror or exc}") from None
 
     def list_namespaces(self, context: str | None) -> list[str]:
-        from irsa_tui.sources.kube import SourceFailure, list_namespaces
+        from irsa_tui.chain.errors import SourceFailure
+        from irsa_tui.sources.kube import list_namespaces
 
         try:
             return list_namespaces(context, self.timeout)
@@ -69,7 +70,8 @@ class RealBackend:
             raise BackendError(failure.error.one_line(), failure.error.kind == "forbidden") from None
 
     def list_pods(self, context: str | None, namespace: str) -> list[Any]:
-        from irsa_tui.sources.kube import SourceFailure, list_pods
+        from irsa_tui.chain.errors import SourceFailure
+        from irsa_tui.sources.kube import list_pods
 
         try:
             return list_pods(context, namespace, self.timeout)

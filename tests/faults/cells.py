@@ -19,7 +19,6 @@ from irsa_tui.lab import faults as faults_mod
 from irsa_tui.lab.world import LabWorld
 
 SCENARIO = "healthy"
-LINKS = ("service-account", "injection", "token", "oidc-provider", "trust-policy", "sts", "s3")
 
 # The request filter each source's cells use (None: every request to that source).
 MATCH: dict[str, str | None] = {
@@ -156,12 +155,16 @@ def time_bound(kind: str, timeout: float) -> float:
     return timeout * 4 + 2.5 if kind == "hang" else 4.0
 
 
-def judge_cell(source: str, kind: str, outcome: Outcome, timeout: float = 1.0) -> list[str]:
-    """Everything wrong with one cell's outcome (empty: the cell passes)."""
+def judge_cell(source: str, kind: str, outcome: Outcome, timeout: float = 1.0, timing: bool = True) -> list[str]:
+    """Everything wrong with one cell's outcome (empty: the cell passes).
+
+    ``timing``: also hold the cell to its wall-time bound (bench/fault_matrix.py does; the gating
+    pytest matrix does not, as a loaded machine must not fail it).
+    """
     problems: list[str] = []
     if outcome.crash or "Traceback" in outcome.stderr:
         return [f"crashed: {(outcome.crash or outcome.stderr).strip().splitlines()[-1]}"]
-    if outcome.seconds > time_bound(kind, timeout):
+    if timing and outcome.seconds > time_bound(kind, timeout):
         problems.append(f"took {outcome.seconds:.1f}s (bound {time_bound(kind, timeout):.1f}s)")
     if (source, kind) in USAGE:
         lines = outcome.stderr.strip().splitlines()

@@ -2,7 +2,7 @@
 
 Each cell: the affected link(s) ``error`` (``fail`` where the fault is the finding), a one-line
 summary naming the source and the fault, the other links still judged, exit 2 (1 for findings),
-no traceback, and a bounded wall time. The expectations live in ``cells.py``.
+no traceback. The expectations live in ``cells.py``; their wall-time bounds are checked by bench/fault_matrix.py.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -25,8 +24,11 @@ pytestmark = pytest.mark.integration
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("source", SOURCES)
 def test_cell(world: LabWorld, source: str, kind: str) -> None:
-    outcome = run_cell(world, source, kind, timeout=1.0)
-    problems = judge_cell(source, kind, outcome, timeout=1.0)
+    # A short per-call timeout only where the fault is a hang (it bounds the run); elsewhere a loaded
+    # machine's slow answer must not turn into a timeout. Wall-time bounds: bench/fault_matrix.py.
+    timeout = 1.0 if kind == "hang" else 5.0
+    outcome = run_cell(world, source, kind, timeout=timeout)
+    problems = judge_cell(source, kind, outcome, timeout=timeout, timing=False)
     assert not problems, f"{source}:{kind} -> exit {outcome.code}, {outcome.statuses}: {problems}"
 
 
@@ -81,9 +83,7 @@ def test_missing_credentials_are_named_fast(
     _no_aws_env(monkeypatch, tmp_path)
     (tmp_path / "config").write_text("")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    started = time.perf_counter()
-    outcome = check(world)
-    assert time.perf_counter() - started < 2.0
+    outcome = check(world)  # quickly too: bench/fault_matrix.py times it
     assert outcome.code == 2 and not outcome.crash
     assert "no AWS credentials found" in outcome.summaries["trust-policy"]
     assert outcome.statuses["token"] == "pass"  # Kubernetes still judged
@@ -113,9 +113,7 @@ def test_expired_sso_session_is_named_fast(
     )
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     monkeypatch.setenv("AWS_PROFILE", "lab-sso")
-    started = time.perf_counter()
-    outcome = check(world)
-    assert time.perf_counter() - started < 2.0
+    outcome = check(world)  # quickly too: bench/fault_matrix.py times it
     assert outcome.code == 2 and not outcome.crash
     assert "SSO session expired" in outcome.summaries["trust-policy"]
     assert "aws sso login" in outcome.summaries["trust-policy"]

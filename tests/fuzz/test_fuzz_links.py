@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import replace
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from irsa_tui.chain.facts import EnvVar, Facts, S3Facts, SourceError, StsFacts
 from irsa_tui.chain.model import Status
+from irsa_tui.chain.walk import judge
 from tests.chain import builders as b
 from tests.fuzz.strategies import (
     any_text,
@@ -21,16 +20,6 @@ from tests.fuzz.strategies import (
     nasty_text,
     text_like,
 )
-
-_MISSING = [
-    m
-    for m in ("service_account", "injection", "token")
-    if importlib.util.find_spec(f"irsa_tui.chain.links.{m}") is None
-]
-if _MISSING:
-    pytest.skip(f"link checks not written yet: {', '.join(_MISSING)}", allow_module_level=True)
-
-from irsa_tui.chain.walk import judge  # noqa: E402 - only once the link modules exist
 
 hostile = json_ish(leaves=8)
 ENV_NAMES = [

@@ -17,12 +17,11 @@ from typing import Any
 import pytest
 
 from irsa_tui.cli import main
-from irsa_tui.lab.scenario import Scenario, expand, scenarios
+from irsa_tui.lab.scenario import Scenario, expand, mechanism_links, scenarios
 from irsa_tui.lab.world import LabWorld
 
 pytestmark = pytest.mark.integration
 
-LINK_IDS = ["service-account", "injection", "token", "oidc-provider", "trust-policy", "sts", "s3"]
 EXIT = {"ok": 0, "broken": 1, "incomplete": 2}
 EXE = str(Path(sys.executable).with_name("irsa-tui"))
 
@@ -40,7 +39,8 @@ def check_json(
 def test_scenario_verdict(world: LabWorld, scenario: Scenario, capsys: pytest.CaptureFixture[str]) -> None:
     extra = [str(expand(arg, world.placeholders(scenario.name))) for arg in scenario.args]
     code, doc = check_json(world, scenario.name, *extra, capsys=capsys)
-    assert [link["id"] for link in doc["links"]] == LINK_IDS
+    assert doc["mechanism"] == scenario.expect.mechanism
+    assert [link["id"] for link in doc["links"]] == list(mechanism_links(scenario.expect.mechanism))
     assert (doc["verdict"], doc["first_failure"]) == (
         scenario.expect.verdict,
         scenario.expect.first_failure,

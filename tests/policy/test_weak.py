@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from irsa_tui.policy import PolicyError, weak_allow_statements
+from irsa_tui.policy import PolicyError, WeakAllow, WeakReason, weak_allow_statements
 from tests.policy.helpers import (
     AUD,
     AUD_KEY,
@@ -70,15 +70,27 @@ CASES: list[tuple[dict[str, Any], bool, str]] = [
 def test_weak_allow_statements(stmt: dict[str, Any], flagged: bool, phrase: str) -> None:
     found = weak_allow_statements(policy(canonical()["Statement"][0], stmt), ISSUER)
     if flagged:
-        assert [index for index, _ in found] == [1]
-        assert phrase in found[0][1]
+        assert [w.statement for w in found] == [1]
+        assert phrase in found[0].why
+        assert found[0].reason is REASONS[phrase]
     else:
         assert found == []
 
 
+REASONS = {
+    "no condition on": WeakReason.NO_SUB_CONDITION,
+    "any service account of the cluster": WeakReason.NO_SUB_CONDITION,
+    "every namespace": WeakReason.SUB_ANY_NAMESPACE,
+    "does not pin": WeakReason.SUB_NOT_PINNED,
+    "absent": WeakReason.FOR_ALL_VALUES,
+    'Principal is "*"': WeakReason.PRINCIPAL_STAR,
+}
+
+
 def test_issuer_may_be_given_as_url() -> None:
     assert weak_allow_statements(policy(statement()), f"https://{ISSUER}/") == [
-        (0, f"no condition on {SUB_KEY}: any service account of the cluster can assume the role")
+        WeakAllow(0, f"no condition on {SUB_KEY}: any service account of the cluster can assume the role",
+                  WeakReason.NO_SUB_CONDITION)
     ]
 
 

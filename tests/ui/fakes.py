@@ -160,6 +160,7 @@ class FakeBackend:
                 on_call("iam ListOpenIDConnectProviders", False)
             on_link(link)
         target = Target(
-            namespace=namespace, pod=pod, context=context, cluster="healthy-eks", region="eu-west-1"
+            namespace=namespace, pod=pod, context=context, cluster="healthy-eks", region="eu-west-1",
+            role_arn=b.ROLE_ARN,
         )
         return ChainResult(target=target, links=links, duration_ms=42)

@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import ListView
 
 from irsa_tui.chain.model import LinkId, Verdict
+from irsa_tui.chain.registry import IRSA
 from irsa_tui.ui.app import IrsaApp
 from irsa_tui.ui.screens.chain import ChainScreen
 from irsa_tui.ui.widgets.filter_list import FilterList
@@ -108,7 +109,7 @@ async def test_export_of_a_real_run(lab: Any, tmp_path: Path, monkeypatch: pytes
         doc = json.loads(path.read_text())
         assert doc["target"]["context"] == "oidc-provider-missing"
         assert doc["first_failure"] == "oidc-provider"
-        assert [link["id"] for link in doc["links"]] == [link.value for link in LinkId]
+        assert [link["id"] for link in doc["links"]] == [link.value for link in IRSA.link_ids]
         assert (tmp_path / f"irsa-{ns}-{pod}.md").read_text().strip()
 
 

@@ -35,8 +35,9 @@ from irsa_tui.chain.facts import (
 from irsa_tui.chain.links import _common
 from irsa_tui.chain.links.service_account import restart_command
 from irsa_tui.chain.model import Evidence, Finding, LinkId, LinkResult, Status
+from irsa_tui.chain.spec import LinkSpec
 
-__all__ = ["LINK", "NEEDS", "check", "parse_skip_containers"]
+__all__ = ["LINK", "NEEDS", "SPEC", "check", "parse_skip_containers"]
 
 LINK = LinkId.INJECTION
 NEEDS: tuple[str, ...] = ("pod", "service_account", "webhook", "cluster")
@@ -522,3 +523,17 @@ def _notes(pod: PodFacts, evidence: list[Evidence], base: dict[str, str]) -> lis
             )
         )
     return notes
+
+
+SPEC = LinkSpec(
+    id=LINK,
+    title="Webhook injection",
+    short="webhook",
+    needs=NEEDS,
+    check=check,
+    learn=(
+        "The EKS Pod Identity webhook sees the annotation at pod creation and injects AWS_ROLE_ARN, "
+        "AWS_WEB_IDENTITY_TOKEN_FILE and a projected token volume."
+    ),
+    learn_what="mutating webhook",
+)

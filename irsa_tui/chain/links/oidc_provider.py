@@ -24,8 +24,9 @@ from irsa_tui.chain.facts import (
 )
 from irsa_tui.chain.links import _common
 from irsa_tui.chain.model import Evidence, Finding, LinkId, LinkResult, Status
+from irsa_tui.chain.spec import LinkSpec
 
-__all__ = ["LINK", "NEEDS", "check", "issuer_fault"]
+__all__ = ["LINK", "NEEDS", "SPEC", "check", "issuer_fault"]
 
 LINK = LinkId.OIDC_PROVIDER
 NEEDS: tuple[str, ...] = ("cluster", "token", "provider", "issuer", "role")
@@ -356,3 +357,16 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     else:
         findings.append(Finding("OIDC-002", {**args, "reason": unchecked}))
     return _common.from_findings(LINK, findings, evidence, details)
+
+
+SPEC = LinkSpec(
+    id=LINK,
+    title="OIDC provider",
+    short="OIDC provider",
+    needs=NEEDS,
+    check=check,
+    learn=(
+        "IAM trusts that issuer only if the account has an IAM OIDC provider with exactly its URL and the audience."
+    ),
+    learn_what="IAM OIDC provider",
+)

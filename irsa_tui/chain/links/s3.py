@@ -18,8 +18,9 @@ from irsa_tui.chain import arn
 from irsa_tui.chain.facts import Facts, PodFacts, RoleFacts, S3Facts, S3ObjectFacts, SourceError, StsFacts
 from irsa_tui.chain.links import _common
 from irsa_tui.chain.model import Evidence, Finding, LinkId, LinkResult, Status
+from irsa_tui.chain.spec import LinkSpec
 
-__all__ = ["LINK", "NEEDS", "Denial", "action_allowed", "check", "classify_denial", "object_key_problem"]
+__all__ = ["LINK", "NEEDS", "SPEC", "Denial", "action_allowed", "check", "classify_denial", "object_key_problem"]
 
 LINK = LinkId.S3
 NEEDS: tuple[str, ...] = ("s3", "sts", "role")
@@ -511,3 +512,16 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     details["object_error_code"] = probe.error_code
     findings += _object_findings(facts, s3, probe, evidence)
     return _common.from_findings(LINK, findings, evidence, details)
+
+
+SPEC = LinkSpec(
+    id=LINK,
+    title="S3 access",
+    short="S3",
+    needs=NEEDS,
+    check=check,
+    learn=(
+        "With those credentials the pod calls AWS; the role's permissions decide (here: S3)."
+    ),
+    learn_what="the AWS call",
+)

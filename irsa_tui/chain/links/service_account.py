@@ -28,8 +28,9 @@ from irsa_tui.chain.facts import (
 )
 from irsa_tui.chain.links import _common
 from irsa_tui.chain.model import Evidence, Finding, LinkId, LinkResult
+from irsa_tui.chain.spec import LinkSpec
 
-__all__ = ["LINK", "NEEDS", "check", "cluster_account", "near_miss_key", "restart_command"]
+__all__ = ["LINK", "NEEDS", "SPEC", "check", "cluster_account", "near_miss_key", "restart_command"]
 
 LINK = LinkId.SERVICE_ACCOUNT
 NEEDS: tuple[str, ...] = ("pod", "service_account", "namespace_service_accounts", "role", "cluster")
@@ -346,3 +347,16 @@ def _role_exists(
             Finding("SA-101", {**base, "role": parsed.name, "permission": role.permission or "iam:GetRole"})
         ]
     return []
+
+
+SPEC = LinkSpec(
+    id=LINK,
+    title="ServiceAccount",
+    short="ServiceAccount",
+    needs=NEEDS,
+    check=check,
+    learn=(
+        "The pod runs as a ServiceAccount annotated with the IAM role to assume."
+    ),
+    learn_what="annotation eks.amazonaws.com/role-arn",
+)

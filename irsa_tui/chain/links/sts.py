@@ -26,8 +26,9 @@ from irsa_tui.chain.facts import (
 )
 from irsa_tui.chain.links import _common
 from irsa_tui.chain.model import Evidence, Finding, LinkId, LinkResult, Status
+from irsa_tui.chain.spec import LinkSpec
 
-__all__ = ["LINK", "NEEDS", "check", "implicated_link", "is_transient"]
+__all__ = ["LINK", "NEEDS", "SPEC", "check", "implicated_link", "is_transient"]
 
 LINK = LinkId.STS
 NEEDS: tuple[str, ...] = ("sts", "token", "role")
@@ -370,3 +371,16 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     if sts.ok:
         return _success(facts, sts, prior)
     return _failure(facts, sts, prior)
+
+
+SPEC = LinkSpec(
+    id=LINK,
+    title="STS AssumeRoleWithWebIdentity",
+    short="STS",
+    needs=NEEDS,
+    check=check,
+    learn=(
+        "The AWS SDK in the pod trades the token for temporary credentials with STS."
+    ),
+    learn_what="sts:AssumeRoleWithWebIdentity",
+)

@@ -26,8 +26,9 @@ from irsa_tui.chain.facts import (
 from irsa_tui.chain.links import _common
 from irsa_tui.chain.links.service_account import restart_command
 from irsa_tui.chain.model import Evidence, Finding, LinkId, LinkResult, Status
+from irsa_tui.chain.spec import LinkSpec
 
-__all__ = ["LINK", "NEEDS", "check", "expected_audience"]
+__all__ = ["LINK", "NEEDS", "SPEC", "check", "expected_audience"]
 
 LINK = LinkId.TOKEN
 NEEDS: tuple[str, ...] = ("token", "token_request_error", "pod", "service_account", "cluster", "provider")
@@ -291,3 +292,16 @@ def _lifetime(
         if note:
             findings.append(Finding("TOK-002", {**base, "seconds": str(seconds), "note": note}))
     return findings
+
+
+SPEC = LinkSpec(
+    id=LINK,
+    title="Projected token",
+    short="token",
+    needs=NEEDS,
+    check=check,
+    learn=(
+        "The kubelet mounts a short-lived token signed by the cluster's OIDC issuer, for audience sts.amazonaws.com."
+    ),
+    learn_what="projected service account token",
+)

@@ -16,18 +16,20 @@ from irsa_tui.chain import arn
 from irsa_tui.chain.facts import DEFAULT_AUDIENCE, ClusterFacts, Facts, RoleFacts, SourceError, TokenFacts
 from irsa_tui.chain.links import _common
 from irsa_tui.chain.model import Evidence, Finding, LinkId, LinkResult, Status
+from irsa_tui.chain.spec import LinkSpec
 from irsa_tui.policy import (
     Evaluation,
     Mismatch,
     PolicyError,
     RequestContext,
     StatementResult,
+    WeakReason,
     evaluate,
     parse_policy,
     weak_allow_statements,
 )
 
-__all__ = ["LINK", "NEEDS", "canonical_statement", "check", "request_context"]
+__all__ = ["LINK", "NEEDS", "SPEC", "canonical_statement", "check", "request_context"]
 
 LINK = LinkId.TRUST_POLICY
 NEEDS: tuple[str, ...] = ("role", "token", "cluster", "provider")
@@ -314,10 +316,10 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
 
     for_all = {index: (operator, key) for index, operator, key in _for_all_values(raw, host_path)}
     flagged: set[int] = set()
-    for index, why in weak:
+    for index, why, reason in weak:
         fixed = [canonical if i == index else s for i, s in enumerate(raw)] or [canonical]
         args = {**base, "statement": f"#{index + 1}", "reason": why, "policy": _policy_json(fixed)}
-        if "forallvalues" in why.lower():
+        if reason is WeakReason.FOR_ALL_VALUES:
             operator, key = for_all.get(index, ("ForAllValues:…", f"{host_path}:sub"))
             findings.append(Finding("TRUST-102", {**args, "operator": operator, "key": key}))
             flagged.add(index)
@@ -342,3 +344,17 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
         "policy": _loads(role.trust_policy),
     }
     return _common.from_findings(LINK, findings, evidence, details)
+
+
+SPEC = LinkSpec(
+    id=LINK,
+    title="Trust policy",
+    short="trust policy",
+    needs=NEEDS,
+    check=check,
+    learn=(
+        "The role's trust policy must allow sts:AssumeRoleWithWebIdentity for that provider, "
+        "with conditions on the token's sub and aud."
+    ),
+    learn_what="role trust policy",
+)

@@ -14,7 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ListView, TabbedContent, TabPane
 
-from irsa_tui.chain.model import LINK_ORDER, ChainResult, LinkId, LinkResult, Status, Verdict
+from irsa_tui.chain.model import ChainResult, LinkId, LinkResult, Status, Verdict
+from irsa_tui.chain.registry import LINK_ORDER
 from irsa_tui.ui.backend import BackendError
 from irsa_tui.ui.messages import CallChanged, ChainFailed, ChainFinished, LinkArrived
 from irsa_tui.ui.screens.dialogs import InputDialog

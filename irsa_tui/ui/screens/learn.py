@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,56 +12,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
-from irsa_tui.chain.model import LINK_ORDER, ChainResult, LinkId
+from irsa_tui.chain.model import ChainResult, LinkId
+from irsa_tui.chain.registry import IRSA, LINK_ORDER
 from irsa_tui.ui.widgets.link_row import link_title
 
 __all__ = ["LearnScreen", "learn_values"]
-
-_ROLE_ARN = re.compile(r"arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+")
-
-_STEPS: dict[LinkId, tuple[str, str]] = {
-    LinkId.SERVICE_ACCOUNT: (
-        "The pod runs as a ServiceAccount annotated with the IAM role to assume.",
-        "annotation eks.amazonaws.com/role-arn",
-    ),
-    LinkId.INJECTION: (
-        "The EKS Pod Identity webhook sees the annotation at pod creation and injects AWS_ROLE_ARN, "
-        "AWS_WEB_IDENTITY_TOKEN_FILE and a projected token volume.",
-        "mutating webhook",
-    ),
-    LinkId.TOKEN: (
-        "The kubelet mounts a short-lived token signed by the cluster's OIDC issuer, for audience sts.amazonaws.com.",
-        "projected service account token",
-    ),
-    LinkId.OIDC_PROVIDER: (
-        "IAM trusts that issuer only if the account has an IAM OIDC provider with exactly its URL and the audience.",
-        "IAM OIDC provider",
-    ),
-    LinkId.TRUST_POLICY: (
-        "The role's trust policy must allow sts:AssumeRoleWithWebIdentity for that provider, "
-        "with conditions on the token's sub and aud.",
-        "role trust policy",
-    ),
-    LinkId.STS: (
-        "The AWS SDK in the pod trades the token for temporary credentials with STS.",
-        "sts:AssumeRoleWithWebIdentity",
-    ),
-    LinkId.S3: (
-        "With those credentials the pod calls AWS; the role's permissions decide (here: S3).",
-        "the AWS call",
-    ),
-}
-
-
-_SHORT = {
-    LinkId.SERVICE_ACCOUNT: "ServiceAccount",
-    LinkId.INJECTION: "webhook",
-    LinkId.TOKEN: "token",
-    LinkId.OIDC_PROVIDER: "OIDC provider",
-    LinkId.TRUST_POLICY: "trust policy",
-    LinkId.STS: "STS",
-    LinkId.S3: "S3",
-}
 
 
 def flow_line(result: ChainResult | None) -> str:
@@ -70,19 +24,8 @@ def flow_line(result: ChainResult | None) -> str:
     parts = []
     for link in LINK_ORDER:
         glyph = f" {result.link(link).status.glyph}" if result is not None else ""
-        parts.append(_SHORT[link] + glyph)
+        parts.append(IRSA.spec(link).short + glyph)
     return " ─▶ ".join(parts)
-
-
-def _role_arn(result: ChainResult) -> str | None:
-    for link in result.links:
-        for ev in link.evidence:
-            for value in (ev.actual, ev.expected):
-                if value:
-                    match = _ROLE_ARN.search(value)
-                    if match:
-                        return match.group(0)
-    return None
 
 
 def learn_values(result: ChainResult | None) -> dict[LinkId, list[tuple[str, str]]]:
@@ -92,7 +35,7 @@ def learn_values(result: ChainResult | None) -> dict[LinkId, list[tuple[str, str
         return out
     t = result.target
     out[LinkId.SERVICE_ACCOUNT].append(("pod", f"{t.namespace}/{t.pod}"))
-    out[LinkId.SERVICE_ACCOUNT].append(("role ARN", _role_arn(result) or "?"))
+    out[LinkId.SERVICE_ACCOUNT].append(("role ARN", t.role_arn or "?"))
     token: Mapping[str, Any] = result.link(LinkId.TOKEN).details
     claims = token.get("claims") if isinstance(token.get("claims"), Mapping) else {}
     assert isinstance(claims, Mapping)
@@ -138,7 +81,8 @@ class LearnScreen(Screen[None]):
         yield Label(flow_line(self.result), id="learn-flow", markup=False)
         with VerticalScroll(id="learn"):
             for n, link in enumerate(LINK_ORDER, 1):
-                prose, what = _STEPS[link]
+                spec = IRSA.spec(link)
+                prose, what = spec.learn, spec.learn_what
                 status = ""
                 if self.result is not None:
                     status = f"-{self.result.link(link).status.value}"
