@@ -178,24 +178,24 @@ def _pod_identity_calls(world: LabWorld) -> dict[str, Any]:
     ns, pod_name = world.target(PI_SCENARIO)
     pod = kube.get_pod(ns, pod_name)
     token = kube.token_request(pod, "pods.eks.amazonaws.com")[0]
-    node = pi.get_node(kube, str(pod.node_name))
-    instance = pi.describe_instance(aws, str(node.instance_id))
+    node = pi.PodIdentityKube(kube).get_node(str(pod.node_name))
+    instance = pi.PodIdentityAws(aws).describe_instance(str(node.instance_id))
 
     def details() -> Any:
-        errors = [a.detail_error for a in pi.associations(aws, cluster, ns, pod.sa_name) if a.detail_error]
+        errors = [a.detail_error for a in pi.PodIdentityAws(aws).associations(cluster, ns, pod.sa_name) if a.detail_error]
         if errors:
             raise SourceFailure(errors[0])
         return True
 
     return {
-        "eks:ListPodIdentityAssociations": lambda: pi.associations(aws, cluster, ns, pod.sa_name),
+        "eks:ListPodIdentityAssociations": lambda: pi.PodIdentityAws(aws).associations(cluster, ns, pod.sa_name),
         "eks:DescribePodIdentityAssociation": details,
-        "eks:DescribeAddon": lambda: pi.describe_addon(aws, cluster),
-        "ec2:DescribeInstances": lambda: pi.describe_instance(aws, instance.instance_id),
-        "iam:GetInstanceProfile": lambda: pi.get_instance_profile(aws, str(instance.instance_profile_arn)),
-        "eks-auth:AssumeRoleForPodIdentity": lambda: pi.assume_role_for_pod_identity(aws, cluster, token),
-        "get nodes": lambda: pi.get_node(kube, str(pod.node_name)),
-        "get daemonsets": lambda: pi.agent(kube),
+        "eks:DescribeAddon": lambda: pi.PodIdentityAws(aws).describe_addon(cluster),
+        "ec2:DescribeInstances": lambda: pi.PodIdentityAws(aws).describe_instance(instance.instance_id),
+        "iam:GetInstanceProfile": lambda: pi.PodIdentityAws(aws).get_instance_profile(str(instance.instance_profile_arn)),
+        "eks-auth:AssumeRoleForPodIdentity": lambda: pi.PodIdentityAws(aws).assume_role_for_pod_identity(cluster, token),
+        "get nodes": lambda: pi.PodIdentityKube(kube).get_node(str(pod.node_name)),
+        "get daemonsets": lambda: pi.PodIdentityKube(kube).agent(),
     }
 
 

@@ -47,14 +47,14 @@ def diagnose(world: LabWorld, pod_name: str) -> tuple[Any, Any, Any]:
     cluster = world.placeholders(PI_SCENARIO)["CLUSTER"]
     pod = kube.get_pod(PI_NS, pod_name)
     sa = kube.get_service_account(PI_NS, pod.sa_name)
-    found = pi.associations(aws, cluster, PI_NS, pod.sa_name)
+    found = pi.PodIdentityAws(aws).associations(cluster, PI_NS, pod.sa_name)
     verdict = detect_mechanism(pod_input(pod), sa.annotations.get("eks.amazonaws.com/role-arn"),
                                association_inputs(found))
-    node = pi.get_node(kube, str(pod.node_name))
-    instance: InstanceFacts | None = pi.describe_instance(aws, node.instance_id) if node.instance_id else None
+    node = pi.PodIdentityKube(kube).get_node(str(pod.node_name))
+    instance: InstanceFacts | None = pi.PodIdentityAws(aws).describe_instance(node.instance_id) if node.instance_id else None
     node_role = None
     if instance is not None and instance.instance_profile_arn:
-        node_role = pi.get_instance_profile(aws, instance.instance_profile_arn).role_arns[0]
+        node_role = pi.PodIdentityAws(aws).get_instance_profile(instance.instance_profile_arn).role_arns[0]
     assoc_role = next((a.target_role_arn or a.role_arn for a in found), None)
     app = next(c for c in pod_input(pod).containers if not c.init)
     creds = container_credentials(
