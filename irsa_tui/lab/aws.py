@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape
 
-from irsa_tui.lab import faults
+from irsa_tui.lab import ec2_api, eks_api, eks_auth, faults
 from irsa_tui.lab._server import LabHandler, LabServer
 from irsa_tui.lab.scenario import ACCOUNT
 from irsa_tui.lab.sts_judge import Denied, judge_s3, judge_web_identity
@@ -236,8 +236,14 @@ class _Handler(LabHandler):
                 f"User: {CALLER_ARN} is not authorized to perform: {service}:{action} on resource: {resource} "
                 f"because no identity-based policy allows the {service}:{action} action"
             )
-            code = "AccessDeniedException" if service == "eks" else "AccessDenied"
-            status, payload, ctype, headers = faults.aws_error(service, 403, code, message)
+            code = {"eks": "AccessDeniedException", "eks-auth": "AccessDeniedException",
+                    "ec2": "UnauthorizedOperation"}.get(service, "AccessDenied")
+            if service == "ec2":
+                message = f"You are not authorized to perform this operation. {message}"
+            # EKS Auth's AccessDeniedException is a 400 (botocore eks-auth model)
+            status, payload, ctype, headers = faults.aws_error(
+                service, 400 if service == "eks-auth" else 403, code, message
+            )
             self.send(status, payload, ctype, headers)
             return
         try:
@@ -248,6 +254,19 @@ class _Handler(LabHandler):
                 return
             if service == "iam" and action == "SimulatePrincipalPolicy":
                 self._simulate({k: v[0] for k, v in form.items()})
+                return
+            if service == "eks" and (pi := eks_api.answer(self.server.lab.pod_identity, self.command,  # type: ignore[attr-defined]
+                                                           url.path, query)):
+                self.send_json(*pi)
+                return
+            if service == "ec2" and action == "DescribeInstances":
+                params = form or query
+                self.send(*ec2_api.answer(self.server.lab.ec2, params, ACCOUNT), "text/xml;charset=UTF-8")  # type: ignore[attr-defined]
+                return
+            if service == "eks-auth" and action == "AssumeRoleForPodIdentity":
+                cluster_name = unquote(url.path.split("/")[2])
+                self.send_json(*eks_auth.serve(self._state(), self.server.lab.pod_identity.get(cluster_name),  # type: ignore[attr-defined]
+                                               cluster_name, body, self._identity_policies))
                 return
             if service == "eks" and self.command == "GET" and url.path.startswith("/clusters"):
                 self._eks(url.path)
@@ -687,6 +706,10 @@ CALLER_ARN = "arn:aws:iam::123456789012:user/lab-caller"
 def _rest_action(service: str, method: str, path: str, query: dict[str, list[str]]) -> str:
     """The API action of a REST call (EKS, S3), for faults, denies and the request log."""
     parts = [p for p in path.split("/") if p]
+    if service == "eks-auth" and parts[:1] == ["clusters"] and parts[-1:] == ["assume-role-for-pod-identity"]:
+        return "AssumeRoleForPodIdentity"
+    if service == "eks" and len(parts) > 2:
+        return eks_api.rest_action(method, parts)
     if service == "eks" and parts[:1] == ["clusters"]:
         return "DescribeCluster" if len(parts) == 2 and method == "GET" else "ListClusters" if len(parts) == 1 else ""
     if service == "s3":
@@ -708,7 +731,7 @@ def _resource(service: str, form: dict[str, list[str]], path: str) -> str:
         if one("RoleName"):
             return f"role {one('RoleName')}"
         return one("PolicyArn") or one("OpenIDConnectProviderArn") or "*"
-    if service == "eks":
+    if service in ("eks", "eks-auth"):
         parts = [p for p in path.split("/") if p]
         return f"arn:aws:eks:eu-west-1:123456789012:cluster/{unquote(parts[1])}" if len(parts) > 1 else "*"
     if service == "s3":
@@ -721,6 +744,10 @@ class AwsFront:
 
     def __init__(self, moto_url: str, ca_file: str, admin: dict[str, Any]) -> None:
         self.state = _State(moto_url=moto_url, ca_file=ca_file, admin=admin)
+        self.pod_identity = eks_api.Registry()
+        """Pod Identity associations and add-ons (EKS), and what EKS Auth judges with."""
+        self.ec2 = ec2_api.Instances()
+        """The Pod Identity scenarios' nodes (EC2 DescribeInstances)."""
         self.server = LabServer(_Handler, None, self)
         self.url = self.server.url
 

@@ -263,11 +263,18 @@ def response(fault: Fault, action: str = "", resource: str = "", caller: str = "
 
 
 def aws_error(service: str, status: int, code: str, message: str) -> Answer:
-    """An error body in the service's protocol: query XML (IAM, STS), REST-JSON (EKS), REST-XML (S3)."""
+    """An error body in the service's protocol: query XML (IAM, STS), REST-JSON (EKS, EKS Auth),
+    REST-XML (S3), EC2's own XML (``<Response><Errors>``)."""
     import json
 
     rid = str(uuid.uuid4())
-    if service == "eks":
+    if service == "ec2":
+        body = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>{escape(code)}</Code>'
+            f"<Message>{escape(message)}</Message></Error></Errors><RequestID>{rid}</RequestID></Response>"
+        )
+        return status, body.encode(), "text/xml;charset=UTF-8", {}
+    if service in ("eks", "eks-auth"):
         return (
             status,
             json.dumps({"message": message}).encode(),

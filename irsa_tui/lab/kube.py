@@ -216,6 +216,35 @@ def _pod(
     }
 
 
+def webhook_containers(
+    pod: dict[str, Any], region: str | None, regional: bool = True
+) -> list[tuple[dict[str, Any], set[str]]]:
+    """The containers the EKS webhook mutates (not named in ``eks.amazonaws.com/skip-containers``,
+    one CSV line, spaces kept), each with the env names it had, after the STS/region env the webhook
+    adds to each (IRSA and Pod Identity alike; never over a value already set)."""
+    skip_value = ((pod.get("metadata") or {}).get("annotations") or {}).get(SKIP_CONTAINERS, "")
+    try:
+        first_line = skip_value.splitlines()[0] if skip_value.strip() else ""
+        skip = set(next(csv.reader([first_line], strict=True))) if first_line else set()
+    except (csv.Error, StopIteration, IndexError):
+        skip = set()
+    out = []
+    spec = pod["spec"]
+    for container in list(spec.get("initContainers") or []) + list(spec.get("containers") or []):
+        if container.get("name") in skip:
+            continue
+        env = container.setdefault("env", [])
+        present = {str(e.get("name")) for e in env}
+        if regional and "AWS_STS_REGIONAL_ENDPOINTS" not in present:  # a webhook without --sts-regional-endpoint
+            env.append({"name": "AWS_STS_REGIONAL_ENDPOINTS", "value": "regional"})
+        # region None: a self-managed webhook started without --aws-default-region injects none
+        if region and "AWS_DEFAULT_REGION" not in present and "AWS_REGION" not in present:
+            env.append({"name": "AWS_DEFAULT_REGION", "value": region})
+            env.append({"name": "AWS_REGION", "value": region})
+        out.append((container, present))
+    return out
+
+
 def mutate_like_webhook(
     pod: dict[str, Any], role_arn: str, audience: str, expiration: int, region: str | None, regional: bool = True
 ) -> None:
@@ -226,23 +255,8 @@ def mutate_like_webhook(
     token directory is kept as is.
     """
     spec = pod["spec"]
-    skip_value = ((pod.get("metadata") or {}).get("annotations") or {}).get(SKIP_CONTAINERS, "")
-    try:
-        first_line = skip_value.splitlines()[0] if skip_value.strip() else ""
-        skip = set(next(csv.reader([first_line], strict=True))) if first_line else set()
-    except (csv.Error, StopIteration, IndexError):
-        skip = set()
-    for container in list(spec.get("initContainers") or []) + list(spec.get("containers") or []):
-        if container.get("name") in skip:
-            continue
-        env = container.setdefault("env", [])
-        present = {e.get("name") for e in env}
-        if regional and "AWS_STS_REGIONAL_ENDPOINTS" not in present:
-            env.append({"name": "AWS_STS_REGIONAL_ENDPOINTS", "value": "regional"})
-        # region None: a self-managed webhook started without --aws-default-region injects none
-        if region and "AWS_DEFAULT_REGION" not in present and "AWS_REGION" not in present:
-            env.append({"name": "AWS_DEFAULT_REGION", "value": region})
-            env.append({"name": "AWS_REGION", "value": region})
+    for container, present in webhook_containers(pod, region, regional):
+        env = container["env"]
         if "AWS_ROLE_ARN" not in present and "AWS_WEB_IDENTITY_TOKEN_FILE" not in present:
             env.append({"name": "AWS_ROLE_ARN", "value": role_arn})
             env.append({"name": "AWS_WEB_IDENTITY_TOKEN_FILE", "value": f"{TOKEN_DIR}/token"})

@@ -337,6 +337,10 @@ def _load(text: str, origin: str) -> Scenario:
         raise ValueError(
             f"{origin}: world.bucket.region_error must be one of {', '.join(S3_REGION_ERRORS)}, not {region_error!r}"
         )
+    if world.get("pod_identity") is not None:
+        from irsa_tui.lab.pod_identity import validate
+
+        validate(world["pod_identity"], origin)
     return Scenario(
         name=name,
         title=title,

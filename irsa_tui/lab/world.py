@@ -29,6 +29,7 @@ from irsa_tui.lab.aws import AwsFront, AwsScenario, Moto
 from irsa_tui.lab.issuer import IssuerServer
 from irsa_tui.lab.kube import Cluster, KubeServer, build_objects
 from irsa_tui.lab.pki import pki, signing_key
+from irsa_tui.lab.pod_identity import PodIdentityWorld, seed_pod_identity
 from irsa_tui.lab.scenario import ACCOUNT, REGION, Scenario
 
 __all__ = ["LabWorld", "serve"]
@@ -203,18 +204,21 @@ class LabWorld:
             )
             if (cfg.get("issuer") or {}).get("serve", True):
                 self.issuer.register(scn_mod.issuer_id(scn.name), jwks)
+            podid = PodIdentityWorld.from_config(scn.name, cfg, names)
             cluster = Cluster(
                 name=scn.name,
                 token=token,
                 issuer=str(tok.get("issuer") or names["ISSUER"]),
                 key=sign_with,
-                objects=build_objects(cfg, names["CLUSTER"], REGION),
+                objects=build_objects(podid.kube_config(cfg) if podid else cfg, names["CLUSTER"], REGION),
                 deny=frozenset(str(d) for d in (cfg.get("rbac") or {}).get("deny") or []),
                 version=str(cfg["cluster"]["version"]),
                 clock_skew=int(tok.get("clock_skew_seconds") or 0),
             )
             self.kube.add(cluster)
             self._seed_aws(admin, cfg, names)
+            assert self.front is not None
+            seed_pod_identity(podid, self.front, cluster, admin, cfg, names, keys[scn.name].jwk, _SEED_LOCKS["iam"])
             self.front.add(
                 AwsScenario(
                     name=scn.name,

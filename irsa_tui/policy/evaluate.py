@@ -18,12 +18,13 @@ from irsa_tui.policy.errors import show
 from irsa_tui.policy.explain import (
     absent_key_reason,
     action_reason,
+    caller_principal_reason,
     present_key_reason,
     principal_reason,
     strip_scheme,
 )
 from irsa_tui.policy.operators import any_match, glob_match
-from irsa_tui.policy.parse import ConditionClause, PolicyDocument, Statement, parse_policy
+from irsa_tui.policy.parse import ConditionClause, PolicyDocument, Principal, Statement, parse_policy
 
 __all__ = [
     "Evaluation",
@@ -47,6 +48,17 @@ class RequestContext:
     """``{"<issuer>:sub": "system:serviceaccount:ns:sa", "<issuer>:aud": "sts.amazonaws.com"}``;
     keys absent from the mapping are absent from the request."""
     action: str = WEB_IDENTITY_ACTION
+    principal_service: str | None = None
+    """A service principal calling (``pods.eks.amazonaws.com`` for EKS Pod Identity): then the
+    statement's ``Principal.Service`` is matched instead of ``Federated``."""
+    principal_aws: str | None = None
+    """A role session calling (role chaining): its role ARN, matched against ``Principal.AWS``
+    (the ARN itself, or its account as ``ACCOUNT``/``arn:…:root``)."""
+
+    @property
+    def principal(self) -> str:
+        """Who is calling, as the Principal element would name it."""
+        return self.principal_service or self.principal_aws or self.principal_federated
 
 
 @dataclass(frozen=True)
@@ -170,31 +182,44 @@ def _cond_mismatch(clause: ConditionClause, request: tuple[str, ...] | None, rea
     return Mismatch("Condition", clause.operator.written, clause.key, clause.values, request, reason)
 
 
+def _aws_principal_matches(values: tuple[str, ...], role_arn: str) -> bool:
+    """``Principal.AWS`` names the role, or its account (``ACCOUNT`` / ``arn:PARTITION:iam::ACCOUNT:root``)."""
+    parts = role_arn.split(":")
+    account = parts[4] if len(parts) > 4 else ""
+    partition = parts[1] if len(parts) > 1 else "aws"
+    return any(v in ("*", role_arn, account, f"arn:{partition}:iam::{account}:root") for v in values)
+
+
+def _principal_matches(p: Principal, ctx: RequestContext) -> bool:
+    if p.wildcard:
+        return True
+    if ctx.principal_service is not None:
+        return ctx.principal_service in p.values("Service")
+    if ctx.principal_aws is not None:
+        return _aws_principal_matches(p.values("AWS"), ctx.principal_aws)
+    return p.any_web_identity or ctx.principal_federated in p.values("Federated")
+
+
 def _statement(stmt: Statement, req: _Request) -> StatementResult:
     ctx = req.ctx
     mismatches: list[Mismatch] = []
     notes = list(stmt.notes)
-    actual = (ctx.principal_federated,)
+    actual = (ctx.principal,)
     if stmt.principal is not None:
         p = stmt.principal
-        if not (p.any_web_identity or ctx.principal_federated in p.values("Federated")):
-            mismatches.append(
-                Mismatch(
-                    "Principal",
-                    None,
-                    None,
-                    p.all_values(),
-                    actual,
-                    principal_reason(p, ctx.principal_federated),
-                )
-            )
+        if not _principal_matches(p, ctx):
+            if ctx.principal_service is not None or ctx.principal_aws is not None:
+                reason = caller_principal_reason(p, ctx.principal, "Service" if ctx.principal_service else "AWS")
+            else:
+                reason = principal_reason(p, ctx.principal_federated)
+            mismatches.append(Mismatch("Principal", None, None, p.all_values(), actual, reason))
     if stmt.not_principal is not None:
         np = stmt.not_principal
         if stmt.effect == "Allow":
             reason = "NotPrincipal cannot be used in a role trust policy, and never with Allow; use Principal"
             mismatches.append(Mismatch("NotPrincipal", None, None, np.all_values(), actual, reason))
-        elif np.any_web_identity or ctx.principal_federated in np.values("Federated"):
-            reason = "NotPrincipal lists the token's provider, so this Deny does not apply to it"
+        elif _principal_matches(np, ctx):
+            reason = "NotPrincipal lists the caller, so this Deny does not apply to it"
             mismatches.append(Mismatch("NotPrincipal", None, None, np.all_values(), actual, reason))
     if stmt.action is not None and not any(glob_match(a, ctx.action, ignore_case=True) for a in stmt.action):
         mismatches.append(

@@ -184,6 +184,8 @@ def present_key_reason(
             f"audience differs: policy expects {expected} but the token's aud is {shown_request} "
             "(the token audience comes from the eks.amazonaws.com/audience annotation, default sts.amazonaws.com)"
         )
+    if clause.key.lower().startswith(("aws:", "sts:")):  # a request key, not one from the token
+        return f"{parsed.canonical} on {show(clause.key)}: the request's {shown_request} matches none of {list(values)!r}"
     return f"{parsed.canonical}: the token's {shown_request} matches none of {list(values)!r}"
 
 
@@ -207,6 +209,23 @@ def principal_reason(principal: Principal, actual: str) -> str:
     return (
         f"none of the {len(feds)} Federated principals is the token's provider {actual!r}; e.g. {reasons[0]}"
     )
+
+
+def caller_principal_reason(principal: Principal, actual: str, kind: str) -> str:
+    """Why a Principal does not name a service (``kind`` Service) or a role session (``kind`` AWS)."""
+    listed = principal.values(kind)
+    if kind == "Service" and principal.values("Federated"):
+        return (
+            f"Principal names an OIDC provider (IRSA), not the service {actual!r}: "
+            "this role is set up for IRSA, not for this caller"
+        )
+    if listed:
+        close = [v for v in listed if v.lower() == actual.lower()]
+        if close:
+            return f"{kind} {show(close[0])} differs from {actual!r} only in case"
+        return f"{kind} principals {list(listed)!r} do not include {actual!r}"
+    kinds = sorted({k for k, _ in principal.entries}) or ["no"]
+    return f"Principal names only {'/'.join(kinds)} principals; this caller needs {{{kind!r}: {actual!r}}}"
 
 
 def _federated_reason(fed: str, actual: str) -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from irsa_tui.lab.world import LabWorld
+from irsa_tui.sources.kube import SourceFailure
 from tests.faults.cells import check
 
 pytestmark = pytest.mark.integration
@@ -32,6 +34,20 @@ IAM = {
 }
 
 
+# Pod Identity sources (sources/pod_identity.py; links to come with the mechanism-aware core):
+# permission -> the adapter call that needs it. Dropping it must make exactly that call fail, naming it.
+POD_IDENTITY_IAM = (
+    "eks:ListPodIdentityAssociations",
+    "eks:DescribePodIdentityAssociation",
+    "eks:DescribeAddon",
+    "ec2:DescribeInstances",
+    "iam:GetInstanceProfile",
+    "eks-auth:AssumeRoleForPodIdentity",
+)
+POD_IDENTITY_RBAC = {"get nodes": "get nodes", "get daemonsets": "get daemonsets.apps"}
+PI_SCENARIO = "injection-pod-identity-association"
+
+
 def test_manifests_list_exactly_the_documented_permissions() -> None:
     docs = list(yaml.safe_load_all((DEPLOY / "rbac.yaml").read_text()))
     role = next(d for d in docs if d["kind"] == "ClusterRole")
@@ -49,7 +65,9 @@ def test_manifests_list_exactly_the_documented_permissions() -> None:
         ("", "serviceaccounts", "list"),
         ("", "serviceaccounts/token", "create"),
         ("", "namespaces", "list"),
+        ("", "nodes", "get"),
         ("apps", "replicasets", "get"),
+        ("apps", "daemonsets", "get"),
         ("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "list"),
     }
     policy = json.loads((DEPLOY / "iam-policy.json").read_text())
@@ -66,6 +84,7 @@ def test_manifests_list_exactly_the_documented_permissions() -> None:
         "iam:SimulatePrincipalPolicy",
         "eks:DescribeCluster",
         "sts:GetCallerIdentity",
+        *POD_IDENTITY_IAM,
     }
     assert all(s["Effect"] == "Allow" for s in policy["Statement"])
 
@@ -147,3 +166,61 @@ def test_the_only_write_is_token_request(world: LabWorld) -> None:
     aws = world.aws_requests()[aws_before:]
     read_prefixes = ("Get", "List", "Describe", "AssumeRoleWithWebIdentity")
     assert all(action.startswith(read_prefixes) for _, action, _, _ in aws), aws
+
+
+def _pod_identity_calls(world: LabWorld) -> dict[str, Any]:
+    """Every Pod Identity source call for the scenario's pod, each returning what it found."""
+    from irsa_tui.sources import pod_identity as pi
+    from irsa_tui.sources.aws import Aws
+    from irsa_tui.sources.kube import Kube
+
+    aws, kube = Aws(world.env["AWS_REGION"], timeout=3), Kube(PI_SCENARIO, timeout=3)
+    cluster = world.placeholders(PI_SCENARIO)["CLUSTER"]
+    ns, pod_name = world.target(PI_SCENARIO)
+    pod = kube.get_pod(ns, pod_name)
+    token = kube.token_request(pod, "pods.eks.amazonaws.com")[0]
+    node = pi.PodIdentityKube(kube).get_node(str(pod.node_name))
+    instance = pi.PodIdentityAws(aws).describe_instance(str(node.instance_id))
+
+    def details() -> Any:
+        errors = [a.detail_error for a in pi.PodIdentityAws(aws).associations(cluster, ns, pod.sa_name) if a.detail_error]
+        if errors:
+            raise SourceFailure(errors[0])
+        return True
+
+    return {
+        "eks:ListPodIdentityAssociations": lambda: pi.PodIdentityAws(aws).associations(cluster, ns, pod.sa_name),
+        "eks:DescribePodIdentityAssociation": details,
+        "eks:DescribeAddon": lambda: pi.PodIdentityAws(aws).describe_addon(cluster),
+        "ec2:DescribeInstances": lambda: pi.PodIdentityAws(aws).describe_instance(instance.instance_id),
+        "iam:GetInstanceProfile": lambda: pi.PodIdentityAws(aws).get_instance_profile(str(instance.instance_profile_arn)),
+        "eks-auth:AssumeRoleForPodIdentity": lambda: pi.PodIdentityAws(aws).assume_role_for_pod_identity(cluster, token),
+        "get nodes": lambda: pi.PodIdentityKube(kube).get_node(str(pod.node_name)),
+        "get daemonsets": lambda: pi.PodIdentityKube(kube).agent(),
+    }
+
+
+@pytest.mark.parametrize("permission", [*POD_IDENTITY_IAM, *POD_IDENTITY_RBAC])
+def test_each_pod_identity_permission_is_needed_and_named(world: LabWorld, permission: str) -> None:
+    calls = _pod_identity_calls(world)
+    for call in calls.values():
+        call()  # with every permission, every call answers
+    if ":" in permission:
+        world.set_denied_actions([permission])
+    else:
+        world.set_rbac_deny(PI_SCENARIO, [permission])
+    try:
+        failed = {}
+        for name, call in calls.items():
+            try:
+                call()
+            except SourceFailure as exc:
+                failed[name] = exc.error
+    finally:
+        world.set_denied_actions([])
+        world.set_rbac_deny(PI_SCENARIO, [])
+    assert permission in failed, failed
+    # only that call (and Describe, which needs List's answer) fails, and each failure names it
+    assert set(failed) <= {permission, "eks:DescribePodIdentityAssociation"}, failed
+    named = POD_IDENTITY_RBAC.get(permission, permission)
+    assert {(e.kind, e.permission) for e in failed.values()} == {("forbidden", named)}

@@ -99,3 +99,11 @@ def act_as_pod(world: LabWorld, name: str, role_arn: str | None = None) -> PodOu
         out.s3_status = exc.response["ResponseMetadata"]["HTTPStatusCode"]
         out.s3_headers = exc.response["ResponseMetadata"].get("HTTPHeaders")
     return out
+
+
+# The Pod Identity scenario and its nodes (tests/lab, tests/sources).
+PI_SCENARIO = "injection-pod-identity-association"
+PI_NS = "payments"
+PI_NODE_A = "ip-10-0-12-34.eu-west-1.compute.internal"  # HttpTokens required, hop limit 2, agent Ready
+PI_NODE_B = "ip-10-0-45-67.eu-west-1.compute.internal"  # HttpTokens optional, hop limit 1, agent not Ready
+PI_FARGATE = "fargate-ip-10-0-99-12.eu-west-1.compute.internal"
