@@ -235,13 +235,43 @@ _C: list[Shape] = [
         "incoming identity token could not be reached.",
     ),
     Shape(
-        "ERR-007", "aws", "irsa", "sts",
+        "ERR-007", "aws", "irsa", "token",
         r"IDPRejectedClaim",
         "The identity provider rejected a claim of the token",
-        "STS's identity provider check refused a claim of the token (AWS-side verdict; retry, then AWS support)",
+        "STS's identity provider check refused a claim of the token (revoked or invalid claim: look at the "
+        "token's claims, then retry)",
         "https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html",
         "An error occurred (IDPRejectedClaim) when calling the AssumeRoleWithWebIdentity operation: The "
         "identity provider (IdP) reported that authentication failed. This might be because the claim is invalid.",
+    ),
+    Shape(
+        "ERR-031", "aws", "irsa", "oidc-provider",
+        r"OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint",
+        "The provider's thumbprints do not match the issuer's certificate",
+        "STS checked the issuer's TLS certificate against the IAM OIDC provider's thumbprint list (the CA is "
+        "not one IAM trusts by itself) and none matched",
+        "https://repost.aws/knowledge-center/eks-troubleshoot-irsa-errors",
+        "InvalidIdentityToken: OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint",
+        next=_OIDC,
+    ),
+    Shape(
+        "ERR-032", "aws", "irsa", "sts",
+        r"\bThrottling\b.*Rate exceeded|Rate exceeded.*\bThrottling\b",
+        "STS throttled the call",
+        "STS refused the call for its per-account request rate: every pod assuming roles at once, or an SDK "
+        "not caching credentials",
+        "https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html",
+        "An error occurred (Throttling) when calling the AssumeRoleWithWebIdentity operation: Rate exceeded",
+    ),
+    Shape(
+        "ERR-033", "aws", "irsa", "sts",
+        r"\bServiceUnavailable\b",
+        "STS is unavailable on that endpoint",
+        "the STS endpoint the pod calls answered 503 ServiceUnavailable: an outage of that endpoint (regional "
+        "endpoints keep pods independent of the global one)",
+        "https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html",
+        "An error occurred (ServiceUnavailable) when calling the AssumeRoleWithWebIdentity operation: "
+        "Service Unavailable",
     ),
     Shape(
         "ERR-008", "aws", "irsa", "service-account",
@@ -276,7 +306,7 @@ _C: list[Shape] = [
         "https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html",
         "An error occurred (InvalidIdentityToken) when calling the AssumeRoleWithWebIdentity operation: The ID "
         "Token provided is not a valid JWT. (You may see this error if you sent an Access Token)",
-        unless=("ERR-002", "ERR-003", "ERR-004", "ERR-005", "ERR-012", "ERR-014"),
+        unless=("ERR-002", "ERR-003", "ERR-004", "ERR-005", "ERR-012", "ERR-014", "ERR-031"),
     ),
     Shape(
         "ERR-012", "aws", "irsa", "token",

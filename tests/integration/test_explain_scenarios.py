@@ -30,6 +30,7 @@ TEXT_CANNOT_TELL = {
     "injection-preset-role-arn": "trust-policy",
     # "Incorrect token audience": the token's aud or the provider's client IDs; STS does not say which.
     "token-audience-custom": "oidc-provider",
+    "injection-kops-webhook-audience": "oidc-provider",
     # The wrong region shows at S3; that the webhook injected it only the chain can say.
     "injection-region-mismatch": "s3",
 }
