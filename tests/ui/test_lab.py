@@ -152,7 +152,9 @@ async def test_a_scenarios_probe_options_travel_with_its_context_and_stay_there(
         # the namespace pane starts on the context's namespace, the pod with a role first
         await wait_for(pilot, lambda: pods.highlighted_value == pod, 30)
         assert getattr(app.screen, "namespace", None) == ns
-        await pilot.press("3", "enter")
+        # (under load the namespace filter may still hold focus as its list fills: go to the pane directly)
+        app.screen.action_pane("pods")  # type: ignore[attr-defined]
+        await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen) and app.screen.result is not None, 30)
         screen = app.screen
         assert isinstance(screen, ChainScreen) and screen.result is not None
@@ -166,7 +168,9 @@ async def test_a_scenarios_probe_options_travel_with_its_context_and_stay_there(
         healthy_ns, healthy_pod = lab.target("healthy")
         await wait_for(pilot, lambda: pods.highlighted_value == healthy_pod, 30)
         assert getattr(app.screen, "namespace", None) == healthy_ns
-        await pilot.press("3", "enter")
+        # (under load the namespace filter may still hold focus as its list fills: go to the pane directly)
+        app.screen.action_pane("pods")  # type: ignore[attr-defined]
+        await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen) and app.screen.result is not None, 30)
         screen = app.screen
         assert isinstance(screen, ChainScreen) and screen.result is not None
