@@ -412,7 +412,12 @@ def _tui(argv: Sequence[str]) -> int:
     try:
         ns = pod = None
         if args.target:
-            ns, pod = parse_target(args.target, args.namespace or _context_namespace(args.context))
+            try:
+                ns, pod = parse_target(args.target, args.namespace or _context_namespace(args.context))
+            except UsageExit as exc:  # `irsa-tui scna`: a bare word that is neither a pod we can place nor a command
+                if "/" in args.target:
+                    raise
+                raise UsageExit(f"{exc}; or, if you meant a command, one of: {', '.join(COMMANDS)}") from None
         context = args.context
         from irsa_tui.options import probe_problem
 

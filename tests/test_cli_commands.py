@@ -105,3 +105,15 @@ def test_every_command_is_in_the_help(capsys: pytest.CaptureFixture[str]) -> Non
     out = capsys.readouterr().out
     for name in cli.COMMANDS:
         assert f"\n  {name} " in out
+
+
+def test_a_bare_word_that_is_no_pod_we_can_place_lists_the_commands(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`irsa-tui scna` with no namespace to place it in: not a traceback, and the commands are named."""
+    from irsa_tui.cli import main
+
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "none"))  # no kubeconfig: no context namespace
+    assert main(["scna"]) == 64
+    err = capsys.readouterr().err
+    assert "scna" in err and "one of: check" in err and "explain" in err
