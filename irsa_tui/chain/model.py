@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from irsa_tui.chain.codes import Code
+    from irsa_tui.chain.mechanism import MechanismVerdict
+    from irsa_tui.chain.sdk_credentials import ContainerCredentials
 
 __all__ = [
     "ChainResult",
@@ -241,7 +243,11 @@ class ChainResult:
     """The diagnosed mechanism's links, in its chain order."""
     duration_ms: int = 0
     mechanism: str = "irsa"
-    """The id of the mechanism diagnosed (``irsa``); its links are ``links``."""
+    """The id of the mechanism diagnosed (``irsa``, ``pod-identity`` or ``none``); its links are ``links``."""
+    detection: MechanismVerdict | None = None
+    """Why this mechanism: what is configured, what the webhook injects, what each container uses."""
+    credentials: tuple[ContainerCredentials, ...] = ()
+    """Per app container: the credential source each SDK family picks, what it shadows, IMDS reach."""
 
     @property
     def verdict(self) -> Verdict:
