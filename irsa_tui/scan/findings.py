@@ -110,7 +110,8 @@ def _restart_findings(listing: Listing, workloads: Iterable[Workload]) -> list[C
                 changed = a.modified or a.created
                 if (_after(changed, pod.created) and not has_pid) or _after(a.modified, pod.created):
                     stale.append(pod.name)
-                    changes.add(f"association {a.association_id} was {'changed' if a.modified else 'created'}")
+                    edited = a.modified is not None and a.modified != a.created
+                    changes.add(f"association {a.association_id} was {'changed' if edited else 'created'}")
                 continue
             if role is not None and sa is not None:
                 if injected and role not in injected:

@@ -21,7 +21,7 @@ from typing import Any, cast
 from irsa_tui.chain.arn import RoleArn
 from irsa_tui.chain.errors import SourceError, SourceFailure
 from irsa_tui.chain.facts import OwnerRef, PodFacts, RoleFacts, ServiceAccountFacts
-from irsa_tui.chain.mechanism import AssociationInput, association_inputs, detect_mechanism
+from irsa_tui.chain.mechanism import association_inputs, detect_mechanism
 from irsa_tui.chain.model import ChainResult, Status
 from irsa_tui.chain.pod_identity_facts import AssociationFacts
 from irsa_tui.engine import GRAPHS, Options, Session, UsageError, diagnose
@@ -246,14 +246,24 @@ class _Judged:
 
 
 def _judge(session: Session, options: ScanOptions, pod: PodFacts, end: float,
-           associations: Sequence[AssociationInput], sa: ServiceAccountFacts | None) -> _Judged:
-    detected = detect_mechanism(pod_input(pod), role_annotation(sa), associations)
-    mechanism = detected.mechanism if detected.mechanism != "none" else (detected.configured or ("none",))[0]
+           associations: Sequence[AssociationFacts], sa: ServiceAccountFacts | None) -> _Judged:
+    detected = detect_mechanism(pod_input(pod), role_annotation(sa), association_inputs(associations))
+    # what the pod uses; when it uses nothing, what it was meant to get (the webhook's precedence)
+    mechanism = detected.mechanism if detected.mechanism != "none" else detected.injected
     remaining = end - time.monotonic()
     if remaining <= 0.05:
         return _Judged(pod, None, f"not judged: the scan's deadline of {options.deadline:g}s passed", mechanism)
     from irsa_tui.chain.registry import MECHANISMS
 
+    if mechanism == "pod-identity" and mechanism not in GRAPHS:
+        from irsa_tui.scan.pod_identity import judge_pod_identity
+
+        assoc = next((a for a in associations if (a.namespace, a.service_account) == (pod.namespace, pod.sa_name)),
+                     None)
+        try:
+            return _Judged(pod, judge_pod_identity(session, pod, assoc, detected), None, mechanism)
+        except Exception as exc:  # one target's bug must not cost the others their results
+            return _Judged(pod, None, f"internal error: {type(exc).__name__}: {exc}", mechanism)
     chain_mech = MECHANISMS.get(mechanism) if mechanism in GRAPHS else None
     if chain_mech is None:
         chain_mech = MECHANISMS["irsa"]
@@ -266,7 +276,7 @@ def _judge(session: Session, options: ScanOptions, pod: PodFacts, end: float,
         return _Judged(pod, None, str(exc), mechanism)
     except Exception as exc:  # one target's bug must not cost the others their results
         return _Judged(pod, None, f"internal error: {type(exc).__name__}: {exc}", mechanism)
-    if chain_mech.id != mechanism:
+    if result.detection is None:
         result = replace(result, detection=detected)
     return _Judged(pod, result, None, mechanism)
 
@@ -398,7 +408,7 @@ def scan(
     def work(unit: tuple[Workload, int, PodFacts]) -> None:
         w, index, pod = unit
         sa = listing.service_accounts.get((pod.namespace, pod.sa_name))
-        result = _judge(shared, options, pod, end, assoc_inputs, sa)
+        result = _judge(shared, options, pod, end, listing.associations, sa)
         with progress_lock:
             judged[(w.key, index)] = result
             remaining_groups[w.key] -= 1
