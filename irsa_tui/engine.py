@@ -196,7 +196,10 @@ def diagnose(
                 on_link(result)
         run.emitted = {r.id: r for r in links}
     region = run.values.get("aws_region")
-    role = run.values.get("role_arn")
+    role: object = run.values.get("role_arn")
+    if chosen.id == POD_IDENTITY.id:
+        arns = run.values.get("association_role_arns")
+        role = (arns[1] or arns[0]) if isinstance(arns, tuple) else None
     target = Target(
         namespace=options.namespace,
         pod=options.pod,
@@ -204,7 +207,7 @@ def diagnose(
         cluster=session.cluster_name,
         # no EKS cluster: the AWS region irsa-tui used
         region=region if isinstance(region, str) else (session.region or session.sources.aws.region),
-        role_arn=str(role) if isinstance(role, RoleArn) else None,
+        role_arn=str(role) if isinstance(role, RoleArn | str) else None,
     )
     return ChainResult(target=target, links=links, duration_ms=int((time.perf_counter() - started) * 1000),
                        mechanism=chosen.id, detection=detection)

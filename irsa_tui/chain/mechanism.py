@@ -31,6 +31,7 @@ __all__ = [
     "diagnosed",
     "is_agent_uri",
     "pod_input",
+    "verdict_json",
 ]
 
 MechanismId = Literal["irsa", "pod-identity", "none"]
@@ -315,3 +316,30 @@ def diagnosed(verdict: MechanismVerdict) -> MechanismId:
     """The mechanism whose chain to walk: what the pod uses; when it uses none, what it was configured to
     get (Pod Identity first, as the webhook decides), so the chain says why it did not; else ``none``."""
     return verdict.mechanism if verdict.mechanism != "none" else verdict.injected
+
+
+def verdict_json(verdict: MechanismVerdict, diagnosed_id: str) -> dict[str, object]:
+    """The JSON ``mechanism_detail``: what the pod uses, what is configured, what the webhook injects, who
+    wins and why, and each container's reading."""
+    assoc = verdict.association
+    return {
+        "diagnosed": diagnosed_id,
+        "uses": verdict.mechanism,
+        "configured": list(verdict.configured),
+        "injected": verdict.injected,
+        "uniform": verdict.uniform,
+        "reasons": list(verdict.reasons),
+        "association": None if assoc is None else {
+            "id": assoc.association_id,
+            "namespace": assoc.namespace,
+            "service_account": assoc.service_account,
+            "role_arn": assoc.role_arn,
+            "target_role_arn": assoc.target_role_arn,
+            "created": assoc.created.isoformat() if assoc.created else None,
+        },
+        "containers": [
+            {"name": c.container, "mechanism": c.mechanism, "web_identity": c.web_identity,
+             "container_credentials": c.container_credentials, "why": c.why}
+            for c in verdict.containers
+        ],
+    }

@@ -336,19 +336,18 @@ def check_pod_identity(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> Link
     base = {"sa": f"{pod.namespace}/{pod.sa_name}", "restart": restart_command(facts)}
     volume = next((v for v in pod.volumes if v.name == POD_IDENTITY_VOLUME and v.token is not None), None)
     evidence: list[Evidence] = []
-    if volume is not None and volume.token is not None:
+    if volume is not None and volume.token is not None:  # always, past the skip below; narrows the type
         audience = volume.token.audience or "(the API server's default)"
         ok = volume.token.audience == POD_IDENTITY_AUDIENCE
         evidence.append(Evidence("pi-volume-audience", f"audience of volume {POD_IDENTITY_VOLUME}",
                                  POD_IDENTITY_AUDIENCE, audience, ok))
         if not ok:
             return _common.from_findings(LINK, [Finding("TOK-207", {**base, "audience": audience})], evidence)
+    if volume is None:
+        return _common.skipped(LINK, f"the pod has no {POD_IDENTITY_VOLUME} volume (see injection)")
     token = facts.pod_identity_token
     if token is None:
-        reason = facts.gaps.get("pod_identity_token") or "no token requested"
-        if volume is None:
-            reason = f"the pod has no {POD_IDENTITY_VOLUME} volume (see injection)"
-        return _common.skipped(LINK, reason, evidence)
+        return _common.skipped(LINK, facts.gaps.get("pod_identity_token") or "no token requested", evidence)
     if isinstance(token, SourceError):
         return _common.errored(LINK, token, evidence)
     claims = token.claims
