@@ -15,18 +15,18 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from irsa_tui.chain.arn import RoleArn
 from irsa_tui.chain.errors import SourceError, SourceFailure
 from irsa_tui.chain.facts import OwnerRef, PodFacts, RoleFacts, ServiceAccountFacts
-from irsa_tui.chain.mechanism import association_inputs, detect_mechanism
+from irsa_tui.chain.mechanism import association_inputs, detect_mechanism, diagnosed, pod_input
 from irsa_tui.chain.model import ChainResult, Status
 from irsa_tui.chain.pod_identity_facts import AssociationFacts
-from irsa_tui.engine import GRAPHS, Options, Session, UsageError, diagnose
+from irsa_tui.engine import Options, Session, UsageError, diagnose
 from irsa_tui.scan.model import OddReplica, RowVerdict, ScanOptions, ScanReport, WorkloadRow
-from irsa_tui.scan.targets import Workload, group_workloads, pod_input, role_annotation, shape_difference
+from irsa_tui.scan.targets import Workload, group_workloads, role_annotation, shape_difference
 from irsa_tui.sources.protocols import Sources
 
 __all__ = ["Listing", "ScanKubeSource", "scan"]
@@ -63,6 +63,8 @@ class Listing:
     """Namespaces known to exist (None: not listed)."""
     listed_sa_namespaces: set[str] | None = field(default_factory=set)
     """Namespaces whose ServiceAccounts were listed (None: every namespace)."""
+    association_namespaces: set[str] | None = field(default_factory=set)
+    """Namespaces whose associations were listed (None: every namespace)."""
     errors: list[str] = field(default_factory=list)
 
 
@@ -107,6 +109,25 @@ class _Listed:
         return cast("tuple[ServiceAccountFacts, ...]", self.inner.list_service_accounts(ns))
 
     def __getattr__(self, name: str) -> Any:  # webhooks, issuer_discovery, token_request: the real source
+        return getattr(self.inner, name)
+
+
+class _ListedAssociations:
+    """The Pod Identity source, answering ListPodIdentityAssociations from the scan's list."""
+
+    def __init__(self, inner: Any, listing: Listing) -> None:
+        self.inner = inner
+        self.listing = listing
+
+    def associations(self, cluster: str, namespace: str | None = None, service_account: str | None = None
+                     ) -> tuple[AssociationFacts, ...]:
+        listed = self.listing.association_namespaces
+        if listed is not None and namespace is not None and namespace not in listed:
+            return cast("tuple[AssociationFacts, ...]", self.inner.associations(cluster, namespace, service_account))
+        return tuple(a for a in self.listing.associations if namespace in (None, a.namespace)
+                     and service_account in (None, a.service_account))
+
+    def __getattr__(self, name: str) -> Any:  # add-on, EKS Auth, EC2, instance profiles: the real source
         return getattr(self.inner, name)
 
 
@@ -190,6 +211,10 @@ def _list(kube: Any, pod_identity: Any, namespaces: Sequence[str] | None, cluste
         found = pod_identity.associations(cluster, ns)
         with lock:
             listing.associations.extend(found)
+            if ns is None:
+                listing.association_namespaces = None
+            elif listing.association_namespaces is not None:
+                listing.association_namespaces.add(ns)
 
     jobs: list[tuple[str, Callable[[], None]]] = []
     for ns in scopes:
@@ -247,38 +272,22 @@ class _Judged:
 
 def _judge(session: Session, options: ScanOptions, pod: PodFacts, end: float,
            associations: Sequence[AssociationFacts], sa: ServiceAccountFacts | None) -> _Judged:
+    """The pod's chain for the mechanism it really uses (as check judges it: ``mechanism_detail``)."""
     detected = detect_mechanism(pod_input(pod), role_annotation(sa), association_inputs(associations))
-    # what the pod uses; when it uses nothing, what it was meant to get (the webhook's precedence)
-    mechanism = detected.mechanism if detected.mechanism != "none" else detected.injected
+    mechanism = diagnosed(detected)
     remaining = end - time.monotonic()
     if remaining <= 0.05:
         return _Judged(pod, None, f"not judged: the scan's deadline of {options.deadline:g}s passed", mechanism)
-    from irsa_tui.chain.registry import MECHANISMS
-
-    if mechanism == "pod-identity" and mechanism not in GRAPHS:
-        from irsa_tui.scan.pod_identity import judge_pod_identity
-
-        assoc = next((a for a in associations if (a.namespace, a.service_account) == (pod.namespace, pod.sa_name)),
-                     None)
-        try:
-            return _Judged(pod, judge_pod_identity(session, pod, assoc, detected), None, mechanism)
-        except Exception as exc:  # one target's bug must not cost the others their results
-            return _Judged(pod, None, f"internal error: {type(exc).__name__}: {exc}", mechanism)
-    chain_mech = MECHANISMS.get(mechanism) if mechanism in GRAPHS else None
-    if chain_mech is None:
-        chain_mech = MECHANISMS["irsa"]
     run = Options(namespace=pod.namespace, pod=pod.name, context=session.context, cluster=options.cluster,
                   region=options.region, bucket=options.bucket, live=options.live, timeout=options.timeout,
                   deadline=max(0.1, min(remaining, 60.0)))
     try:
-        result = diagnose(run, session=session, mechanism=chain_mech)
+        result = diagnose(run, session=session)
     except UsageError as exc:
         return _Judged(pod, None, str(exc), mechanism)
     except Exception as exc:  # one target's bug must not cost the others their results
         return _Judged(pod, None, f"internal error: {type(exc).__name__}: {exc}", mechanism)
-    if result.detection is None:
-        result = replace(result, detection=detected)
-    return _Judged(pod, result, None, mechanism)
+    return _Judged(pod, result, None, result.mechanism)
 
 
 def _row(work: Workload, judged: Sequence[_Judged], role_arn: str | None) -> WorkloadRow:
@@ -311,18 +320,6 @@ def _row(work: Workload, judged: Sequence[_Judged], role_arn: str | None) -> Wor
         representative=main.pod.name, odd_replicas=tuple(odd), chain=main.result, codes=tuple(codes),
         error=main.error if main.result is None else None,
     )
-
-
-def _aws_pod_identity(aws: Any) -> Any:
-    """Pod Identity reads over the session's AWS source, when it is the real one."""
-    from irsa_tui.sources.aws import Aws
-
-    inner = getattr(aws, "inner", aws)
-    if isinstance(inner, Aws):
-        from irsa_tui.sources.pod_identity import PodIdentityAws
-
-        return PodIdentityAws(inner)
-    return None
 
 
 def role_facts(session: Session, arn: RoleArn) -> RoleFacts | SourceError:
@@ -384,12 +381,16 @@ def scan(
     aws = _Retrying(base.sources.aws, end, count)
     kube = _Retrying(base.sources.kube, end, count)
     if pod_identity is None:
-        pod_identity = _aws_pod_identity(base.sources.aws)
+        pod_identity = base.sources.eks
     pid = _Retrying(pod_identity, end, count) if pod_identity is not None else None
     listing = _list(kube, pid, options.namespaces, base.cluster_name, options.workers)
-    shared = Session(base.context, Sources(kube=cast("Any", _Listed(kube, listing)), aws=cast("Any", aws),
-                                           issuer=cast("Any", _Retrying(base.sources.issuer, end, count))),
-                     cluster_name=base.cluster_name, region=base.region, cluster_account=base.cluster_account)
+    nodes = base.sources.nodes
+    shared = Session(base.context, Sources(
+        kube=cast("Any", _Listed(kube, listing)), aws=cast("Any", aws),
+        issuer=cast("Any", _Retrying(base.sources.issuer, end, count)),
+        eks=cast("Any", _ListedAssociations(pid, listing)) if pid is not None else None,
+        nodes=cast("Any", _Retrying(nodes, end, count)) if nodes is not None else None,
+    ), cluster_name=base.cluster_name, region=base.region, cluster_account=base.cluster_account)
     if base.memo is not None:
         shared.memo = base.memo
     assoc_inputs = association_inputs(listing.associations)

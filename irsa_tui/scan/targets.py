@@ -13,17 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from irsa_tui.chain.facts import ROLE_ANNOTATION, OwnerRef, PodFacts, ServiceAccountFacts
-from irsa_tui.chain.mechanism import (
-    FULL_URI,
-    ROLE_ARN,
-    TOKEN_FILE,
-    AssociationInput,
-    ContainerEnv,
-    PodInput,
-)
+from irsa_tui.chain.mechanism import FULL_URI, ROLE_ARN, TOKEN_FILE, AssociationInput
 
-__all__ = ["Shape", "Workload", "group_workloads", "pod_input", "role_annotation", "shape", "shape_difference",
-           "top_owner"]
+__all__ = ["Shape", "Workload", "group_workloads", "role_annotation", "shape", "shape_difference", "top_owner"]
 
 
 def role_annotation(sa: ServiceAccountFacts | None) -> str | None:
@@ -44,25 +36,6 @@ def top_owner(pod: PodFacts, controllers: Mapping[tuple[str, str, str], OwnerRef
         owner = controllers[(pod.namespace, owner.kind, owner.name)]
         seen += 1
     return owner
-
-
-def pod_input(pod: PodFacts) -> PodInput:
-    """The pod as ``chain.mechanism.detect_mechanism`` reads it."""
-    return PodInput(
-        namespace=pod.namespace,
-        name=pod.name,
-        service_account=pod.sa_name,
-        containers=tuple(
-            ContainerEnv(c.name, {v.name: v.value for v in c.env}, {m.name: m.mount_path for m in c.mounts},
-                         init=c.kind == "init")
-            for c in pod.containers if c.kind != "ephemeral"
-        ),
-        volumes=tuple(v.name for v in pod.volumes),
-        created=pod.created,
-        labels=pod.labels,
-        annotations=pod.annotations,
-        host_network=pod.host_network,
-    )
 
 
 Shape = tuple[tuple[str, str | None, bool, bool], ...]
