@@ -349,6 +349,26 @@ def _raising(fetch: Callable[[], RoleFacts | SourceError]) -> RoleFacts:
     return value
 
 
+PREFETCH_WORKERS = 16
+"""Roles read at once before the chains are judged (IAM's GetRole quota is shared by the account: stay polite)."""
+
+
+def _prefetch_roles(session: Session, listing: Listing, workers: int) -> None:
+    """Every role the scan will need, read once and concurrently into the Session's memo (the chains and
+    the findings then find them there): annotated roles and association roles."""
+    from irsa_tui.chain.arn import parse_role_arn
+
+    wanted: set[str] = {role for sa in listing.service_accounts.values() if (role := role_annotation(sa))}
+    wanted |= {a.role_arn for a in listing.associations if a.role_arn}
+    wanted |= {a.target_role_arn for a in listing.associations if a.target_role_arn}
+    arns = sorted({str(arn) for text in wanted if isinstance(arn := parse_role_arn(text), RoleArn)})
+    if not arns or session.memo is None:
+        return
+    by_text = {str(parse_role_arn(a)): parse_role_arn(a) for a in arns}
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(arns))), thread_name_prefix="irsa-scan-role") as pool:
+        list(pool.map(lambda text: role_facts(session, cast("RoleArn", by_text[text])), arns))
+
+
 def scan(
     options: ScanOptions,
     session: Session | None = None,
@@ -395,6 +415,7 @@ def scan(
         shared.memo = base.memo
     assoc_inputs = association_inputs(listing.associations)
     workloads = group_workloads(listing.pods, listing.service_accounts, assoc_inputs, listing.controllers)
+    _prefetch_roles(shared, listing, max(options.workers, PREFETCH_WORKERS))
     units = [(w, i, pods[0]) for w in workloads for i, (_, pods) in enumerate(w.groups)]
     total = len(units)
     done = [0]

@@ -9,6 +9,7 @@ workload's, any other shape is an odd replica that gets its own chain.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -112,6 +113,7 @@ def group_workloads(
             continue
         owner = top_owner(pod, controllers)
         buckets.setdefault((pod.namespace, owner.kind, owner.name, pod.sa_name), []).append(pod)
+    owners = Counter(key[:3] for key in buckets)
     out = []
     for (ns, kind, name, sa_name), members in sorted(buckets.items()):
         members.sort(key=lambda p: p.name)
@@ -121,6 +123,6 @@ def group_workloads(
         order = {s: i for i, s in enumerate(by_shape)}
         groups = sorted(by_shape.items(), key=lambda kv: (-len(kv[1]), order[kv[0]]))
         # two workloads of one controller with different ServiceAccounts (a rollout in progress): keep both rows
-        label = name if sum(1 for k in buckets if k[:3] == (ns, kind, name)) == 1 else f"{name} ({sa_name})"
+        label = name if owners[(ns, kind, name)] == 1 else f"{name} ({sa_name})"
         out.append(Workload(ns, kind, label, sa_name, tuple(members), tuple((s, tuple(p)) for s, p in groups)))
     return out
