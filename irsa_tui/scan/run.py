@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from irsa_tui.chain.arn import RoleArn
@@ -24,6 +24,7 @@ from irsa_tui.chain.facts import OwnerRef, PodFacts, RoleFacts, ServiceAccountFa
 from irsa_tui.chain.mechanism import association_inputs, detect_mechanism, diagnosed, pod_input
 from irsa_tui.chain.model import ChainResult, Status
 from irsa_tui.chain.pod_identity_facts import AssociationFacts
+from irsa_tui.chain.registry import IRSA
 from irsa_tui.engine import Options, Session, UsageError, diagnose
 from irsa_tui.scan.model import OddReplica, RowVerdict, ScanOptions, ScanReport, WorkloadRow
 from irsa_tui.scan.targets import Workload, group_workloads, role_annotation, shape_difference
@@ -281,8 +282,14 @@ def _judge(session: Session, options: ScanOptions, pod: PodFacts, end: float,
     run = Options(namespace=pod.namespace, pod=pod.name, context=session.context, cluster=options.cluster,
                   region=options.region, bucket=options.bucket, live=options.live, timeout=options.timeout,
                   deadline=max(0.1, min(remaining, 60.0)))
+    # A pod that only IRSA concerns (no association): IRSA's steps alone, half the work of walking every
+    # mechanism's steps, the same chain check gives (the engine's detection would pick IRSA too).
+    only_irsa = mechanism == "irsa" and detected.association is None and "pod-identity" not in detected.configured
     try:
-        result = diagnose(run, session=session)
+        if only_irsa:
+            result = replace(diagnose(run, session=session, mechanism=IRSA), detection=detected)
+        else:
+            result = diagnose(run, session=session)
     except UsageError as exc:
         return _Judged(pod, None, str(exc), mechanism)
     except Exception as exc:  # one target's bug must not cost the others their results

@@ -93,3 +93,18 @@ def test_the_real_executable_text_and_markdown(world: LabWorld) -> None:
     quiet = subprocess.run([EXE, "scan", "--context", SCENARIO, "-n", "payments", "--progress", "--json"],
                            capture_output=True, text=True, env=env, timeout=120)
     assert "judged" not in quiet.stderr and json.loads(quiet.stdout)["kind"] == "scan"  # never with --json
+
+
+def test_a_rows_chain_is_checks_chain(world: LabWorld, capsys: pytest.CaptureFixture[str]) -> None:
+    """The representative's chain is what `check --no-live` says of that pod (scan runs IRSA's steps only
+    for a pod only IRSA concerns; the judgement must not change)."""
+    _, doc = scan_json(capsys, "-n", "payments")
+    for row in doc["rows"]:
+        if row["chain"] is None:
+            continue
+        pod = row["representative"]
+        assert main(["check", f"payments/{pod}", "--context", SCENARIO, "--no-live", "--json"]) in (0, 1, 2)
+        check = json.loads(capsys.readouterr().out)
+        assert check["mechanism"] == row["chain"]["mechanism"] == row["mechanism"]
+        assert [(link["id"], link["status"], link["summary"]) for link in check["links"]] == [
+            (link["id"], link["status"], link["summary"]) for link in row["chain"]["links"]], pod
