@@ -108,3 +108,20 @@ def test_a_rows_chain_is_checks_chain(world: LabWorld, capsys: pytest.CaptureFix
         assert check["mechanism"] == row["chain"]["mechanism"] == row["mechanism"]
         assert [(link["id"], link["status"], link["summary"]) for link in check["links"]] == [
             (link["id"], link["status"], link["summary"]) for link in row["chain"]["links"]], pod
+
+
+def test_throttling_until_the_deadline_is_error_rows_not_a_crash(world: LabWorld,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """IAM answers every GetRole with Throttling (the lab's fault, as IAM sends it): the scan backs off and
+    retries until its deadline, then the rows that needed a role are incomplete; exit 2, no traceback."""
+    world.set_faults(["iam:429:GetRole"])
+    try:
+        code, doc = scan_json(capsys, "-n", "payments", "--deadline", "4")
+    finally:
+        world.set_faults([])
+    assert problems(doc) == []
+    assert code == 2 and doc["verdict"] == "incomplete"
+    web = next(r for r in doc["rows"] if r["name"] == "web")
+    assert web["verdict"] in ("incomplete", "error")
+    assert "throttl" in json.dumps(web["chain"]).lower() or "deadline" in (web["error"] or "")
+    assert doc["findings"] == [] or all(f["code"] != "SA-250" for f in doc["findings"])  # unknown, not missing
