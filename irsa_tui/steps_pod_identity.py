@@ -36,6 +36,7 @@ from irsa_tui.chain.mechanism import (
     association_inputs,
     detect_mechanism,
     diagnosed,
+    env_mechanism,
     pod_input,
 )
 from irsa_tui.chain.model import LinkId
@@ -58,11 +59,7 @@ INTERNAL = ("pod_read", "caller_identity", "aws_region", "detection", "pod_ident
 Auth issued (memory only, for the S3 probe); ``association_role_arns`` (association role, target role) ARNs."""
 
 
-def early_mechanism(pod: PodFacts) -> str | None:
-    """The mechanism from the pod's env alone, when the env decides it (``None``: it takes the SA and the
-    associations to say; detection then decides)."""
-    found = detect_mechanism(pod_input(pod), None, ()).mechanism
-    return None if found == "none" else found
+early_mechanism = env_mechanism
 
 
 def _diagnosed(ctx: StepContext) -> str | None:
