@@ -342,6 +342,9 @@ def step_owner(ctx: StepContext) -> None:
 def step_role_arn(ctx: StepContext) -> None:
     """The role under test (``plan.role_under_test``); the SA is read only when the pod's env names none."""
     pod = _value(ctx, "pod_read", PodFacts)
+    if pod is not None and env_mechanism(pod) == "pod-identity":  # no IRSA role to read for it
+        ctx.gap("role_arn", "the pod uses EKS Pod Identity")
+        return
     sa = None
     if pod is None or plan.pod_role_env(pod) is None:
         sa = _value(ctx, "service_account", ServiceAccountFacts)
