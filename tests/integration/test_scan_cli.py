@@ -125,3 +125,21 @@ def test_throttling_until_the_deadline_is_error_rows_not_a_crash(world: LabWorld
     assert web["verdict"] in ("incomplete", "error")
     assert "throttl" in json.dumps(web["chain"]).lower() or "deadline" in (web["error"] or "")
     assert doc["findings"] == [] or all(f["code"] != "SA-250" for f in doc["findings"])  # unknown, not missing
+
+
+def test_pod_identity_targets_with_their_mechanism(world: LabWorld, capsys: pytest.CaptureFixture[str]) -> None:
+    """A namespace of Pod Identity pods (injection-pod-identity-association): each row is judged on the
+    Pod Identity chain, and the cluster findings name the pod to restart and the roles that do not trust
+    pods.eks.amazonaws.com."""
+    code = main(["scan", "--context", "injection-pod-identity-association", "-n", "payments", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert problems(doc) == []
+    rows = {r["name"].split("-")[0]: r for r in doc["rows"]}
+    assert {r["mechanism"] for r in doc["rows"]} == {"pod-identity"}
+    assert (rows["api"]["verdict"], rows["api"]["chain"]["mechanism"]) == ("ok", "pod-identity")
+    assert (rows["reports"]["verdict"], rows["reports"]["first_failure"]) == ("broken", "injection")
+    assert (rows["audit"]["first_failure"], rows["etl"]["first_failure"]) == ("trust-policy", "trust-policy")
+    findings = {(f["code"], f["subjects"][-1]) for f in doc["findings"]}
+    assert findings == {("INJ-150", "payments/reports-6f7d8c9b5-k2m4p"), ("TRUST-250", "payments/audit"),
+                        ("TRUST-250", "payments/etl")}
+    assert code == 1
