@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from irsa_tui.chain.arn import RoleArn
 from irsa_tui.chain.errors import SourceError, SourceFailure
@@ -36,20 +36,18 @@ OnRow = Callable[[WorkloadRow], None]
 OnProgress = Callable[[int, int], None]
 
 
-class ScanKubeSource:
-    """What a scan lists beyond ``KubeSource`` (``sources.kube.Kube`` has these)."""
+class ScanKubeSource(Protocol):
+    """What a scan lists beyond ``KubeSource`` (``sources.kube.Kube`` has these); ``None``: every namespace."""
 
-    def list_pods(self, ns: str | None) -> tuple[PodFacts, ...]:
-        raise NotImplementedError
+    def list_pods(self, ns: str | None) -> tuple[PodFacts, ...]: ...
 
-    def list_all_service_accounts(self, ns: str | None) -> tuple[ServiceAccountFacts, ...]:
-        raise NotImplementedError
+    def list_all_service_accounts(self, ns: str | None) -> tuple[ServiceAccountFacts, ...]: ...
 
     def list_controllers(self, ns: str | None) -> dict[tuple[str, str, str], OwnerRef]:
-        raise NotImplementedError
+        """(namespace, kind, name) of each ReplicaSet and Job -> its controller (Deployment, CronJob)."""
+        ...
 
-    def namespaces(self) -> list[str]:
-        raise NotImplementedError
+    def namespaces(self) -> list[str]: ...
 
 
 @dataclass

@@ -69,6 +69,11 @@ def test_all_namespaces_and_live(world: LabWorld, capsys: pytest.CaptureFixture[
     sts = next(link for link in api["chain"]["links"] if link["id"] == "sts")
     assert sts["status"] == "pass"  # --live: the real token went to STS
     assert code == 1
+    text = json.dumps(doc)
+    minted = world.minted_tokens()
+    assert minted  # the live probes ran: tokens were minted, and none is in the output, whole or signature
+    for token in minted:
+        assert token not in text and token.rsplit(".", 1)[-1] not in text
 
 
 def test_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
