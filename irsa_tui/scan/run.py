@@ -28,6 +28,7 @@ from irsa_tui.chain.registry import IRSA
 from irsa_tui.engine import Options, Session, UsageError, diagnose
 from irsa_tui.scan.model import OddReplica, RowVerdict, ScanOptions, ScanReport, WorkloadRow
 from irsa_tui.scan.targets import Workload, group_workloads, role_annotation, shape_difference
+from irsa_tui.sources.kubeconfig import KubeconfigError
 from irsa_tui.sources.protocols import Sources
 
 __all__ = ["Listing", "ScanKubeSource", "scan"]
@@ -226,16 +227,23 @@ def _list(kube: Any, pod_identity: Any, namespaces: Sequence[str] | None, cluste
     if namespaces is None:
         jobs.append(("namespaces", spaces))
 
+    unusable: list[str] = []
+
     def run(job: tuple[str, Callable[[], None]]) -> None:
         what, fn = job
         try:
             fn()
+        except KubeconfigError as exc:  # the kube context itself cannot be used: a usage error, as for check
+            with lock:
+                unusable.append(str(exc))
         except Exception as exc:  # one list's failure costs its rows, never the scan
             with lock:
                 listing.errors.append(f"could not list {what}: {_one_line(exc)}")
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs))), thread_name_prefix="irsa-scan-list") as pool:
         list(pool.map(run, jobs))
+    if unusable:
+        raise UsageError(unusable[0])
     listing.pods.sort(key=lambda p: (p.namespace, p.name))
     listing.errors.sort()
     if pod_identity is not None and not cluster:

@@ -156,3 +156,13 @@ def test_all_namespaces_lists_once(ns: None) -> None:
     w = world()
     scan(ScanOptions(namespaces=ns), session(w), pod_identity=ScanPodIdentity(w))
     assert w.calls["list_pods"] == 1 and w.calls["namespaces"] == 1
+
+
+def test_an_unusable_kube_context_is_a_usage_error() -> None:
+    from irsa_tui.engine import UsageError
+    from irsa_tui.sources.kubeconfig import KubeconfigError
+
+    w = world()
+    w.fail["list_pods"] = KubeconfigError("kubeconfig context 'prod': exec: aws not found")
+    with pytest.raises(UsageError, match="exec: aws not found"):
+        scan(OPTS, session(w), pod_identity=ScanPodIdentity(w))
