@@ -920,6 +920,19 @@ _ALL: list[Code] = [
         why="A live answer overrules a static prediction: irsa-tui called sts:AssumeRoleWithWebIdentity with the pod's own token and role, the very call the pod's SDK makes, and STS's answer names this link. The static check judged it from what irsa-tui could read, which differs from what STS sees: {differ}.",
         fix="{fix}",
     ),
+    # scan: findings about the account (irsa-tui scan -A)
+    Code(
+        "OIDC-150",
+        title="OIDC provider matches no cluster (scan)",
+        message="OIDC provider {provider} matches no EKS cluster in {region} that irsa-tui can see",
+        why="IAM OIDC providers outlive their clusters: deleting a cluster leaves its provider behind, and a "
+            "role that still trusts it can be assumed by whoever later controls that issuer's tokens. No EKS "
+            "cluster of the account in this region (eks ListClusters, DescribeCluster) has this issuer. It may "
+            "serve a cluster irsa-tui cannot list (another region's client, missing eks:ListClusters): check "
+            "before deleting.",
+        fix="aws iam list-roles --query \"Roles[?contains(to_string(AssumeRolePolicyDocument), '{host_path}')].Arn\"\n"
+            "aws iam delete-open-id-connect-provider --open-id-connect-provider-arn {provider}  # once nothing uses it",
+    ),
     # --- oidc-provider (end) ---
     # --- trust-policy (begin) ---
     Code(

@@ -469,7 +469,8 @@ def scan(
         if on_row:
             on_row(row)
     all_rows = sorted(rows.values(), key=lambda r: (r.namespace, r.kind, r.name))
-    findings = cluster_findings(shared, listing, [by_key[k] for k in by_key], all_rows)
+    findings = cluster_findings(shared, listing, [by_key[k] for k in by_key], all_rows,
+                                whole_cluster=options.namespaces is None)
     roles = {role_annotation(sa) for sa in listing.service_accounts.values()} - {None}
     return ScanReport(
         context=base.context, cluster=base.cluster_name, region=base.region or base.sources.aws.region,
