@@ -170,7 +170,7 @@ def diagnose(
         region=region if isinstance(region, str) else (session.region or session.sources.aws.region),
         role_arn=str(role) if isinstance(role, RoleArn) else None,
     )
-    credentials, node = credentials_for(run.values)
+    credentials, node = credentials_for(run.values, run.facts.gaps)
     return ChainResult(target=target, links=links, duration_ms=int((time.perf_counter() - started) * 1000),
                        mechanism=mechanism.id, credentials=credentials, node=node)
 

@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from irsa_tui.chain.credentials import ContainerCredentials, NodeIdentity, node_identity, pod_credentials
+from irsa_tui.chain.credentials import (
+    NOT_NEEDED,
+    ContainerCredentials,
+    NodeIdentity,
+    falls_back,
+    node_identity,
+    pod_credentials,
+)
 from irsa_tui.chain.errors import SourceFailure
 from irsa_tui.chain.facts import PodFacts
 from irsa_tui.chain.pod_identity_facts import AssociationFacts, InstanceFacts, NodeFacts
@@ -63,6 +70,10 @@ def step_node_instance(ctx: StepContext) -> None:
     if not isinstance(node, NodeFacts) or not node.instance_id or node.fargate or aws is None:
         ctx.gap("node_instance", "no EC2 instance behind the node")
         return
+    pod = ctx.need("pod_read")
+    if isinstance(pod, PodFacts) and not falls_back(pod):
+        ctx.gap("node_instance", NOT_NEEDED)
+        return
     iid = node.instance_id
     ctx.settle(node_instance=_fetch(ctx, f"ec2 DescribeInstances {iid}", lambda: aws.describe_instance(iid),
                                     ("instance", iid)))
@@ -82,7 +93,7 @@ def step_node_instance_profile(ctx: StepContext) -> None:
 
 CREDENTIAL_STEPS: tuple[Step, ...] = (
     Step("node", ("pod_read",), ("node",), None, step_node, calls=("kubernetes GET node",), scope="cluster"),
-    Step("node_instance", ("node",), ("node_instance",), None, step_node_instance,
+    Step("node_instance", ("node", "pod_read"), ("node_instance",), None, step_node_instance,
          calls=("ec2 DescribeInstances",), scope="cluster"),
     Step("node_instance_profile", ("node_instance",), ("node_instance_profile",), None, step_node_instance_profile,
          calls=("iam GetInstanceProfile",), scope="cluster"),
@@ -101,12 +112,14 @@ def _association_role(values: Mapping[str, Any], pod: PodFacts) -> str | None:
     return None
 
 
-def credentials_for(values: Mapping[str, Any]) -> tuple[tuple[ContainerCredentials, ...], NodeIdentity | None]:
-    """The credentials section from a finished run's values (empty when the pod was not read)."""
+def credentials_for(
+    values: Mapping[str, Any], gaps: Mapping[str, str] | None = None
+) -> tuple[tuple[ContainerCredentials, ...], NodeIdentity | None]:
+    """The credentials section from a finished run's values and gaps (empty when the pod was not read)."""
     pod = values.get("pod_read")
     if not isinstance(pod, PodFacts):
         return (), None
     association_role = _association_role(values, pod)
     node = node_identity(pod.node_name, values.get("node"), values.get("node_instance"),
-                         values.get("node_instance_profile"))
+                         values.get("node_instance_profile"), (gaps or {}).get("node_instance"))
     return pod_credentials(pod, node, association_role), node

@@ -42,6 +42,7 @@ from irsa_tui.chain.pod_identity_facts import InstanceFacts, InstanceProfileFact
 
 __all__ = [
     "FAMILIES",
+    "NOT_NEEDED",
     "SDKS",
     "ContainerCredentials",
     "ImdsReach",
@@ -52,6 +53,7 @@ __all__ = [
     "container_credentials",
     "credentials_json",
     "fallback",
+    "falls_back",
     "imds_reach",
     "node_identity",
     "node_metadata",
@@ -203,6 +205,18 @@ class ContainerCredentials:
             return False
         return None
 
+    @property
+    def may_fall_back(self) -> bool:
+        """Some SDK family may end at IMDS (or at nothing): its source is IMDS or none, or an uncertain
+        source with IMDS behind it. A failing certain source (Java v2's fall-through) does not count."""
+        for choice in self.choices:
+            if choice.source in ("imds", None):
+                return True
+            source = self._source(choice.source)
+            if source is not None and not source.certain and "imds" in choice.shadows:
+                return True
+        return False
+
     def families(self, kind: str) -> list[str]:
         return [f for f, s in self.picks.items() if s.kind == kind]
 
@@ -283,8 +297,10 @@ def node_identity(
     node: NodeFacts | SourceError | None,
     instance: InstanceFacts | SourceError | None,
     profile: InstanceProfileFacts | SourceError | None,
+    not_read: str | None = None,
 ) -> NodeIdentity:
-    """The node's instance role and metadata options, and why any part is unknown."""
+    """The node's instance role and metadata options, and why any part is unknown (``not_read``: why
+    the instance was not asked for)."""
     if not node_name:
         return NodeIdentity(None, unknown=("the pod is not scheduled on a node yet",))
     unknown: list[str] = []
@@ -297,6 +313,8 @@ def node_identity(
     elif node_facts is not None and node_facts.instance_id is None:
         unknown.append(f"node {node_name} has no EC2 instance in spec.providerID ({node_facts.provider_id or 'none'})")
     inst = instance if isinstance(instance, InstanceFacts) else None
+    if instance is None and not_read and node_facts is not None and node_facts.instance_id:
+        unknown.append(f"instance {node_facts.instance_id} not read: {not_read}")
     if isinstance(instance, SourceError):
         unknown.append(_why(instance))
     elif inst is not None and not inst.instance_profile_arn:
@@ -558,11 +576,12 @@ def fallback(credentials: Sequence[ContainerCredentials], node: NodeIdentity | N
     reach = app[0].imds
     role = node.role_arn if node is not None else None
     unread = "; ".join(node.unknown) if node is not None and node.unknown else "unknown"
+    who = role or f"(not readable: {unread})"
     if reach.reachable == "yes":
-        return f"the node role {role or f'(not readable: {unread})'} through IMDS ({reach.why})"
+        return f"the node role {who} through IMDS ({reach.why})"
     if reach.reachable == "no":
         return f"no credentials at all: {reach.why}"
-    return f"the node role{f' {role}' if role else ''}, if IMDS answers ({reach.why})"
+    return f"the node role {who}, if IMDS answers ({reach.why})"
 
 
 def credentials_json(
@@ -576,3 +595,14 @@ def credentials_json(
         "falls_back": any(ch.source in ("imds", None) for c in app for ch in c.choices),
         "containers": [c.to_json() for c in credentials],
     }
+
+
+def falls_back(pod: PodFacts) -> bool:
+    """Whether the node's role and IMDS settings matter: some SDK family of an app container may end at
+    IMDS. Only then are the node's instance and instance profile read (loading botocore's EC2 model
+    alone costs ~0.1-0.2 s of CPU, a third or more of a whole IRSA check)."""
+    return any(c.may_fall_back for c in pod_credentials(pod) if not c.init)
+
+
+NOT_NEEDED = ("every SDK family of the app containers uses a source before the node role (it matters only "
+              "when that source fails, in Java v2)")
