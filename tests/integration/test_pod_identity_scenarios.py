@@ -37,7 +37,7 @@ class Expected:
     first_failure: str | None
     lab: str
     """What the pod gets in the lab: ``s3:ok``, ``s3:<S3 code>``, ``eks-auth:<EKS Auth code>``,
-    ``no-serviceaccount``, ``not-injected``, ``no-agent`` or ``node-role-denied``."""
+    ``no-serviceaccount``, ``not-injected``, ``no-agent``, ``node-imds-disabled`` or ``node-role-denied``."""
     codes: tuple[str, ...] = ()
 
 
@@ -74,6 +74,7 @@ TABLE: dict[str, Expected] = {
     "agent-fargate-node": Expected(PI, "agent", "no-agent", ("AGENT-204",)),
     "agent-windows-node": Expected(PI, "agent", "no-agent", ("AGENT-204",)),
     "agent-node-role-no-eks-auth": Expected(PI, "agent", "node-role-denied", ("AGENT-205",)),
+    "agent-node-imds-disabled": Expected(PI, "agent", "node-imds-disabled", ("AGENT-206",)),
     # trust-policy
     "trust-pod-identity-no-tag-session": Expected(PI, "trust-policy", DENIED, ("TRUST-204", "EKSAUTH-201")),
     "trust-pod-identity-irsa-trust": Expected(PI, "trust-policy", DENIED, ("TRUST-204", "EKSAUTH-201")),
@@ -84,6 +85,7 @@ TABLE: dict[str, Expected] = {
     # s3
     "s3-pod-identity-denied": Expected(PI, "s3", "s3:AccessDenied", ("S3-202",)),
     "s3-pod-identity-bucket-policy-deny": Expected(PI, "s3", "s3:AccessDenied", ("S3-204",)),
+    "s3-pod-identity-abac-session-tags-off": Expected(PI, "s3", "s3:AccessDenied", ("S3-202",)),
 }
 
 
@@ -95,11 +97,15 @@ def _code(exc: ClientError) -> str:
     return str(exc.response["Error"]["Code"])
 
 
-def _node_role_allows_eks_auth(node: Any) -> bool:
-    """EC2 instance -> instance profile -> node role -> its policies name eks-auth:AssumeRoleForPodIdentity."""
+def _node_credentials(node: Any) -> str | None:
+    """Why the agent on this EC2 node has no node credentials for EKS Auth, or None: IMDS off (the agent
+    reads the node role from IMDS), or the node role (instance profile) lacks eks-auth:AssumeRoleForPodIdentity."""
     instance_id = str(node.spec.provider_id).rsplit("/", 1)[-1]
     reservations = _client("ec2").describe_instances(InstanceIds=[instance_id])["Reservations"]
-    profile_arn = reservations[0]["Instances"][0]["IamInstanceProfile"]["Arn"]
+    instance = reservations[0]["Instances"][0]
+    if instance["MetadataOptions"]["HttpEndpoint"] == "disabled":
+        return "node-imds-disabled"
+    profile_arn = instance["IamInstanceProfile"]["Arn"]
     iam = _client("iam")
     profile = iam.get_instance_profile(InstanceProfileName=profile_arn.rsplit("/", 1)[-1])["InstanceProfile"]
     role = profile["Roles"][0]["RoleName"]
@@ -111,7 +117,8 @@ def _node_role_allows_eks_auth(node: Any) -> bool:
             if stmt["Effect"] == "Allow":
                 acts = stmt["Action"]
                 actions.extend([acts] if isinstance(acts, str) else acts)
-    return any(a in ("eks-auth:AssumeRoleForPodIdentity", "eks-auth:*", "*") for a in actions)
+    allowed = any(a in ("eks-auth:AssumeRoleForPodIdentity", "eks-auth:*", "*") for a in actions)
+    return None if allowed else "node-role-denied"
 
 
 def pod_outcome(world: LabWorld, name: str) -> str:
@@ -150,8 +157,9 @@ def pod_outcome(world: LabWorld, name: str) -> str:
     on_node = [a for a in agents if a.spec.node_name == pod.spec.node_name]
     if not any(c.type == "Ready" and c.status == "True" for a in on_node for c in a.status.conditions or []):
         return "no-agent"
-    if not _node_role_allows_eks_auth(core.read_node(pod.spec.node_name)):
-        return "node-role-denied"
+    why = _node_credentials(core.read_node(pod.spec.node_name))
+    if why:
+        return why
     try:
         doc = _client("eks-auth").assume_role_for_pod_identity(clusterName=names["CLUSTER"], token=token)
     except ClientError as exc:
