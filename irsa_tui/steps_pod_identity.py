@@ -36,6 +36,7 @@ from irsa_tui.chain.mechanism import (
     association_inputs,
     detect_mechanism,
     diagnosed,
+    env_mechanism,
     pod_input,
 )
 from irsa_tui.chain.model import LinkId
@@ -58,11 +59,7 @@ INTERNAL = ("pod_read", "caller_identity", "aws_region", "detection", "pod_ident
 Auth issued (memory only, for the S3 probe); ``association_role_arns`` (association role, target role) ARNs."""
 
 
-def early_mechanism(pod: PodFacts) -> str | None:
-    """The mechanism from the pod's env alone, when the env decides it (``None``: it takes the SA and the
-    associations to say; detection then decides)."""
-    found = detect_mechanism(pod_input(pod), None, ()).mechanism
-    return None if found == "none" else found
+early_mechanism = env_mechanism
 
 
 def _diagnosed(ctx: StepContext) -> str | None:
@@ -225,11 +222,13 @@ def step_agent(ctx: StepContext) -> None:
 
 
 def step_node(ctx: StepContext) -> None:
+    """The pod's node, unless its env already says IRSA (no wait for detection: the node's instance,
+    profile and role are the longest Pod Identity path)."""
     src, _ = _ctx(ctx)
-    if _diagnosed(ctx) not in ("pod-identity", "none"):
+    pod = _value(ctx, "pod_read", PodFacts)
+    if pod is not None and early_mechanism(pod) == "irsa":
         ctx.gap("node", "not needed for this mechanism")
         return
-    pod = _value(ctx, "pod_read", PodFacts)
     nodes = src.nodes
     if pod is None or not pod.node_name or nodes is None:
         ctx.gap("node", "pod not scheduled" if pod is not None and not pod.node_name else "node not readable")
@@ -339,7 +338,7 @@ ASSOCIATIONS = Step("associations", (), ("associations",), ASSOC, step_associati
                     calls=("eks ListPodIdentityAssociations",), scope="namespace", round_trips=2)
 DETECTION = Step("detection", ("pod_read", "service_account", "associations"), ("detection",), SA, step_detection,
                  round_trips=0)
-NODE = Step("node", ("detection", "pod_read"), ("node",), AGENT, step_node, calls=("kubernetes GET node",),
+NODE = Step("node", ("pod_read",), ("node",), AGENT, step_node, calls=("kubernetes GET node",),
             scope="cluster")
 NODE_INSTANCE = Step("node_instance", ("node",), ("node_instance", "node_instance_profile"), AGENT,
                      step_node_instance, calls=("ec2 DescribeInstances", "iam GetInstanceProfile"), scope="cluster",

@@ -46,7 +46,8 @@ OK_CODES = ("ASSOC-001", "INJ-004", "TOK-003", "AGENT-001", "TRUST-003", "EKSAUT
 TABLE: dict[str, Expected] = {
     "pod-identity-healthy": Expected(PI, None, "s3:ok", OK_CODES),
     "pod-identity-both-mechanisms": Expected(PI, None, "s3:ok", OK_CODES),
-    "injection-pod-identity-association": Expected(PI, None, "s3:ok", ("INJ-004", "EKSAUTH-001")),
+    "injection-pod-identity-association": Expected(PI, None, "s3:ok", ("SA-003", *OK_CODES)),
+    "injection-pod-identity-instead": Expected(PI, None, "s3:ok", ("SA-003", "ASSOC-001", "INJ-004", "EKSAUTH-001")),
     # service-account
     "service-account-pod-identity-sa-deleted": Expected(PI, "service-account", "no-serviceaccount", ("SA-210",)),
     "service-account-pod-identity-sa-renamed": Expected(PI, "service-account", "no-serviceaccount", ("SA-210",)),
@@ -57,7 +58,6 @@ TABLE: dict[str, Expected] = {
     "association-deleted-after-pod": Expected(
         PI, "association", "eks-auth:ResourceNotFoundException", ("ASSOC-201", "EKSAUTH-201")
     ),
-    "association-pod-identity-env-no-association": Expected(PI, "association", "no-agent", ("ASSOC-201", "AGENT-201")),
     # injection
     "injection-pod-older-than-association": Expected(PI, "injection", "not-injected", ("ASSOC-102", "INJ-215")),
     "injection-pod-identity-skip-label": Expected(PI, "injection", "not-injected", ("INJ-216",)),
@@ -178,10 +178,11 @@ def pod_outcome(world: LabWorld, name: str) -> str:
 
 
 def test_table_matches_the_scenario_files() -> None:
-    """Every scenario that expects another mechanism than IRSA is in the table, with the same expectation."""
+    """Every Pod Identity scenario (expected so, or with a Pod Identity world) is in the table, with the same
+    expectation."""
     catalogue = {s.name: s for s in scenarios()}
     assert set(TABLE) <= set(catalogue), set(TABLE) - set(catalogue)
-    others = {s.name for s in catalogue.values() if s.expect.mechanism != "irsa"}
+    others = {s.name for s in catalogue.values() if s.expect.mechanism == PI or "pod_identity" in s.world}
     assert others <= set(TABLE), others - set(TABLE)
     for name, want in TABLE.items():
         scn = catalogue[name]
