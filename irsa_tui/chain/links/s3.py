@@ -537,8 +537,6 @@ POD_IDENTITY_NEEDS: tuple[str, ...] = ("pod_identity_s3", "association_role", "t
 def check_pod_identity(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     """Pod Identity: the IRSA probe's judgement, of the probe made with EKS Auth's credentials and the role
     they are for (the target role when the association has one)."""
-    import dataclasses
-
     role = facts.target_role if facts.target_role is not None else facts.association_role
     probe = facts.pod_identity_s3
     if probe is None:
@@ -550,7 +548,9 @@ def check_pod_identity(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> Link
         else:
             reason = facts.gaps.get("pod_identity_s3") or "S3 not probed"
         return _common.skipped(LINK, reason)
-    shadow = dataclasses.replace(facts, s3=probe, role=role, sts=None)
+    shadow = object.__new__(Facts)  # a plain copy: the IRSA check reads its s3/role/sts, not this run's
+    shadow.__dict__.update(vars(facts))
+    shadow.s3, shadow.role, shadow.sts = probe, role, None
     return check(shadow, {})
 
 
