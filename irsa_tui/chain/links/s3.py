@@ -531,7 +531,8 @@ SPEC = LinkSpec(
 
 
 # --- EKS Pod Identity variant ----------------------------------------------------------------------
-POD_IDENTITY_NEEDS: tuple[str, ...] = ("pod_identity_s3", "association_role", "target_role", "eks_auth")
+POD_IDENTITY_NEEDS: tuple[str, ...] = ("pod_identity_s3", "association_role", "target_role", "eks_auth", "pod",
+                                       "associations")
 
 
 def check_pod_identity(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
@@ -551,7 +552,28 @@ def check_pod_identity(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> Link
     shadow = object.__new__(Facts)  # a plain copy: the IRSA check reads its s3/role/sts, not this run's
     shadow.__dict__.update(vars(facts))
     shadow.s3, shadow.role, shadow.sts = probe, role, None
-    return check(shadow, {})
+    result = check(shadow, {})
+    unused = _disabled_tags(facts, role)
+    if unused is None or result.status in (Status.ERROR, Status.SKIP):
+        return result
+    return _common.from_findings(LINK, [*result.findings, unused], result.evidence, result.details)
+
+
+def _disabled_tags(facts: Facts, role: Any) -> Finding | None:
+    """S3-104: the association disables session tags while the role's policies use them (F13)."""
+    from irsa_tui.chain.links import _pod_identity as pi
+    from irsa_tui.policy.pod_identity import session_tag_references
+
+    pod = facts.pod
+    assoc = pi.association_for(facts, pod) if isinstance(pod, PodFacts) else None
+    if assoc is None or not assoc.disable_session_tags or not isinstance(role, RoleFacts):
+        return None
+    policies = role.policies if isinstance(role.policies, tuple) else ()
+    tags = sorted({t for p in policies for t in session_tag_references(dict(p))})
+    if not tags:
+        return None
+    return Finding("S3-104", {"role": role.name, "tags": ", ".join(f"aws:PrincipalTag/{t}" for t in tags),
+                              "association": assoc.association_id, "cluster": pi.cluster_name(facts)})
 
 
 POD_IDENTITY_SPEC = LinkSpec(
