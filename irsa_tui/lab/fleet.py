@@ -105,7 +105,7 @@ class Planted:
     kind: str
     namespace: str
     workload: str
-    """``Kind/name`` of the owning workload, ``ServiceAccount/name`` or ``PodIdentityAssociation/ns/sa``."""
+    """``Kind/name`` of the owning workload, ``ServiceAccount/name`` or ``PodIdentityAssociation/<id>``."""
     service_account: str
     role_arn: str | None
     pods: tuple[str, ...] = ()
@@ -444,8 +444,8 @@ def plan(cluster: str, names: dict[str, str], now: dt.datetime, seed_value: int 
         if ns in missing_sa_ns:
             ghost = f"{team}-ghost"
             out.associations.append(_association(cluster, ns, ghost, arn(pi_role), now - 20 * days))
-            planted.append(Planted("association-missing-sa", ns, f"PodIdentityAssociation/{ns}/{ghost}", ghost,
-                                   arn(pi_role)))
+            ref = f"PodIdentityAssociation/{association_id(cluster, ns, ghost)}"
+            planted.append(Planted("association-missing-sa", ns, ref, ghost, arn(pi_role)))
         # --- the rest of the namespace's ServiceAccounts: no identity (one of them annotated, no pod)
         plain = [f"{team}-svc-{j:02d}" for j in range(SAS_PER_NAMESPACE - 1 - len(services))]
         for j, name in enumerate(plain):
@@ -465,8 +465,8 @@ def plan(cluster: str, names: dict[str, str], now: dt.datetime, seed_value: int 
         ns, sa = f"{team}-retired", "api"
         role = team_pi_roles.get(team) or f"fleet-{team}-pod-identity"
         out.associations.append(_association(cluster, ns, sa, arn(role), now - 200 * days))
-        planted.append(Planted("association-missing-namespace", ns, f"PodIdentityAssociation/{ns}/{sa}", sa,
-                               arn(role)))
+        ref = f"PodIdentityAssociation/{association_id(cluster, ns, sa)}"
+        planted.append(Planted("association-missing-namespace", ns, ref, sa, arn(role)))
     # --- pods without an identity, up to TARGET_PODS in all (not targets of a scan)
     pod_count = len(objs["pods"])
     left = max(0, TARGET_PODS - pod_count)
