@@ -20,7 +20,7 @@ import pytest
 from irsa_tui.lab import fleet
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from _lab import lab_process  # noqa: E402
+from _lab import lab_process
 
 IRSA_KINDS = [k for k, spec in fleet.KINDS.items() if spec.mechanism == "irsa" and spec.verdict is not None]
 
