@@ -330,7 +330,7 @@ def plan(cluster: str, names: dict[str, str], now: dt.datetime, seed_value: int 
         if kind == "CronJob":
             objs["cronjobs"].append({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": meta,
                                      "spec": {"schedule": "*/30 * * * *", "jobTemplate": {"spec": {"template": template}}}})
-            job_name = f"{name}-{int(created.timestamp()) // 60}"
+            job_name = f"{name}-{29_000_000 + rng.randint(0, 999_999)}"  # the scheduled minute, as CronJob names them
             owner = _owner("CronJob", "batch/v1", name, uid)
         job_uid = _uid(cluster, ns, "Job", job_name)
         objs["jobs"].append({
