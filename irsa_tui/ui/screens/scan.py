@@ -238,7 +238,9 @@ class ScanScreen(Screen[None]):
         self._dirty = False
         table = self.query_one(DataTable)
         query = self.query_one("#scan-filter", Input).value
-        keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+        # follow the row the user moved to; at the top, stay at the top (worse rows arrive above it)
+        keep = (table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+                if table.row_count and table.cursor_row > 0 else None)
         self.shown = sort_rows(filter_rows(list(self.rows.values()), query), self.order)
         table.clear()
         for row in self.shown:
