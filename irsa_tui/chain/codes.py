@@ -1580,7 +1580,8 @@ _ALL: list[Code] = [
     Code(
         "EKSAUTH-001",
         title="EKS Auth issued credentials",
-        message="EKS Auth AssumeRoleForPodIdentity issued credentials for {assumed}",
+        message="EKS Auth AssumeRoleForPodIdentity issued credentials for {assumed} (called by irsa-tui with a "
+            "fresh pods.eks.amazonaws.com token of the ServiceAccount, not through the node's agent)",
         why="irsa-tui made the agent's call with a fresh token of this pod's ServiceAccount: EKS Auth found the "
             "association, assumed its role (and target role) and returned credentials, as it will for the pod.",
     ),
