@@ -77,6 +77,8 @@ class Cluster:
     lock: threading.Lock = field(default_factory=threading.Lock)
     minted: list[str] = field(default_factory=list)
     """Every token TokenRequest handed out (tests search outputs for them)."""
+    logs: dict[tuple[str, str], dict[str, list[str]]] = field(default_factory=dict)
+    """(namespace, pod) -> container -> log lines (lab/app_logs.py; ``app`` is the pod's first container)."""
 
 
 def _meta(name: str, ns: str | None, created: dt.datetime, cluster: str, **extra: Any) -> dict[str, Any]:
@@ -835,6 +837,9 @@ class _Handler(LabHandler):
         resource, ns, name, sub = parsed
         prefix, kind, namespaced = RESOURCES[resource]
         group = prefix.split("/")[1] if prefix.startswith("apis/") else ""
+        if resource == "pods" and sub == "log" and ns and name:
+            self._pod_log(cluster, ns, name, query)
+            return
         if sub is not None:
             self.send_json(404, status(404, "NotFound", "the server could not find the requested resource"))
             return
@@ -884,6 +889,39 @@ class _Handler(LabHandler):
             200,
             {"kind": f"{kind}List", "apiVersion": api_version, "metadata": meta, "items": items[start:end]},
         )
+
+    def _pod_log(self, cluster: Cluster, ns: str, name: str, query: dict[str, list[str]]) -> None:
+        """``GET pods/NAME/log`` as the API server answers it: text/plain, ``container``, ``tailLines``,
+        ``timestamps``; 400 when a pod of several containers is asked without ``container``."""
+        import datetime as dt
+
+        from irsa_tui.lab.app_logs import with_timestamps
+
+        if "get pods/log" in cluster.deny:
+            self._forbidden("get", "pods/log", "", name, ns)
+            return
+        pod = cluster.objects["pods"].get((ns, name))
+        if pod is None:
+            self.send_json(404, status(404, "NotFound", f'pods "{name}" not found', {"name": name, "kind": "pods"}))
+            return
+        names = [str(c.get("name")) for c in pod.get("spec", {}).get("containers") or []]
+        container = (query.get("container") or [""])[0]
+        if not container and len(names) > 1:
+            message = (f"a container name must be specified for pod {name}, choose one of: [{' '.join(names)}]")
+            self.send_json(400, status(400, "BadRequest", message))
+            return
+        container = container or (names[0] if names else "")
+        if container not in names:
+            self.send_json(400, status(400, "BadRequest", f"container {container} is not valid for pod {name}"))
+            return
+        by_container = cluster.logs.get((ns, name)) or {}
+        lines = list(by_container.get(container) or (by_container.get("app") if container == names[0] else None) or [])
+        tail = _int((query.get("tailLines") or ["-1"])[0]) if (query.get("tailLines") or [""])[0].isdigit() else -1
+        if (query.get("timestamps") or ["false"])[0] == "true":
+            lines = with_timestamps(lines, dt.datetime.now(dt.UTC))
+        if tail >= 0:
+            lines = lines[-tail:] if tail else []
+        self.send(200, "".join(line + "\n" for line in lines).encode(), "text/plain")
 
     def do_POST(self) -> None:
         routed = self._route()
