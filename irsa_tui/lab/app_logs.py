@@ -14,10 +14,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from irsa_tui.lab.aws import STS_ERRORS
+from irsa_tui.lab.scenario import Scenario
 
-__all__ = ["BY_LINK", "app_logs", "with_timestamps"]
+__all__ = ["BY_LINK", "POD_TOKEN", "app_logs", "failing_link", "with_timestamps"]
 
 _START = ["INFO  payments-api 1.42.0 starting (python 3.12, boto3 1.35.0)", "INFO  listening on 0.0.0.0:8080"]
+POD_TOKEN = "@@POD_TOKEN@@"
+"""Replaced by a real token the stand-in mints when it serves the log (the secrets tests look for it)."""
+_CARELESS = [
+    # never matched by a shape: irsa-tui must not keep or show them at all
+    "DEBUG botocore.endpoint Making request for OperationModel(name=AssumeRoleWithWebIdentity) with params: "
+    f"{{'body': {{'Action': 'AssumeRoleWithWebIdentity', 'WebIdentityToken': '{POD_TOKEN}'}}}}",
+    "DEBUG env AWS_SECRET_ACCESS_KEY=@@CALLER_SECRET@@",
+]
 _CLIENT_ERROR = "botocore.exceptions.ClientError: An error occurred ({code}) when calling the {op} operation: {message}"
 _ASSUME = "AssumeRoleWithWebIdentity"
 NODE_ROLE = "arn:aws:sts::${ACCOUNT}:assumed-role/eks-node-group-role/i-0abc12345def67890"
@@ -54,6 +63,12 @@ def _expand(line: str, names: Mapping[str, str]) -> str:
     return line
 
 
+def failing_link(scn: Scenario) -> str | None:
+    """The link where the scenario's app really fails: its first failure when the chain is broken (a
+    scenario that only warns, or that the caller cannot read, has an app that works)."""
+    return scn.expect.first_failure if scn.expect.verdict == "broken" else None
+
+
 def app_logs(breaks: str | None, cfg: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, list[str]]:
     """Container name -> its log lines (no timestamps), for the scenario's pod."""
     pod = cfg.get("pod") or {}
@@ -68,8 +83,12 @@ def app_logs(breaks: str | None, cfg: Mapping[str, Any], names: Mapping[str, str
             error = _CLIENT_ERROR.format(code=code, op=_ASSUME, message=message)
         else:
             error = _expand(BY_LINK.get(breaks, BY_LINK[None])[1], names)
-        retries = [] if breaks is None else [error.replace("botocore.exceptions.ClientError: ", "ERROR retrying: ")]
-        out["app"] = [*_START, error, *retries]
+        retries = [] if breaks is None else [
+            error.replace("botocore.exceptions.ClientError: ", "ERROR retrying: "),
+            # a careless app logs the token with the error: kept (matched), so it must come out redacted
+            f"ERROR credential refresh with WebIdentityToken={POD_TOKEN} failed: " + error.split(": ", 1)[-1],
+        ]
+        out["app"] = [*_START, *_CARELESS, error, *retries]
     for sidecar in pod.get("sidecars") or []:
         name = str(sidecar.get("name") or "sidecar")
         out.setdefault(name, [f"INFO  {name} ready"])

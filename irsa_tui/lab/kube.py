@@ -895,7 +895,7 @@ class _Handler(LabHandler):
         ``timestamps``; 400 when a pod of several containers is asked without ``container``."""
         import datetime as dt
 
-        from irsa_tui.lab.app_logs import with_timestamps
+        from irsa_tui.lab.app_logs import POD_TOKEN, with_timestamps
 
         if "get pods/log" in cluster.deny:
             self._forbidden("get", "pods/log", "", name, ns)
@@ -916,6 +916,12 @@ class _Handler(LabHandler):
             return
         by_container = cluster.logs.get((ns, name)) or {}
         lines = list(by_container.get(container) or (by_container.get("app") if container == names[0] else None) or [])
+        if any(POD_TOKEN in line or "@@CALLER_SECRET@@" in line for line in lines):
+            from irsa_tui.lab.world import CALLER_SECRET
+
+            sa = str(pod.get("spec", {}).get("serviceAccountName") or "default")
+            token = _mint(cluster, ns, sa)
+            lines = [line.replace(POD_TOKEN, token).replace("@@CALLER_SECRET@@", CALLER_SECRET) for line in lines]
         tail = _int((query.get("tailLines") or ["-1"])[0]) if (query.get("tailLines") or [""])[0].isdigit() else -1
         if (query.get("timestamps") or ["false"])[0] == "true":
             lines = with_timestamps(lines, dt.datetime.now(dt.UTC))
@@ -1037,6 +1043,19 @@ class _Handler(LabHandler):
         self._forbidden(verb, resource, group, name, ns)
 
     do_PUT = do_PATCH = do_DELETE = _write
+
+
+def _mint(cluster: Cluster, ns: str, sa_name: str) -> str:
+    """A token as the kubelet projects it for the pod (the one the app's log may print)."""
+    now = int(time.time()) + cluster.clock_skew
+    claims = {"aud": ["sts.amazonaws.com"], "exp": now + 86400, "iat": now, "iss": cluster.issuer,
+              "kubernetes.io": {"namespace": ns, "serviceaccount": {"name": sa_name}}, "nbf": now,
+              "sub": f"system:serviceaccount:{ns}:{sa_name}"}
+    token: str = jwt.encode(claims, cluster.key.private_key, algorithm="RS256",
+                            headers={"kid": cluster.key.kid, "typ": None})
+    with cluster.lock:
+        cluster.minted.append(token)
+    return token
 
 
 def _int(value: str) -> int:

@@ -88,15 +88,15 @@ class Trail:
             if attrs and not _matches(doc, attrs[0]):
                 continue
             picked.append((when, doc))
-        picked.sort(key=lambda item: item[0], reverse=True)
-        offset = 0
+        picked.sort(key=lambda item: (item[0], item[1]["eventID"]), reverse=True)
         token = request.get("NextToken")
-        if token:
+        if token:  # the position after the last event returned: stable while newer events arrive
             try:
-                offset = int(base64.urlsafe_b64decode(str(token).encode()).decode())
-            except ValueError:
+                last_when, last_id = json.loads(base64.urlsafe_b64decode(str(token).encode()))
+            except (ValueError, TypeError):
                 return 400, {"__type": "InvalidNextTokenException", "message": "Invalid NextToken."}
-        page = picked[offset:offset + limit]
+            picked = [item for item in picked if (item[0], item[1]["eventID"]) < (last_when, last_id)]
+        page = picked[:limit]
         answer: dict[str, Any] = {"Events": [{
             "EventId": doc["eventID"], "EventName": doc["eventName"], "ReadOnly": "false",
             "EventTime": when, "EventSource": doc["eventSource"],
@@ -105,8 +105,9 @@ class Trail:
             if (doc.get("requestParameters") or {}).get("roleArn") else [],
             "CloudTrailEvent": json.dumps(doc),
         } for when, doc in page]}
-        if offset + limit < len(picked):
-            answer["NextToken"] = base64.urlsafe_b64encode(str(offset + limit).encode()).decode()
+        if limit < len(picked):
+            last_when, last_doc = page[-1]
+            answer["NextToken"] = base64.urlsafe_b64encode(json.dumps([last_when, last_doc["eventID"]]).encode()).decode()
         return 200, answer
 
 

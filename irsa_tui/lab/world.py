@@ -25,7 +25,7 @@ import yaml
 from irsa_tui.lab import faults as faults_mod
 from irsa_tui.lab import scenario as scn_mod
 from irsa_tui.lab._server import LabHandler, LabServer, set_latency
-from irsa_tui.lab.app_logs import app_logs
+from irsa_tui.lab.app_logs import app_logs, failing_link
 from irsa_tui.lab.aws import AwsFront, AwsScenario, Moto
 from irsa_tui.lab.issuer import IssuerServer
 from irsa_tui.lab.kube import Cluster, KubeServer, build_objects
@@ -217,7 +217,7 @@ class LabWorld:
                 version=str(cfg["cluster"]["version"]),
                 clock_skew=int(tok.get("clock_skew_seconds") or 0),
             )
-            cluster.logs[(str(cfg["namespace"]), str(cfg["pod"]["name"]))] = app_logs(scn.breaks, cfg, names)
+            cluster.logs[(str(cfg["namespace"]), str(cfg["pod"]["name"]))] = app_logs(failing_link(scn), cfg, names)
             self.kube.add(cluster)
             self._seed_aws(admin, cfg, names)
             assert self.front is not None

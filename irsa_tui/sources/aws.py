@@ -318,6 +318,7 @@ class Aws:
 
         def pages(client: Any) -> tuple[list[Any], bool]:
             found: list[Any] = []
+            seen: set[str] = set()  # an event twice (pages shifted by a newer one): counted once
             kwargs: dict[str, Any] = {
                 "LookupAttributes": [{"AttributeKey": "EventName", "AttributeValue": event}],
                 "StartTime": since, "EndTime": until, "MaxResults": 50,
@@ -325,6 +326,10 @@ class Aws:
             for _ in range(max_pages):
                 doc = client.lookup_events(**kwargs)
                 for raw in doc.get("Events") or []:
+                    event_id = str(raw.get("EventId") or "")
+                    if event_id and event_id in seen:
+                        continue
+                    seen.add(event_id)
                     when = raw.get("EventTime")
                     try:
                         body = json.loads(raw.get("CloudTrailEvent") or "{}")
