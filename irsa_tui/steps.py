@@ -20,6 +20,7 @@ from irsa_tui.chain import plan
 from irsa_tui.chain.arn import RoleArn
 from irsa_tui.chain.errors import SourceError, SourceFailure
 from irsa_tui.chain.facts import (
+    POD_IDENTITY_FIELDS,
     ClusterFacts,
     ContainerLog,
     Facts,
@@ -34,7 +35,7 @@ from irsa_tui.chain.facts import (
     TokenFacts,
 )
 from irsa_tui.chain.model import LinkId
-from irsa_tui.runner import Step, StepContext, StepGraph
+from irsa_tui.runner import Step, StepContext, StepGraph, fact_keys
 from irsa_tui.sources.protocols import Sources
 
 __all__ = ["GRAPH", "INTERNAL", "STEPS", "StepInputs", "decode_token", "fold", "redact_signature"]
@@ -568,4 +569,4 @@ STEPS: tuple[Step, ...] = (
 )
 """The IRSA fetch steps. Order here is only the order of deadline messages; the runner derives the rest."""
 
-GRAPH = StepGraph(STEPS, INTERNAL, fold)
+GRAPH = StepGraph(STEPS, INTERNAL, fold, fact_keys() - set(POD_IDENTITY_FIELDS))

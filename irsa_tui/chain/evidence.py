@@ -4,7 +4,7 @@
   catalogue as ``irsa-tui explain``) go on the link they implicate, with whether they agree with the
   chain just walked (explain/agreement.py). When the chain gives the container its role but the log
   shows the node role, an IAM user's keys or no credentials at all, the live log overrules the static
-  guess: injection fails (INJ-215).
+  guess: injection fails (INJ-221).
 - ``check --cloudtrail``: the role's web-identity events of the last hour, counted by subject, go on
   the ``sts`` link (``eks-auth`` for Pod Identity). When the pod's latest call was refused and the chain
   passes (or made no live call), ``sts`` warns (STS-104).
@@ -34,7 +34,7 @@ from irsa_tui.chain.model import Evidence, Finding, LinkId, LinkResult, Status
 from irsa_tui.explain.agreement import agreement
 from irsa_tui.explain.engine import explain
 
-__all__ = ["apply", "pod_subject", "trail_line"]
+__all__ = ["apply", "pod_subject", "trail_line", "with_evidence"]
 
 _WHO = {"node-role": "the node's instance role", "static-keys": "an IAM user's access keys",
         "none": "no credentials at all"}
@@ -101,7 +101,7 @@ def _container_log(facts: Facts, by: dict[LinkId, LinkResult], log: ContainerLog
         details = {**injection.details, "live_overrules": {"source": "app-log", "static_status": injection.status.value,
                                                            "static_summary": injection.summary}}
         by[LinkId.INJECTION] = _common.from_findings(
-            LinkId.INJECTION, (Finding("INJ-215", args), *injection.findings), injection.evidence, details)
+            LinkId.INJECTION, (Finding("INJ-221", args), *injection.findings), injection.evidence, details)
 
 
 def _logs(facts: Facts, by: dict[LinkId, LinkResult]) -> None:
@@ -187,3 +187,10 @@ def apply(facts: Facts, by: dict[LinkId, LinkResult]) -> None:
         return
     _logs(facts, by)
     _cloudtrail(facts, by)
+
+
+def with_evidence(facts: Facts, links: tuple[LinkResult, ...]) -> tuple[LinkResult, ...]:
+    """``links`` with the log and CloudTrail evidence (for mechanisms without IRSA's reconcile)."""
+    by = {link.id: link for link in links}
+    apply(facts, by)
+    return tuple(by[link.id] for link in links)

@@ -16,7 +16,7 @@ Rules (README "Live answers overrule static guesses"):
    the provider and the trust policy agree and the token differs, injection fails (INJ-214).
 5. What the app and AWS saw (chain/evidence.py): ``check --logs`` error lines and ``check
    --cloudtrail`` events become evidence on the link they implicate; a log showing the node role, an IAM
-   user's keys or no credentials while injection passes fails injection (INJ-215); CloudTrail refusing
+   user's keys or no credentials while injection passes fails injection (INJ-221); CloudTrail refusing
    the pod's latest call while sts passes (or made no call) makes sts warn (STS-104).
 """
 

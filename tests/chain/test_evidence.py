@@ -63,7 +63,7 @@ def test_node_role_in_the_log_overrules_a_passing_injection() -> None:
     by = {link.id: link for link in links}
     injection = by[LinkId.INJECTION]
     assert injection.status is Status.FAIL
-    assert injection.findings[0].code == "INJ-215"
+    assert injection.findings[0].code == "INJ-221"
     assert "eks-node-group-role" in injection.summary
     assert injection.details["live_overrules"]["source"] == "app-log"
     evidence = [e for e in injection.evidence if e.key.startswith("app-log-app")]

@@ -63,7 +63,7 @@ def test_logs_showing_the_node_role_overrule_a_healthy_chain(world: LabWorld) ->
     doc = as_json(world, "injection-app-uses-node-role")  # its own args carry --logs
     assert doc["verdict"] == "broken" and doc["first_failure"] == "injection"
     injection = next(link for link in doc["links"] if link["id"] == "injection")
-    assert injection["findings"][0]["code"] == "INJ-215"
+    assert injection["findings"][0]["code"] == "INJ-221"
     assert injection["details"]["live_overrules"]["source"] == "app-log"
     without = as_json(world, "healthy")
     assert without["verdict"] == "ok" and not evidence(without, "app-log")  # opt-in: nothing read without --logs

@@ -15,7 +15,7 @@ from irsa_tui.lab.scenario import Scenario, scenarios
 
 # scenario -> why its app log disagrees with the chain walked from its spec (on purpose)
 DISAGREES = {
-    "injection-app-uses-node-role": "the spec gives the role; the app's old SDK uses the node role (INJ-215)",
+    "injection-app-uses-node-role": "the spec gives the role; the app's old SDK uses the node role (INJ-221)",
 }
 
 
