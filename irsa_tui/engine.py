@@ -33,6 +33,7 @@ from irsa_tui.options import Options, UsageError
 from irsa_tui.runner import Memo, Run, StepGraph, merge, run_steps
 from irsa_tui.sources.protocols import Sources
 from irsa_tui.steps import GRAPH, StepInputs, decode_token, redact_signature
+from irsa_tui.steps_credentials import credentials_for
 from irsa_tui.steps_pod_identity import GRAPH as POD_IDENTITY_GRAPH
 from irsa_tui.steps_pod_identity import NONE_GRAPH, early_mechanism
 
@@ -210,8 +211,9 @@ def diagnose(
         region=region if isinstance(region, str) else (session.region or session.sources.aws.region),
         role_arn=str(role) if isinstance(role, RoleArn | str) else None,
     )
+    credentials, node = credentials_for(run.values, run.facts.gaps)
     return ChainResult(target=target, links=links, duration_ms=int((time.perf_counter() - started) * 1000),
-                       mechanism=chosen.id, detection=detection)
+                       mechanism=chosen.id, detection=detection, credentials=credentials, node=node)
 
 
 def _raise_usage(run: Run, options: Options, session: Session) -> None:
