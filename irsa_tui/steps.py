@@ -34,6 +34,7 @@ from irsa_tui.chain.facts import (
     ServiceAccountFacts,
     TokenFacts,
 )
+from irsa_tui.chain.mechanism import env_mechanism
 from irsa_tui.chain.model import LinkId
 from irsa_tui.runner import Step, StepContext, StepGraph, fact_keys
 from irsa_tui.sources.protocols import Sources
@@ -351,6 +352,9 @@ def step_owner(ctx: StepContext) -> None:
 def step_role_arn(ctx: StepContext) -> None:
     """The role under test (``plan.role_under_test``); the SA is read only when the pod's env names none."""
     pod = _value(ctx, "pod_read", PodFacts)
+    if pod is not None and env_mechanism(pod) == "pod-identity":  # no IRSA role to read for it
+        ctx.gap("role_arn", "the pod uses EKS Pod Identity")
+        return
     sa = None
     if pod is None or plan.pod_role_env(pod) is None:
         sa = _value(ctx, "service_account", ServiceAccountFacts)
@@ -363,14 +367,15 @@ def step_token(ctx: StepContext) -> None:
     if pod is None:
         ctx.gap("token", "pod could not be read", token_request_error=None)
         return
+    if env_mechanism(pod) == "pod-identity":  # its token is the pods.eks.amazonaws.com one (pi_token)
+        ctx.gap("token", "the pod uses EKS Pod Identity", token_request_error=None)
+        return
     # The audience lives on the injected volume; only fall back to the SA when it is absent.
     sa = None if plan.volume_audience(pod) else _value(ctx, "service_account", ServiceAccountFacts)
     audience = plan.token_audience(pod, sa)
 
     def predicted() -> TokenFacts:
-        cluster = _value(ctx, "cluster", ClusterFacts)
-        return TokenFacts(origin="predicted", header={}, claims=plan.predicted_claims(pod, audience, cluster,
-                          int(time.time())), signature_redacted="(predicted: no token)", fetched_at=datetime.now(UTC))
+        return predicted_token(pod, audience, _value(ctx, "cluster", ClusterFacts))
 
     if not inputs.live:
         ctx.settle(token=predicted(), token_request_error=None,
@@ -390,6 +395,12 @@ def step_token(ctx: StepContext) -> None:
     ctx.settle(token=token, token_request_error=None)
 
 
+def predicted_token(pod: PodFacts, audience: str, cluster: ClusterFacts | None) -> TokenFacts:
+    """The claims the kubelet's token would carry (no TokenRequest: ``--no-live`` or not permitted)."""
+    return TokenFacts(origin="predicted", header={}, claims=plan.predicted_claims(pod, audience, cluster,
+                      int(time.time())), signature_redacted="(predicted: no token)", fetched_at=datetime.now(UTC))
+
+
 def step_sts(ctx: StepContext) -> None:
     src, inputs = _ctx(ctx)
     if not inputs.live:
@@ -401,6 +412,9 @@ def step_sts(ctx: StepContext) -> None:
         ctx.gap("sts", "no real token to present (see token)", credentials=None)
         return
     pod = _value(ctx, "pod_read", PodFacts)
+    if pod is not None and env_mechanism(pod) == "pod-identity":  # its chain is Pod Identity's: no web identity
+        ctx.gap("sts", "the pod uses EKS Pod Identity (see eks-auth)", credentials=None)
+        return
     sa = _value(ctx, "service_account", ServiceAccountFacts)
     request = plan.sts_plan(pod, arn, sa, _value(ctx, "aws_region", str), int(time.time()))
     if request is None:

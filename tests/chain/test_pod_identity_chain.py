@@ -88,3 +88,26 @@ def test_no_identity_fails_at_service_account_with_sa_209() -> None:
     assert link.findings[0].code == "SA-209"
     assert "SA-201" not in {f.code for f in link.findings}
     assert link.fix and "create-pod-identity-association" in link.fix and "eks.amazonaws.com/role-arn" in link.fix
+
+
+def test_no_identity_names_the_association_of_a_similar_service_account() -> None:
+    """F3: an association in the namespace for another ServiceAccount (typo, renamed, pod on default)."""
+    facts = pib.pi_facts(pod=NO_ENV, associations=(pib.association(service_account="api-sa"),),
+                         service_account=b.healthy_sa(annotations={}))
+    (link,) = judge(facts, mechanism=NONE)
+    assert link.findings[0].code == "SA-209"
+    assert "is for ServiceAccount api-sa, not api" in link.summary
+
+
+def test_policies_using_session_tags_that_the_association_disables_warn() -> None:
+    from irsa_tui.chain.links import s3
+
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+              "Resource": "arn:aws:s3:::b/${aws:PrincipalTag/kubernetes-namespace}/*"}, *b.ROLE_POLICY["Statement"]]}
+    role = pib.role(policies=(policy,))
+    off = pib.pi_facts(association_role=role, associations=(pib.association(disable_session_tags=True),))
+    result = s3.check_pod_identity(off, {})
+    assert result.status is Status.WARN and "S3-104" in {f.code for f in result.findings}
+    assert "aws:PrincipalTag/kubernetes-namespace" in result.summary
+    on = pib.pi_facts(association_role=role)
+    assert s3.check_pod_identity(on, {}).status is Status.PASS
