@@ -16,7 +16,7 @@ from typing import Any
 from irsa_tui.lab.aws import STS_ERRORS
 from irsa_tui.lab.scenario import Scenario
 
-__all__ = ["BY_LINK", "POD_TOKEN", "app_logs", "failing_link", "with_timestamps"]
+__all__ = ["BY_LINK", "POD_IDENTITY_BY_LINK", "POD_TOKEN", "app_logs", "failing_link", "with_timestamps"]
 
 _START = ["INFO  payments-api 1.42.0 starting (python 3.12, boto3 1.35.0)", "INFO  listening on 0.0.0.0:8080"]
 POD_TOKEN = "@@POD_TOKEN@@"
@@ -55,6 +55,30 @@ BY_LINK: dict[str | None, tuple[str, str]] = {
                 "because no identity-based policy allows the s3:GetObject action")),
 }
 BY_LINK["injection"] = BY_LINK["service-account"]
+_AGENT = "http://169.254.170.23/v1/credentials"
+_CONTAINER_ROLE = "botocore.exceptions.CredentialRetrievalError: Error when retrieving credentials from container-role: "
+# EKS Pod Identity: botocore's container provider talks to the node's agent, which relays EKS Auth.
+POD_IDENTITY_BY_LINK: dict[str | None, tuple[str, str]] = {
+    **BY_LINK,
+    "agent": ("ERR-103", _CONTAINER_ROLE + "Error retrieving metadata: Received error when attempting to retrieve "
+              f'container metadata: Connect timeout on endpoint URL: "{_AGENT}"'),
+    # The agent answers 400 with EKS Auth's refusal: the words do not say association or eks-auth.
+    "association": ("ERR-105", _CONTAINER_ROLE + "Error retrieving metadata: Received non 200 response 400 from "
+                    "container metadata"),
+    "eks-auth": ("ERR-105", _CONTAINER_ROLE + "Error retrieving metadata: Received non 200 response 400 from "
+                 "container metadata"),
+    "trust-policy": ("ERR-023", _CONTAINER_ROLE + "Error retrieving metadata: Received non 200 response 400 from "
+                     "container metadata: Unauthorized Exception! EKS does not have permissions to assume the "
+                     "associated role., fault: client"),
+    "token": ("ERR-025", _CONTAINER_ROLE + "Error retrieving metadata: Received non 200 response 400 from container "
+              "metadata: [a1b2]: (ExpiredTokenException): The token included in the request is expired: current "
+              "date/time 1764630000 must be before the expiration date/time 1764629000"),
+    "s3": ("ERR-022", _CLIENT_ERROR.format(
+        code="AccessDenied", op="GetObject",
+        message="User: arn:aws:sts::${ACCOUNT}:assumed-role/${ROLE_NAME}/eks-${CLUSTER}-api-7d9f8c6b-1b2c3d4e is not "
+                'authorized to perform: s3:GetObject on resource: "arn:aws:s3:::${BUCKET}/2024/06/INV-0001.pdf" '
+                "because no identity-based policy allows the s3:GetObject action")),
+}
 
 
 def _expand(line: str, names: Mapping[str, str]) -> str:
@@ -69,8 +93,10 @@ def failing_link(scn: Scenario) -> str | None:
     return scn.expect.first_failure if scn.expect.verdict == "broken" else None
 
 
-def app_logs(breaks: str | None, cfg: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, list[str]]:
+def app_logs(breaks: str | None, cfg: Mapping[str, Any], names: Mapping[str, str],
+             mechanism: str = "irsa") -> dict[str, list[str]]:
     """Container name -> its log lines (no timestamps), for the scenario's pod."""
+    table = POD_IDENTITY_BY_LINK if mechanism == "pod-identity" else BY_LINK
     pod = cfg.get("pod") or {}
     given = cfg.get("logs")
     out: dict[str, list[str]] = {}
@@ -82,7 +108,7 @@ def app_logs(breaks: str | None, cfg: Mapping[str, Any], names: Mapping[str, str
             _, code, message = STS_ERRORS[sts_error]
             error = _CLIENT_ERROR.format(code=code, op=_ASSUME, message=message)
         else:
-            error = _expand(BY_LINK.get(breaks, BY_LINK[None])[1], names)
+            error = _expand(table.get(breaks, table[None])[1], names)
         retries = [] if breaks is None else [
             error.replace("botocore.exceptions.ClientError: ", "ERROR retrying: "),
             # a careless app logs the token with the error: kept (matched), so it must come out redacted

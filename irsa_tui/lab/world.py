@@ -217,7 +217,8 @@ class LabWorld:
                 version=str(cfg["cluster"]["version"]),
                 clock_skew=int(tok.get("clock_skew_seconds") or 0),
             )
-            cluster.logs[(str(cfg["namespace"]), str(cfg["pod"]["name"]))] = app_logs(failing_link(scn), cfg, names)
+            cluster.logs[(str(cfg["namespace"]), str(cfg["pod"]["name"]))] = app_logs(failing_link(scn), cfg, names,
+                                                                                     scn.expect.mechanism)
             self.kube.add(cluster)
             self._seed_aws(admin, cfg, names)
             assert self.front is not None
