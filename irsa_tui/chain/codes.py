@@ -1330,6 +1330,17 @@ _ALL: list[Code] = [
             "The injection link shows that the pod's SDK picks other credentials, so what the pod can do in S3 "
             "is decided by those.",
     ),
+    Code(
+        "S3-104",
+        title="Policies use session tags the association disables",
+        message="role {role} uses {tags} in its policies, but association {association} disables session tags: "
+            "those statements never match",
+        why="EKS Pod Identity tags each session with the pod's cluster, namespace, ServiceAccount and pod "
+            "(aws:PrincipalTag/...), unless the association sets disableSessionTags (needed for a session policy, "
+            "or against PackedPolicyTooLarge). Statements that use these tags then match nothing (UG pod-id-abac).",
+        fix="aws eks update-pod-identity-association --cluster-name {cluster} --association-id {association} "
+            "--no-disable-session-tags",
+    ),
     # --- s3 (end) ---
     # --- association (begin) ---
     Code(

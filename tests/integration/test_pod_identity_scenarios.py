@@ -94,7 +94,7 @@ TABLE: dict[str, Expected] = {
     # s3
     "s3-pod-identity-denied": Expected(PI, "s3", "s3:AccessDenied", ("S3-202",)),
     "s3-pod-identity-bucket-policy-deny": Expected(PI, "s3", "s3:AccessDenied", ("S3-204",)),
-    "s3-pod-identity-abac-session-tags-off": Expected(PI, "s3", "s3:AccessDenied", ("S3-202",)),
+    "s3-pod-identity-abac-session-tags-off": Expected(PI, "s3", "s3:AccessDenied", ("S3-202", "S3-104")),
 }
 
 
