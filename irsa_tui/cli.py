@@ -102,8 +102,10 @@ class _Parser(argparse.ArgumentParser):
         raise UsageExit(f"{self.prog}: {message}")
 
 
-def parse_target(value: str | None, namespace: str | None) -> tuple[str, str]:
-    """``NS/POD`` or ``POD`` (with ``-n``); returns (namespace, pod). Raises UsageExit."""
+def parse_target(value: str | None, namespace: str | None, default_namespace: str | None = None) -> tuple[str, str]:
+    """``NS/POD`` or ``POD`` (with ``-n``, else the kube context's namespace, ``default_namespace``); returns
+    (namespace, pod). Raises UsageExit. As with kubectl, the context's namespace is only a default: an explicit
+    ``NS/POD`` wins over it, and only an explicit ``-n`` that disagrees is an error."""
     if not value:
         raise UsageExit("no pod given: use NS/POD, or POD with -n NS")
     text = value.strip()
@@ -114,7 +116,7 @@ def parse_target(value: str | None, namespace: str | None) -> tuple[str, str]:
         if namespace and namespace != ns:
             raise UsageExit(f"target {_quote(value)} names namespace {_quote(ns)} but -n says {_quote(namespace)}")
     else:
-        ns, pod = namespace or "", text
+        ns, pod = namespace or default_namespace or "", text
     if not ns:
         raise UsageExit(f"no namespace for pod {_quote(value)}: use NS/POD or -n NS")
     for kind, name in (("namespace", ns), ("pod", pod)):
@@ -297,7 +299,7 @@ def _check(argv: Sequence[str]) -> int:
         if args.lab and not args.target:
             ns, pod = world.target(args.lab)  # type: ignore[union-attr]
         else:
-            ns, pod = parse_target(args.target, args.namespace or (ctx.namespace if ctx else None))
+            ns, pod = parse_target(args.target, args.namespace, ctx.namespace if ctx else None)
         if args.bucket is None and args.object_key is None and ctx is not None:
             args.bucket, args.object_key = ctx.bucket, ctx.object_key
         from irsa_tui.engine import Options, Run, UsageError, diagnose
@@ -558,7 +560,7 @@ def _tui(argv: Sequence[str]) -> int:
         ns = pod = None
         if args.target:
             try:
-                ns, pod = parse_target(args.target, args.namespace or _context_namespace(args.context))
+                ns, pod = parse_target(args.target, args.namespace, _context_namespace(args.context))
             except UsageExit as exc:  # `irsa-tui scna`: a bare word that is neither a pod we can place nor a command
                 if "/" in args.target:
                     raise
