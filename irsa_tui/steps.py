@@ -20,6 +20,7 @@ from irsa_tui.chain import plan
 from irsa_tui.chain.arn import RoleArn
 from irsa_tui.chain.errors import SourceError, SourceFailure
 from irsa_tui.chain.facts import (
+    POD_IDENTITY_FIELDS,
     ClusterFacts,
     Facts,
     IssuerFacts,
@@ -31,19 +32,17 @@ from irsa_tui.chain.facts import (
     TokenFacts,
 )
 from irsa_tui.chain.model import LinkId
-from irsa_tui.runner import Step, StepContext, StepGraph
+from irsa_tui.runner import Step, StepContext, StepGraph, fact_keys
 from irsa_tui.sources.protocols import Sources
-from irsa_tui.steps_credentials import CREDENTIAL_KEYS, CREDENTIAL_STEPS
 
 __all__ = ["GRAPH", "INTERNAL", "STEPS", "StepInputs", "decode_token", "fold", "redact_signature"]
 
-INTERNAL = ("pod_read", "caller_identity", "role_arn", "role_policies", "aws_region", "credentials", *CREDENTIAL_KEYS)
+INTERNAL = ("pod_read", "caller_identity", "role_arn", "role_policies", "aws_region", "credentials")
 """Keys passed between steps that are not Facts fields:
 ``pod_read`` the pod as read (before its owner is resolved); ``caller_identity`` (account, ARN) or
 SourceError; ``role_arn`` the RoleArn under test or None; ``role_policies`` the role's identity
 policies (folded into ``Facts.role``); ``aws_region`` the region of the run once DescribeCluster
-answered; ``credentials`` what STS issued, for the S3 probe; ``CREDENTIAL_KEYS`` the pod's node, instance
-and instance profile (the credentials section, ``steps_credentials.py``)."""
+answered; ``credentials`` what STS issued, for the S3 probe."""
 
 
 @dataclass(frozen=True)
@@ -474,8 +473,7 @@ STEPS: tuple[Step, ...] = (
          step_sts, calls=("sts AssumeRoleWithWebIdentity",)),
     Step("s3", ("credentials", "role_policies", "pod_read", "aws_region", "role_arn"), ("s3",), S3, step_s3,
          calls=("s3 ", "iam SimulatePrincipalPolicy"), round_trips=2),
-    *CREDENTIAL_STEPS,
 )
 """The IRSA fetch steps. Order here is only the order of deadline messages; the runner derives the rest."""
 
-GRAPH = StepGraph(STEPS, INTERNAL, fold)
+GRAPH = StepGraph(STEPS, INTERNAL, fold, fact_keys() - set(POD_IDENTITY_FIELDS))
