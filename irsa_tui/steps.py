@@ -31,6 +31,7 @@ from irsa_tui.chain.facts import (
     ServiceAccountFacts,
     TokenFacts,
 )
+from irsa_tui.chain.mechanism import env_mechanism
 from irsa_tui.chain.model import LinkId
 from irsa_tui.runner import Step, StepContext, StepGraph, fact_keys
 from irsa_tui.sources.protocols import Sources
@@ -341,6 +342,9 @@ def step_owner(ctx: StepContext) -> None:
 def step_role_arn(ctx: StepContext) -> None:
     """The role under test (``plan.role_under_test``); the SA is read only when the pod's env names none."""
     pod = _value(ctx, "pod_read", PodFacts)
+    if pod is not None and env_mechanism(pod) == "pod-identity":  # no IRSA role to read for it
+        ctx.gap("role_arn", "the pod uses EKS Pod Identity")
+        return
     sa = None
     if pod is None or plan.pod_role_env(pod) is None:
         sa = _value(ctx, "service_account", ServiceAccountFacts)
@@ -352,6 +356,9 @@ def step_token(ctx: StepContext) -> None:
     pod = _value(ctx, "pod_read", PodFacts)
     if pod is None:
         ctx.gap("token", "pod could not be read", token_request_error=None)
+        return
+    if env_mechanism(pod) == "pod-identity":  # its token is the pods.eks.amazonaws.com one (pi_token)
+        ctx.gap("token", "the pod uses EKS Pod Identity", token_request_error=None)
         return
     # The audience lives on the injected volume; only fall back to the SA when it is absent.
     sa = None if plan.volume_audience(pod) else _value(ctx, "service_account", ServiceAccountFacts)
@@ -391,6 +398,9 @@ def step_sts(ctx: StepContext) -> None:
         ctx.gap("sts", "no real token to present (see token)", credentials=None)
         return
     pod = _value(ctx, "pod_read", PodFacts)
+    if pod is not None and env_mechanism(pod) == "pod-identity":  # its chain is Pod Identity's: no web identity
+        ctx.gap("sts", "the pod uses EKS Pod Identity (see eks-auth)", credentials=None)
+        return
     sa = _value(ctx, "service_account", ServiceAccountFacts)
     request = plan.sts_plan(pod, arn, sa, _value(ctx, "aws_region", str), int(time.time()))
     if request is None:

@@ -12,6 +12,7 @@ with its credentials. Every step past ``detection`` runs only for a pod diagnose
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 from collections.abc import Mapping
@@ -36,6 +37,7 @@ from irsa_tui.chain.mechanism import (
     association_inputs,
     detect_mechanism,
     diagnosed,
+    env_mechanism,
     pod_input,
 )
 from irsa_tui.chain.model import LinkId
@@ -58,11 +60,7 @@ INTERNAL = ("pod_read", "caller_identity", "aws_region", "detection", "pod_ident
 Auth issued (memory only, for the S3 probe); ``association_role_arns`` (association role, target role) ARNs."""
 
 
-def early_mechanism(pod: PodFacts) -> str | None:
-    """The mechanism from the pod's env alone, when the env decides it (``None``: it takes the SA and the
-    associations to say; detection then decides)."""
-    found = detect_mechanism(pod_input(pod), None, ()).mechanism
-    return None if found == "none" else found
+early_mechanism = env_mechanism
 
 
 def _diagnosed(ctx: StepContext) -> str | None:
@@ -195,6 +193,15 @@ def step_pi_token(ctx: StepContext) -> None:
     except ValueError as exc:
         token = SourceError("kubernetes", "bad-response", f"TokenRequest returned something that is not a JWT: {exc}")
     ctx.settle(pod_identity_token=token)
+
+
+def step_pi_warm(ctx: StepContext) -> None:
+    """Load the EC2 and EKS Auth clients early for a pod whose env is not IRSA's (an optimisation only)."""
+    src, _ = _ctx(ctx)
+    pod = _value(ctx, "pod_read", PodFacts)
+    if src.eks is not None and pod is not None and early_mechanism(pod) != "irsa":
+        with contextlib.suppress(Exception):
+            src.eks.warm()
 
 
 # --- agent and node ------------------------------------------------------------------------------
@@ -357,6 +364,7 @@ STEPS: tuple[Step, ...] = (
     _shared("sa"),
     ASSOCIATIONS,
     DETECTION,
+    Step("pi_warm", ("pod_read",), (), None, step_pi_warm, round_trips=0),
     Step("pi_roles", ("associations", "pod_read"), ("association_role", "target_role", "association_role_arns"),
          ASSOC, step_pi_roles, calls=("iam GetRole", "iam ListRolePolicies", "iam ListAttachedRolePolicies",
                                       "iam GetRolePolicy", "iam GetPolicy"), scope="role", round_trips=3),
@@ -383,7 +391,7 @@ FIELDS = frozenset({"pod", "service_account", "namespace_service_accounts", "clu
 
 GRAPH = StepGraph(STEPS, INTERNAL, fold, FIELDS)
 
-_NONE_STEPS = (*(replace(s, link=SA) for s in STEPS[:9]), _shared("role_arn"), _shared("role"),
+_NONE_STEPS = (*(replace(s, link=SA) for s in STEPS[:10]), _shared("role_arn"), _shared("role"),
                replace(NODE, link=SA), replace(NODE_INSTANCE, link=SA))
 NONE_GRAPH = StepGraph(
     _NONE_STEPS, ("pod_read", "caller_identity", "aws_region", "detection", "role_arn"), None,

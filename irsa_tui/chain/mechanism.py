@@ -29,6 +29,7 @@ __all__ = [
     "association_inputs",
     "detect_mechanism",
     "diagnosed",
+    "env_mechanism",
     "is_agent_uri",
     "pod_input",
     "verdict_json",
@@ -310,6 +311,13 @@ def pod_input(pod: PodFacts) -> PodInput:
         annotations=pod.annotations,
         host_network=pod.host_network,
     )
+
+
+def env_mechanism(pod: PodFacts) -> MechanismId | None:
+    """The mechanism the pod's env alone decides (``None``: no credentials env, so it takes the
+    ServiceAccount and the associations to say which chain to walk)."""
+    found = detect_mechanism(pod_input(pod), None, ()).mechanism
+    return None if found == "none" else found
 
 
 def diagnosed(verdict: MechanismVerdict) -> MechanismId:

@@ -47,6 +47,9 @@ class FakeEks:
     def get_instance_profile(self, profile_arn_or_name: str) -> InstanceProfileFacts:
         return self.w.answer("get_instance_profile", lambda: self.f.node_instance_profile)  # type: ignore[no-any-return]
 
+    def warm(self) -> None:
+        self.w.calls["eks_warm"] += 1
+
 
 class FakeNodes:
     def __init__(self, world: FakeWorld, facts: Any) -> None:
@@ -98,6 +101,8 @@ def test_a_pod_identity_pod_walks_the_pod_identity_chain() -> None:
     assert result.verdict.value == "ok", [(str(x.id), x.status.value, x.summary) for x in result.links]
     assert result.detection is not None and result.detection.mechanism == "pod-identity"
     assert world.calls["assume_role_for_pod_identity"] == 1
+    assert world.calls["eks_warm"] == 1
+    assert world.calls["assume_role_with_web_identity"] == 0  # no IRSA probe for a Pod Identity pod
     assert {k: d for k, d in run.depths.items() if k == "associations"} == {"associations": 2}, run.depths
 
 
