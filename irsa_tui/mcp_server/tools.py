@@ -214,6 +214,8 @@ class CheckOut(TypedDict):
     """The links that warn, each with its one-line summary."""
     pod_uses: str | None
     """What the pod's containers really use for credentials, when that is not simply the role."""
+    mechanism_detail: dict[str, Any] | None
+    """Why this mechanism: what is configured and injected, who wins and why, per container."""
     links: list[LinkDoc]
     credentials: dict[str, Any] | None
     """Per container, the credential source each SDK family uses, what it shadows, the identity it yields
