@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from irsa_tui.chain.arn import RoleArn
-from irsa_tui.chain.credentials import credentials_for
 from irsa_tui.chain.errors import SourceError
 from irsa_tui.chain.facts import Facts, PodFacts
 from irsa_tui.chain.mechanism import MechanismVerdict, diagnosed
@@ -34,6 +33,7 @@ from irsa_tui.options import Options, UsageError
 from irsa_tui.runner import Memo, Run, StepGraph, merge, run_steps
 from irsa_tui.sources.protocols import Sources
 from irsa_tui.steps import GRAPH, StepInputs, decode_token, redact_signature
+from irsa_tui.steps_credentials import credentials_for
 from irsa_tui.steps_pod_identity import GRAPH as POD_IDENTITY_GRAPH
 from irsa_tui.steps_pod_identity import NONE_GRAPH, early_mechanism
 

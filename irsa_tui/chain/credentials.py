@@ -38,10 +38,11 @@ from irsa_tui.chain.endpoints import StsEndpoint, sts_endpoint
 from irsa_tui.chain.errors import SourceError
 from irsa_tui.chain.facts import ContainerFacts, PodFacts
 from irsa_tui.chain.mechanism import is_agent_uri
-from irsa_tui.chain.pod_identity_facts import AssociationFacts, InstanceFacts, InstanceProfileFacts, NodeFacts
+from irsa_tui.chain.pod_identity_facts import InstanceFacts, InstanceProfileFacts, NodeFacts
 
 __all__ = [
     "FAMILIES",
+    "NOT_NEEDED",
     "SDKS",
     "ContainerCredentials",
     "ImdsReach",
@@ -50,9 +51,9 @@ __all__ = [
     "SdkChoice",
     "Source",
     "container_credentials",
-    "credentials_for",
     "credentials_json",
     "fallback",
+    "falls_back",
     "imds_reach",
     "node_identity",
     "node_metadata",
@@ -204,6 +205,18 @@ class ContainerCredentials:
             return False
         return None
 
+    @property
+    def may_fall_back(self) -> bool:
+        """Some SDK family may end at IMDS (or at nothing): its source is IMDS or none, or an uncertain
+        source with IMDS behind it. A failing certain source (Java v2's fall-through) does not count."""
+        for choice in self.choices:
+            if choice.source in ("imds", None):
+                return True
+            source = self._source(choice.source)
+            if source is not None and not source.certain and "imds" in choice.shadows:
+                return True
+        return False
+
     def families(self, kind: str) -> list[str]:
         return [f for f, s in self.picks.items() if s.kind == kind]
 
@@ -284,17 +297,16 @@ def node_identity(
     node: NodeFacts | SourceError | None,
     instance: InstanceFacts | SourceError | None,
     profile: InstanceProfileFacts | SourceError | None,
-    not_read: Mapping[str, str] | None = None,
+    not_read: str | None = None,
 ) -> NodeIdentity:
     """The node's instance role and metadata options, and why any part is unknown (``not_read``: why
-    ``node`` or ``node_instance`` was not asked for, the run's gaps)."""
+    the instance was not asked for)."""
     if not node_name:
         return NodeIdentity(None, unknown=("the pod is not scheduled on a node yet",))
     unknown: list[str] = []
-    gaps = not_read or {}
     node_facts = node if isinstance(node, NodeFacts) else None
-    if node is None and gaps.get("node"):
-        unknown.append(f"node {node_name} not read: {gaps['node']}")
+    if node is None and not_read:
+        unknown.append(f"node {node_name} not read: {not_read}")
     if isinstance(node, SourceError):
         unknown.append(f"node {node_name}: {_why(node)}")
     elif node_facts is not None and node_facts.fargate:
@@ -303,8 +315,8 @@ def node_identity(
     elif node_facts is not None and node_facts.instance_id is None:
         unknown.append(f"node {node_name} has no EC2 instance in spec.providerID ({node_facts.provider_id or 'none'})")
     inst = instance if isinstance(instance, InstanceFacts) else None
-    if instance is None and gaps.get("node_instance") and node_facts is not None and node_facts.instance_id:
-        unknown.append(f"instance {node_facts.instance_id} not read: {gaps['node_instance']}")
+    if instance is None and not_read and node_facts is not None and node_facts.instance_id:
+        unknown.append(f"instance {node_facts.instance_id} not read: {not_read}")
     if isinstance(instance, SourceError):
         unknown.append(_why(instance))
     elif inst is not None and not inst.instance_profile_arn:
@@ -587,25 +599,12 @@ def credentials_json(
     }
 
 
-def _association_role(values: Mapping[str, Any], pod: PodFacts) -> str | None:
-    """The role the Pod Identity agent hands out for this pod (the target role when chained), when read."""
-    found = values.get("associations")
-    if not isinstance(found, tuple):
-        return None
-    for a in found:
-        if isinstance(a, AssociationFacts) and (a.namespace, a.service_account) == (pod.namespace, pod.sa_name):
-            return a.target_role_arn or a.role_arn
-    return None
+def falls_back(pod: PodFacts) -> bool:
+    """Whether the node's role and IMDS settings matter: some SDK family of an app container may end at
+    IMDS. Only then are the node's instance and instance profile read (loading botocore's EC2 model
+    alone costs ~0.1-0.2 s of CPU, a third or more of a whole IRSA check)."""
+    return any(c.may_fall_back for c in pod_credentials(pod) if not c.init)
 
 
-def credentials_for(
-    values: Mapping[str, Any], gaps: Mapping[str, str] | None = None
-) -> tuple[tuple[ContainerCredentials, ...], NodeIdentity | None]:
-    """The credentials section from a finished run's values and gaps: the pod (``pod_read``), its node,
-    instance and instance profile, and its association when read. Empty when the pod was not read."""
-    pod = values.get("pod_read")
-    if not isinstance(pod, PodFacts):
-        return (), None
-    node = node_identity(pod.node_name, values.get("node"), values.get("node_instance"),
-                         values.get("node_instance_profile"), gaps)
-    return pod_credentials(pod, node, _association_role(values, pod)), node
+NOT_NEEDED = ("every SDK family of the app containers uses a source before the node role (it matters only "
+              "when that source fails, in Java v2)")
