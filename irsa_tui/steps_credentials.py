@@ -25,29 +25,22 @@ from irsa_tui.chain.credentials import (
 )
 from irsa_tui.chain.errors import SourceFailure
 from irsa_tui.chain.facts import PodFacts
-from irsa_tui.chain.mechanism import detect_mechanism, pod_input
+from irsa_tui.chain.mechanism import env_mechanism
 from irsa_tui.chain.pod_identity_facts import AssociationFacts, InstanceFacts, NodeFacts
 from irsa_tui.runner import Step, StepContext
 
-__all__ = ["CREDENTIAL_KEYS", "CREDENTIAL_STEPS", "credentials_for", "early_mechanism"]
+__all__ = ["CREDENTIAL_KEYS", "CREDENTIAL_STEPS", "credentials_for"]
 
 CREDENTIAL_KEYS = ("node", "node_instance", "node_instance_profile")
 """``node`` NodeFacts, ``node_instance`` InstanceFacts, ``node_instance_profile`` InstanceProfileFacts
 (each a SourceError when it could not be read, None when moot)."""
 
 
-def early_mechanism(pod: PodFacts) -> str | None:
-    """The mechanism from the pod's env alone, when the env decides it (``None``: it takes the SA and the
-    associations to say; detection then decides)."""
-    found = detect_mechanism(pod_input(pod), None, ()).mechanism
-    return None if found == "none" else found
-
-
 def _node_needed(pod: PodFacts) -> bool:
     """The node and its instance are read for a Pod Identity pod (agent on the node, node role) and for
     any pod some SDK family of which may end at IMDS (the node role it falls back to); not for a pod whose
     env says IRSA everywhere."""
-    return early_mechanism(pod) != "irsa" or falls_back(pod)
+    return env_mechanism(pod) != "irsa" or falls_back(pod)
 
 
 def _reader(ctx: StepContext, side: str, method: str) -> Any:

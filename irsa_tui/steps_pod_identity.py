@@ -47,9 +47,9 @@ from irsa_tui.chain.pod_identity_facts import (
 from irsa_tui.runner import Step, StepContext, StepGraph
 from irsa_tui.steps import STEPS as IRSA_STEPS
 from irsa_tui.steps import _ctx, _fetch, _value, decode_token
-from irsa_tui.steps_credentials import CREDENTIAL_STEPS, early_mechanism
+from irsa_tui.steps_credentials import CREDENTIAL_STEPS
 
-__all__ = ["AUDIENCE", "FIELDS", "GRAPH", "INTERNAL", "NONE_GRAPH", "STEPS", "early_mechanism"]
+__all__ = ["AUDIENCE", "FIELDS", "GRAPH", "INTERNAL", "NONE_GRAPH", "STEPS"]
 
 AUDIENCE = "pods.eks.amazonaws.com"
 INTERNAL = ("pod_read", "caller_identity", "aws_region", "detection", "pod_identity_credentials",
