@@ -37,6 +37,7 @@ from irsa_tui.chain.mechanism import (
     association_inputs,
     detect_mechanism,
     diagnosed,
+    env_mechanism,
     pod_input,
 )
 from irsa_tui.chain.model import LinkId
@@ -194,7 +195,7 @@ def step_pi_warm(ctx: StepContext) -> None:
     """Load the EC2 and EKS Auth clients early for a pod whose env is not IRSA's (an optimisation only)."""
     src, _ = _ctx(ctx)
     pod = _value(ctx, "pod_read", PodFacts)
-    if src.eks is not None and pod is not None and early_mechanism(pod) != "irsa":
+    if src.eks is not None and pod is not None and env_mechanism(pod) != "irsa":
         with contextlib.suppress(Exception):
             src.eks.warm()
 
