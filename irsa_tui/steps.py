@@ -367,9 +367,7 @@ def step_token(ctx: StepContext) -> None:
     audience = plan.token_audience(pod, sa)
 
     def predicted() -> TokenFacts:
-        cluster = _value(ctx, "cluster", ClusterFacts)
-        return TokenFacts(origin="predicted", header={}, claims=plan.predicted_claims(pod, audience, cluster,
-                          int(time.time())), signature_redacted="(predicted: no token)", fetched_at=datetime.now(UTC))
+        return predicted_token(pod, audience, _value(ctx, "cluster", ClusterFacts))
 
     if not inputs.live:
         ctx.settle(token=predicted(), token_request_error=None,
@@ -387,6 +385,12 @@ def step_token(ctx: StepContext) -> None:
     except ValueError as exc:
         token = SourceError("kubernetes", "bad-response", f"TokenRequest returned something that is not a JWT: {exc}")
     ctx.settle(token=token, token_request_error=None)
+
+
+def predicted_token(pod: PodFacts, audience: str, cluster: ClusterFacts | None) -> TokenFacts:
+    """The claims the kubelet's token would carry (no TokenRequest: ``--no-live`` or not permitted)."""
+    return TokenFacts(origin="predicted", header={}, claims=plan.predicted_claims(pod, audience, cluster,
+                      int(time.time())), signature_redacted="(predicted: no token)", fetched_at=datetime.now(UTC))
 
 
 def step_sts(ctx: StepContext) -> None:

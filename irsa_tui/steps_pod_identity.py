@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import time
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -47,7 +46,7 @@ from irsa_tui.chain.pod_identity_facts import (
 )
 from irsa_tui.runner import Step, StepContext, StepGraph
 from irsa_tui.steps import STEPS as IRSA_STEPS
-from irsa_tui.steps import _ctx, _fetch, _value, decode_token
+from irsa_tui.steps import _ctx, _fetch, _value, decode_token, predicted_token
 from irsa_tui.steps_credentials import CREDENTIAL_STEPS
 
 __all__ = ["AUDIENCE", "FIELDS", "GRAPH", "INTERNAL", "NONE_GRAPH", "STEPS"]
@@ -167,14 +166,8 @@ def step_pi_token(ctx: StepContext) -> None:
         ctx.gap("pod_identity_token", "pod could not be read")
         return
 
-    def predicted() -> TokenFacts:
-        cluster = _value(ctx, "cluster", ClusterFacts)
-        claims = plan.predicted_claims(pod, AUDIENCE, cluster, int(time.time()))
-        return TokenFacts(origin="predicted", header={}, claims=claims, signature_redacted="(predicted: no token)",
-                          fetched_at=datetime.now(UTC))
-
     if not inputs.live:
-        ctx.settle(pod_identity_token=predicted(),
+        ctx.settle(pod_identity_token=predicted_token(pod, AUDIENCE, _value(ctx, "cluster", ClusterFacts)),
                    gaps={"pod_identity_token": "live probes off: claims predicted, no TokenRequest made"})
         return
     fetched_at = datetime.now(UTC)

@@ -199,13 +199,44 @@ class WarningDoc(TypedDict):
     summary: str
 
 
+class AssociationDoc(TypedDict):
+    id: str
+    namespace: str
+    service_account: str
+    role_arn: str | None
+    target_role_arn: str | None
+    created: str | None
+
+
+class ContainerMechanismDoc(TypedDict):
+    name: str
+    mechanism: str
+    web_identity: bool
+    container_credentials: bool
+    why: str
+
+
+class MechanismDetailDoc(TypedDict):
+    """Why ``mechanism``: what the pod uses, what is configured and injected, who wins and why."""
+
+    diagnosed: str
+    uses: str
+    configured: list[str]
+    injected: str
+    uniform: bool
+    reasons: list[str]
+    association: AssociationDoc | None
+    containers: list[ContainerMechanismDoc]
+
+
 class CheckOut(TypedDict):
     """The document of ``irsa-tui check --json`` (README: JSON contract)."""
 
     schema_version: int
     target: TargetDoc
     mechanism: str
-    """How the pod gets AWS credentials: ``irsa`` (its links are ``links``)."""
+    """How the pod gets AWS credentials: ``irsa``, ``pod-identity`` or ``none`` (its links are ``links``)."""
+    mechanism_detail: MechanismDetailDoc | None
     verdict: str
     first_failure: str | None
     verdict_text: str
@@ -214,8 +245,6 @@ class CheckOut(TypedDict):
     """The links that warn, each with its one-line summary."""
     pod_uses: str | None
     """What the pod's containers really use for credentials, when that is not simply the role."""
-    mechanism_detail: dict[str, Any] | None
-    """Why this mechanism: what is configured and injected, who wins and why, per container."""
     links: list[LinkDoc]
     credentials: dict[str, Any] | None
     """Per container, the credential source each SDK family uses, what it shadows, the identity it yields
@@ -314,11 +343,13 @@ def check(
     object: ObjectKey = None,  # the argument's public name, as --object
     live: Live = True,
 ) -> Reply:
-    """Diagnose why one pod on Amazon EKS can or cannot reach AWS through IRSA: walk every link of the
-    chain (service-account, injection, token, oidc-provider, trust-policy, sts, s3) and judge each.
+    """Diagnose why one pod on Amazon EKS can or cannot reach AWS through IRSA or EKS Pod Identity: detect
+    the mechanism, walk every link of its chain (IRSA: service-account, injection, token, oidc-provider,
+    trust-policy, sts, s3; Pod Identity: service-account, association, injection, token, agent,
+    trust-policy, eks-auth, s3) and judge each.
 
     Returns exactly the JSON of `irsa-tui check --json` (schema_version 1): {"target", "mechanism"
-    ("irsa"), "verdict"
+    ("irsa" | "pod-identity" | "none"), "mechanism_detail" (why: uses, configured, injected, reasons), "verdict"
     ("ok" | "broken" | "incomplete"), "first_failure" (the first failing link id or null), "verdict_text",
     "warnings" ([{"link", "summary"}]), "pod_uses" (what the pod really uses, or null), "links":
     [{"id", "status" (pass|warn|fail|skip|error), "summary", "evidence", "explanation", "fix",

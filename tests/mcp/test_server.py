@@ -132,7 +132,7 @@ def test_the_server_context_is_the_default(server: McpServerProcess, world: LabW
 
 
 def test_fix_for_gives_the_commands_of_the_failing_link(server: McpServerProcess, world: LabWorld) -> None:
-    scenario = "injection-static-keys"  # an IRSA chain: a failing link (kubectl fix) and links with no fix
+    scenario = "sa-role-arn-user"  # an IRSA chain: other links pass (sa-annotation-missing is mechanism none now)
     ns, pod = world.target(scenario)
     checked = server.call("check", namespace=ns, pod=pod, context=scenario).structured_content
     fix = server.call("fix_for", namespace=ns, pod=pod, context=scenario).structured_content

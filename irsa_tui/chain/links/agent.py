@@ -22,7 +22,8 @@ from irsa_tui.chain.spec import LinkSpec
 __all__ = ["EKS_AUTH_ACTION", "LINK", "NEEDS", "SPEC", "check"]
 
 LINK = LinkId.AGENT
-NEEDS: tuple[str, ...] = ("pod", "node", "agent_addon", "agent", "node_instance", "node_role", "cluster")
+NEEDS: tuple[str, ...] = ("pod", "node", "agent_addon", "agent", "node_instance", "node_instance_profile",
+                          "node_role", "cluster", "caller", "associations")
 EKS_AUTH_ACTION = "eks-auth:AssumeRoleForPodIdentity"
 AGENT_HOSTS = ("169.254.170.23", "fd00:ec2::23")
 
