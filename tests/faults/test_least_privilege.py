@@ -283,3 +283,38 @@ def test_each_credentials_permission_is_named_in_the_section(world: LabWorld, pe
     assert node["role_arn"] is None
     assert any(f"caller lacks {CREDENTIALS_PERMISSIONS[permission]}" in why for why in node["unknown"]), node
     assert "not readable" in outcome.doc["credentials"]["fallback"]
+
+
+# The Pod Identity chain on its healthy scenario: each permission dropped -> (link, status it takes); the
+# permission is named in that link (summary, explanation or evidence), nothing fails, nothing crashes.
+PI_CHAIN = {
+    "eks:ListPodIdentityAssociations": ("association", "error"),
+    "eks:DescribePodIdentityAssociation": ("association", "error"),
+    "eks:DescribeAddon": ("agent", "pass"),  # the DaemonSet and its pods still say the agent runs
+    "ec2:DescribeInstances": ("agent", "pass"),  # the node role's eks-auth grant is then not judged
+    "iam:GetInstanceProfile": ("agent", "pass"),
+    "eks-auth:AssumeRoleForPodIdentity": ("eks-auth", "error"),
+    "get nodes": ("agent", "pass"),
+    "get daemonsets": ("agent", "error"),
+}
+_NAMED = {"get nodes": "get nodes", "get daemonsets": "get daemonsets.apps"}
+
+
+@pytest.mark.parametrize("permission", sorted(PI_CHAIN))
+def test_each_pod_identity_permission_dropped_from_the_chain_is_named(world: LabWorld, permission: str) -> None:
+    link, status = PI_CHAIN[permission]
+    if ":" in permission:
+        world.set_denied_actions([permission])
+    else:
+        world.set_rbac_deny(PI_SCENARIO, [permission])
+    try:
+        outcome = check(world, scenario=PI_SCENARIO, timeout=5)
+    finally:
+        world.set_denied_actions([])
+        world.set_rbac_deny(PI_SCENARIO, [])
+    assert not outcome.crash and outcome.doc is not None and outcome.doc["mechanism"] == "pod-identity"
+    assert outcome.statuses[link] == status, outcome.statuses
+    assert "fail" not in outcome.statuses.values(), outcome.statuses
+    judged = next(x for x in outcome.doc["links"] if x["id"] == link)
+    assert _NAMED.get(permission, permission) in json.dumps(judged), judged["summary"]
+    assert outcome.code == (0 if status == "pass" else 2)
