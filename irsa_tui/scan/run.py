@@ -459,8 +459,12 @@ def scan(
         if on_progress:
             on_progress(n, total)
 
-    with ThreadPoolExecutor(max_workers=max(1, options.workers), thread_name_prefix="irsa-scan") as pool:
-        list(pool.map(work, units))
+    shared.use_step_pool(options.workers)  # step threads started once for the scan, not per target
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, options.workers), thread_name_prefix="irsa-scan") as pool:
+            list(pool.map(work, units))
+    finally:
+        shared.close()
     from irsa_tui.scan.findings import cluster_findings, extra_rows
 
     extra = extra_rows(shared, listing, {w.key for w in workloads}, options.namespaces)
