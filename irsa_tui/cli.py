@@ -3,6 +3,7 @@ so ``irsa-tui --help`` stays instant.
 
     irsa-tui [NS/POD] [--context C] [-n NS] [--lab]     the TUI
     irsa-tui check NS/POD [--json|--markdown] ...       non-interactive diagnosis
+    irsa-tui scan [-n NS | -A] [--json|--markdown]      every workload of a namespace or cluster
     irsa-tui lab list | run SCENARIO -- CMD | serve     the local lab world
     irsa-tui explain [TEXT | -] [--json]                what an error text says about the chain
     irsa-tui mcp [--context C]                          an MCP server over stdio (irsa-tui[mcp])
@@ -329,6 +330,128 @@ def _check(argv: Sequence[str]) -> int:
             world.stop()
 
 
+SCAN_EPILOG = """\
+exit codes (scan): 0 every workload ok, 1 some workload is broken, 2 some workload (or the scan)
+could not be judged, 64 usage error.
+Static by default: no TokenRequest, STS or S3 call (token claims are predicted as the kubelet would
+mint them); --live runs the live probes too. The JSON contract: README 'scan --json'."""
+
+
+def _workers(value: str) -> int:
+    """Targets judged at once (argparse type): 1..64."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 1 <= number <= 64:
+        raise argparse.ArgumentTypeError(f"{value!r}: give 1 to 64")
+    return number
+
+
+def _scan_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=f"{PROG} scan", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=SCAN_EPILOG,
+                description="Judge every workload whose ServiceAccount has an IAM role (IRSA) or a Pod Identity "
+                "association, in a namespace or the whole cluster: one row per workload, plus what no single-pod "
+                "check shows.")
+    p.add_argument("--kubeconfig", type=_kubeconfig_file, metavar="FILE",
+                   help="kubeconfig file to use (default: $KUBECONFIG, else ~/.kube/config)")
+    p.add_argument("--context", help="kube context (default: current-context of KUBECONFIG)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("-n", "--namespace", action="append", metavar="NS",
+                       help="namespace to scan (repeat for several; default: the context's, else default)")
+    where.add_argument("-A", "--all-namespaces", action="store_true", help="scan every namespace")
+    p.add_argument("--cluster", help="EKS cluster name (default: derived from the kube context)")
+    p.add_argument("--region", help="AWS region (default: from the kube context, else AWS config)")
+    p.add_argument("--live", action="store_true",
+                   help="also run the live probes (TokenRequest, STS) of every workload's representative pod")
+    p.add_argument("--timeout", type=_seconds, default=5.0, help="per network call, seconds (default 5)")
+    p.add_argument("--deadline", type=_seconds, default=120.0,
+                   help="whole scan, seconds (default 120); workloads not judged by then are 'error'")
+    p.add_argument("--workers", type=_workers, default=8, help="workloads judged at once (default 8)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON (the stable contract, see README)")
+    fmt.add_argument("--markdown", action="store_true", help="Markdown report")
+    p.add_argument("--progress", action="store_true",
+                   help="show the progress bar on stderr even when it is not a terminal (never with --json)")
+    p.add_argument("--lab", metavar="SCENARIO", help="scan a lab scenario (starts and stops the local world)")
+    return p
+
+
+class _Progress:
+    """A one-line progress bar on stderr, redrawn in place."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total if total else width
+        sys.stderr.write(f"\r{PROG} scan: [{'#' * filled}{'.' * (width - filled)}] {done}/{total} judged ")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 72 + "\r")
+            sys.stderr.flush()
+
+
+def _scan(argv: Sequence[str]) -> int:
+    args = _scan_parser().parse_args(argv)
+    _use_kubeconfig(args)
+    world = None
+    if args.lab:
+        require_lab()
+        _known_scenario(args.lab)
+    try:
+        if args.lab:
+            world = _start_lab([args.lab])
+            context = args.lab
+        else:
+            context = args.context
+        namespaces: tuple[str, ...] | None = None
+        if not args.all_namespaces:
+            chosen = args.namespace or [_context_namespace(context) or "default"]
+            for ns in chosen:
+                pattern, limit, allowed = _NAME_RULES["namespace"]
+                if not ns or len(ns) > limit or not pattern.fullmatch(ns):
+                    raise UsageExit(f"namespace name {_quote(ns)} is not a valid Kubernetes name ({allowed}, at most {limit})")
+            namespaces = tuple(dict.fromkeys(chosen))
+        from irsa_tui.engine import UsageError
+        from irsa_tui.scan import ScanOptions, render_json, render_markdown, render_text, scan
+
+        options = ScanOptions(context=context, namespaces=namespaces, cluster=args.cluster, region=args.region,
+                              live=args.live, timeout=args.timeout, deadline=args.deadline, workers=args.workers)
+        progress = None
+        if not args.json and (args.progress or _stderr_tty()):
+            progress = _Progress()
+        try:
+            report = scan(options, on_progress=progress)
+        except UsageError as exc:
+            raise UsageExit(str(exc)) from None
+        finally:
+            if progress is not None:
+                progress.clear()
+        if args.json:
+            sys.stdout.write(render_json(report))
+        elif args.markdown:
+            sys.stdout.write(render_markdown(report))
+        else:
+            sys.stdout.write(render_text(report, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+        sys.stdout.flush()
+        return report.exit_code
+    finally:
+        if world is not None:
+            world.stop()
+
+
+def _stderr_tty() -> bool:
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _probe_options(args: argparse.Namespace) -> dict[str, object]:
     return {"live": args.live, "bucket": args.bucket, "object_key": args.object_key, "timeout": args.timeout,
             "deadline": getattr(args, "deadline", None)}
@@ -587,6 +710,8 @@ def _debug(argv: Sequence[str]) -> int:
 # an unknown first word close to one of them is an error rather than a pod name.
 COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "check": ("diagnose one pod non-interactively (irsa-tui check --help)", lambda a: _check(a)),
+    "scan": ("judge every IRSA / Pod Identity workload of a namespace or cluster (irsa-tui scan --help)",
+             lambda a: _scan(a)),
     "lab": ("the local lab world (irsa-tui lab --help; needs the lab extra)", _lab_command),
     "replay": ("open an incident bundle (check --save): TUI, or --text/--json/--markdown", _replay),
     "completion": ("print the completion script: completion bash|zsh|fish", _completion),
@@ -598,7 +723,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
 
 # Parsers of the subcommands for shell completion (a command without one completes its name only).
 _COMMAND_PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
-    "check": lambda: _check_parser(), "replay": _replay_parser,
+    "check": lambda: _check_parser(), "scan": lambda: _scan_parser(), "replay": _replay_parser,
 }
 
 
@@ -667,7 +792,7 @@ def console() -> int:
     to free them anyway); finalizers, atexit handlers and thread joins still run as usual.
     Not in ``main()``: tests call that in-process. The TUI keeps its collector.
     """
-    if sys.argv[1:2] == ["check"]:
+    if sys.argv[1:2] in (["check"], ["scan"]):
         gc.disable()
     code = main()
     for stream in (sys.stdout, sys.stderr):

@@ -93,7 +93,8 @@ class AwsScenario:
     boundary: Any = None
     scp: Any = None
     caller_deny: frozenset[str] = frozenset()
-    """Actions (``iam:GetRole``) the caller may not perform on this scenario's role only."""
+    """Actions (``iam:GetRole``, ``eks-auth:AssumeRoleForPodIdentity``) the caller may not perform on this
+    scenario's roles or cluster only."""
     s3_region_error: str = "PermanentRedirect"
     """What S3 answers a request signed for another region than the bucket's (or AuthorizationHeaderMalformed)."""
     iam_trusts_ca: bool = True
@@ -240,7 +241,7 @@ class _Handler(LabHandler):
         if fault is not None:
             self.inject(fault, action, resource, CALLER_ARN)
             return
-        if akid not in self._state().assumed and self._caller_denied(service, action, form):
+        if akid not in self._state().assumed and self._caller_denied(service, action, form, url.path):
             message = (
                 f"User: {CALLER_ARN} is not authorized to perform: {service}:{action} on resource: {resource} "
                 f"because no identity-based policy allows the {service}:{action} action"
@@ -300,14 +301,17 @@ class _Handler(LabHandler):
                 extra["x-amz-bucket-region"] = region_of  # real S3 sends it on bucket-level answers
         self._forward(body, extra_headers=extra)
 
-    def _caller_denied(self, service: str, action: str, form: dict[str, list[str]]) -> bool:
-        """The caller's identity lacks ``service:action``: everywhere, or on one scenario's role."""
+    def _caller_denied(self, service: str, action: str, form: dict[str, list[str]], path: str = "") -> bool:
+        """The caller's identity lacks ``service:action``: everywhere, or on one scenario's role or cluster."""
         st = self._state()
         name = f"{service}:{action}"
         if name in st.denied:
             return True
         role = (form.get("RoleName") or [""])[0] if service == "iam" else ""
         scn = st.scenarios.get(st.by_role.get(role, "")) if role else None
+        parts = [p for p in path.split("/") if p]
+        if scn is None and service in ("eks", "eks-auth") and parts[:1] == ["clusters"] and len(parts) > 1:
+            scn = st.scenarios.get(st.by_cluster.get(unquote(parts[1]), ""))
         return scn is not None and name in scn.caller_deny
 
     def _bucket_region(self, bucket: str) -> str | None:

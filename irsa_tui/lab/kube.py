@@ -25,7 +25,7 @@ import jwt
 from irsa_tui.lab._server import LabHandler, LabServer
 from irsa_tui.lab.pki import SigningKey
 
-__all__ = ["Cluster", "KubeServer", "build_objects"]
+__all__ = ["Cluster", "KubeServer", "build_objects", "service_account"]
 
 USER = "lab-user"
 
@@ -39,6 +39,8 @@ RESOURCES: dict[str, tuple[str, str, bool]] = {
     "deployments": ("apis/apps/v1", "Deployment", True),
     "statefulsets": ("apis/apps/v1", "StatefulSet", True),
     "daemonsets": ("apis/apps/v1", "DaemonSet", True),
+    "jobs": ("apis/batch/v1", "Job", True),
+    "cronjobs": ("apis/batch/v1", "CronJob", True),
     "mutatingwebhookconfigurations": (
         "apis/admissionregistration.k8s.io/v1",
         "MutatingWebhookConfiguration",
@@ -354,6 +356,60 @@ def _deep_merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     return base
 
 
+def service_account(
+    cluster: str,
+    ns: str,
+    name: str,
+    created: dt.datetime,
+    annotated: dt.datetime,
+    annotations: dict[str, str],
+    labels: dict[str, str],
+) -> dict[str, Any]:
+    """A ServiceAccount whose managedFields say when its role annotation was written (``annotated``,
+    an update after ``created`` by ``kubectl annotate``, or at creation)."""
+    has_role = bool(annotations.get(ROLE_ANNOTATION))
+    fields_create: dict[str, Any] = {"f:metadata": {"f:labels": {f"f:{k}": {} for k in labels}}}
+    managed = [
+        {
+            "manager": "kubectl-client-side-apply",
+            "operation": "Update",
+            "apiVersion": "v1",
+            "time": _ts(created),
+            "fieldsType": "FieldsV1",
+            "fieldsV1": fields_create,
+        }
+    ]
+    other: dict[str, Any] = {f"f:{k}": {} for k in annotations if k != ROLE_ANNOTATION}
+    if has_role and annotated > created:
+        if other:
+            fields_create["f:metadata"]["f:annotations"] = other
+        managed.append(
+            {
+                "manager": "kubectl-annotate",
+                "operation": "Update",
+                "apiVersion": "v1",
+                "time": _ts(annotated),
+                "fieldsType": "FieldsV1",
+                "fieldsV1": {"f:metadata": {"f:annotations": {f"f:{ROLE_ANNOTATION}": {}}}},
+            }
+        )
+    elif annotations:
+        fields_create["f:metadata"]["f:annotations"] = {f"f:{k}": {} for k in annotations}
+    return {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": _meta(
+            name,
+            ns,
+            created,
+            cluster,
+            labels=dict(labels) or None,
+            annotations=dict(annotations) or None,
+            managedFields=managed,
+        ),
+    }
+
+
 def build_objects(
     cfg: dict[str, Any], cluster: str, region: str, now: dt.datetime | None = None
 ) -> dict[str, dict[tuple[str | None, str], dict[str, Any]]]:
@@ -424,51 +480,12 @@ def build_objects(
     sa_cfg = cfg["serviceaccount"]
     sa_created = now - float(sa_cfg.get("created_days_ago", 40)) * days
     annotated = now - float(sa_cfg.get("annotated_days_ago", sa_cfg.get("created_days_ago", 40))) * days
-    annotated = max(annotated, sa_created)
     annotations = {str(k): str(v) for k, v in (sa_cfg.get("annotations") or {}).items()}
     has_role = bool(annotations.get(ROLE_ANNOTATION))
-    fields_create: dict[str, Any] = {
-        "f:metadata": {"f:labels": {f"f:{k}": {} for k in sa_cfg.get("labels") or {}}}
-    }
-    managed = [
-        {
-            "manager": "kubectl-client-side-apply",
-            "operation": "Update",
-            "apiVersion": "v1",
-            "time": _ts(sa_created),
-            "fieldsType": "FieldsV1",
-            "fieldsV1": fields_create,
-        }
-    ]
-    other: dict[str, Any] = {f"f:{k}": {} for k in annotations if k != ROLE_ANNOTATION}
-    if has_role and annotated > sa_created:
-        if other:
-            fields_create["f:metadata"]["f:annotations"] = other
-        managed.append(
-            {
-                "manager": "kubectl-annotate",
-                "operation": "Update",
-                "apiVersion": "v1",
-                "time": _ts(annotated),
-                "fieldsType": "FieldsV1",
-                "fieldsV1": {"f:metadata": {"f:annotations": {f"f:{ROLE_ANNOTATION}": {}}}},
-            }
-        )
-    elif annotations:
-        fields_create["f:metadata"]["f:annotations"] = {f"f:{k}": {} for k in annotations}
-    sa: dict[str, Any] = {
-        "apiVersion": "v1",
-        "kind": "ServiceAccount",
-        "metadata": _meta(
-            str(sa_cfg["name"]),
-            ns,
-            sa_created,
-            cluster,
-            labels=sa_cfg.get("labels") or None,
-            annotations=annotations or None,
-            managedFields=managed,
-        ),
-    }
+    annotated = max(annotated, sa_created)
+    sa = service_account(
+        cluster, ns, str(sa_cfg["name"]), sa_created, annotated, annotations, sa_cfg.get("labels") or {}
+    )
     _deep_merge(sa, sa_cfg.get("patch") or {})
     if sa_cfg.get("present", True):
         put("serviceaccounts", sa)
@@ -569,6 +586,12 @@ def build_objects(
         mutate_like_webhook(pod, role_then, audience, expiration, region if injects_region else None, regional)
     _deep_merge(pod, pod_cfg.get("patch") or {})
     put("pods", pod)
+
+    if cfg.get("workloads"):  # more IRSA workloads in the namespace (scan scenarios: lab/workloads.py)
+        from irsa_tui.lab.scenario import ACCOUNT
+        from irsa_tui.lab.workloads import add_objects
+
+        add_objects(store, cfg, cluster, region, ACCOUNT, now)
 
     # --- realism: a pod without IRSA, kube-system pods, the EKS webhook configuration
     worker_rs: dict[str, Any] = {

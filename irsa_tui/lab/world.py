@@ -112,6 +112,8 @@ class LabWorld:
         self._bad_tls: dict[str, LabServer] = {}
         self._dead: Any = None
         self._ca_file = ""
+        self.fleet_manifest: Any = None
+        """The generated fleet's ``lab.fleet.FleetManifest`` when the ``fleet`` world runs."""
 
     # --- lifecycle -------------------------------------------------------------------------------
     @classmethod
@@ -223,6 +225,8 @@ class LabWorld:
             self._seed_aws(admin, cfg, names)
             assert self.front is not None
             seed_pod_identity(podid, self.front, cluster, admin, cfg, names, keys[scn.name].jwk, _SEED_LOCKS["iam"])
+            if scn.generator == "fleet":
+                self._seed_fleet(cluster, names)
             self.front.add(
                 AwsScenario(
                     name=scn.name,
@@ -279,6 +283,18 @@ class LabWorld:
             "AWS_DEFAULT_REGION": REGION,
             "SSL_CERT_FILE": str(ca_file),
         }
+
+    def _seed_fleet(self, cluster: Cluster, names: dict[str, str]) -> None:
+        """The generated fleet (lab/fleet.py): thousands of objects, hundreds of roles, its manifest."""
+        import datetime as dt
+
+        from irsa_tui.lab import fleet
+
+        assert self.front is not None
+        plan = fleet.plan(names["CLUSTER"], names, dt.datetime.now(dt.UTC).replace(microsecond=0))
+        with cluster.lock, _SEED_LOCKS["iam"]:
+            fleet.seed(plan, cluster.objects, self.front.pod_identity.get(names["CLUSTER"]), ACCOUNT)
+        self.fleet_manifest = plan.manifest
 
     def _setup_fault_listeners(self, certs: faults_mod.FaultCerts) -> None:
         """TLS contexts for the kube/issuer listeners, HTTPS decoys and a closed port for AWS endpoints."""
@@ -413,6 +429,11 @@ class LabWorld:
                     "Arn"
                 ]
                 iam.attach_role_policy(RoleName=str(role["name"]), PolicyArn=arn)
+
+        if cfg.get("workloads"):  # more IRSA workloads and their roles (scan scenarios)
+            from irsa_tui.lab.workloads import seed_roles
+
+            seed_roles(iam, cfg, names)
 
     @staticmethod
     def _seed_s3(admin: dict[str, Any], cfg: dict[str, Any], names: dict[str, str]) -> None:

@@ -51,6 +51,9 @@ __all__ = [
 
 T = TypeVar("T")
 
+LIST_PAGE = 500
+"""Items per page of a LIST (as kubectl asks)."""
+
 
 @dataclass(frozen=True)
 class PodSummary:
@@ -366,6 +369,49 @@ class Kube:
                 SourceError("kubernetes", "bad-response", "TokenRequest answered without status.token")
             )
         return token, status.get("expirationTimestamp")
+
+    # --- lists for a scan (one call per page, whatever the number of pods) ----------------
+    def _list(self, path: str, what: str, resource: str) -> list[dict[str, Any]]:
+        """Every item of a LIST, page by page (``limit``/``continue``)."""
+        items: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            query: list[tuple[str, Any]] = [("limit", LIST_PAGE)] + ([("continue", token)] if token else [])
+            doc = self._call("GET", path, what, "list", resource, query=query)
+            items += [i for i in doc.get("items") or [] if isinstance(i, dict)]
+            token = (doc.get("metadata") or {}).get("continue") or None
+            if not token:
+                return items
+
+    def list_pods(self, ns: str | None) -> tuple[PodFacts, ...]:
+        """Every pod of ``ns`` (None: of every namespace), parsed as ``get_pod`` parses one."""
+        path = f"/api/v1/namespaces/{ns}/pods" if ns else "/api/v1/pods"
+        return tuple(parse_pod(i) for i in self._list(path, f"LIST pods in {ns or 'all namespaces'}", "pods"))
+
+    def list_all_service_accounts(self, ns: str | None) -> tuple[ServiceAccountFacts, ...]:
+        """Every ServiceAccount of ``ns`` (None: of every namespace)."""
+        path = f"/api/v1/namespaces/{ns}/serviceaccounts" if ns else "/api/v1/serviceaccounts"
+        return tuple(parse_service_account(i) for i in
+                     self._list(path, f"LIST serviceaccounts in {ns or 'all namespaces'}", "serviceaccounts"))
+
+    def list_controllers(self, ns: str | None) -> dict[tuple[str, str, str], OwnerRef]:
+        """(namespace, kind, name) of each ReplicaSet and Job -> its own controller (Deployment, CronJob).
+        A kind the caller may not list is left out (its pods' rows then name the ReplicaSet or Job)."""
+        out: dict[tuple[str, str, str], OwnerRef] = {}
+        for kind, group, resource in (("ReplicaSet", "apps/v1", "replicasets"), ("Job", "batch/v1", "jobs")):
+            path = f"/apis/{group}/namespaces/{ns}/{resource}" if ns else f"/apis/{group}/{resource}"
+            try:
+                items = self._list(path, f"LIST {resource} in {ns or 'all namespaces'}",
+                                   f"{resource}.{group.split('/')[0]}")
+            except SourceFailure:
+                continue
+            for item in items:
+                meta = item.get("metadata") or {}
+                for ref in meta.get("ownerReferences") or []:
+                    if isinstance(ref, dict) and ref.get("controller") and ref.get("kind"):
+                        out[(str(meta.get("namespace")), kind, str(meta.get("name")))] = OwnerRef(
+                            str(ref["kind"]), str(ref.get("name")))
+        return out
 
     def namespaces(self) -> list[str]:
         doc = self._call("GET", "/api/v1/namespaces", "LIST namespaces", "list", "namespaces")

@@ -114,10 +114,11 @@ class IrsaApp(App[None]):
         """Where each set of bindings works, in the order help and the README list them (ui/keys.py)."""
         from irsa_tui.ui.screens.dialogs import InputDialog, TextDialog
         from irsa_tui.ui.screens.explain_dialog import ExplainDialog
+        from irsa_tui.ui.screens.scan import ScanScreen
         from irsa_tui.ui.widgets.filter_list import FilterList
 
         owners = (
-            cls, PickerScreen, FilterList, ChainScreen, LearnScreen, HelpScreen, InputDialog, TextDialog,
+            cls, PickerScreen, FilterList, ScanScreen, ChainScreen, LearnScreen, HelpScreen, InputDialog, TextDialog,
             ExplainDialog, CommandLine,
         )
         return tuple(scope_of(owner) for owner in owners)

@@ -122,6 +122,18 @@ class RealBackend:
         """The facts gathered for ``result`` (the last run's), for an incident bundle; None if unknown."""
         return self.last[1] if self.last is not None and self.last[0] is result else None
 
+    def scan(self, context: str | None, namespaces: tuple[str, ...] | None, on_row: Callable[[Any], None],
+             on_progress: Callable[[int, int], None]) -> Any:
+        """``irsa_tui.scan.scan`` (static) of a namespace or the cluster (None); rows arrive through ``on_row``."""
+        from irsa_tui.engine import UsageError
+        from irsa_tui.scan import ScanOptions, scan
+
+        try:
+            return scan(ScanOptions(context=context, namespaces=namespaces, timeout=self.timeout),
+                        on_row=on_row, on_progress=on_progress)
+        except UsageError as exc:
+            raise BackendError(str(exc)) from None
+
 
 class StartingBackend:
     """Another backend behind a slow start (the lab world): the first frame does not wait for it.
@@ -175,6 +187,12 @@ class StartingBackend:
 
     def facts_for(self, result: ChainResult) -> Any:
         return facts_for(self.inner, result)
+
+    def scan(self, context: str | None, namespaces: tuple[str, ...] | None, on_row: Callable[[Any], None],
+             on_progress: Callable[[int, int], None]) -> Any:
+        """The inner backend's scan, once the start is done."""
+        self._wait()
+        return self.inner.scan(context, namespaces, on_row, on_progress)  # type: ignore[attr-defined]
 
 
 class ReplayBackend:

@@ -67,6 +67,8 @@ def test_manifests_list_exactly_the_documented_permissions() -> None:
         ("", "namespaces", "list"),
         ("", "nodes", "get"),
         ("apps", "replicasets", "get"),
+        ("apps", "replicasets", "list"),  # scan
+        ("batch", "jobs", "list"),  # scan
         ("apps", "daemonsets", "get"),
         ("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "list"),
         ("", "pods/log", "get"),  # optional: check --logs
@@ -85,6 +87,7 @@ def test_manifests_list_exactly_the_documented_permissions() -> None:
         "iam:SimulatePrincipalPolicy",
         "eks:DescribeCluster",
         "sts:GetCallerIdentity",
+        "eks:ListClusters",  # scan -A (optional: OIDC-150)
         "cloudtrail:LookupEvents",  # optional: check --cloudtrail
         *POD_IDENTITY_IAM,
     }
