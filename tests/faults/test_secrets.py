@@ -43,7 +43,8 @@ def test_no_secret_in_any_output(world: LabWorld, scenario: str, tmp_path: Path)
     keys = {key for link in outcome.doc["links"] for key in link["evidence"]}
     assert any(k.startswith("app-log") for k in keys)  # the log was really read
     no_role = outcome.statuses.get("service-account") in ("fail", "error")
-    assert "cloudtrail" in keys or no_role  # and CloudTrail, whenever there is a role to look up
+    # and CloudTrail, whenever there is an IRSA role to look up (Pod Identity's events are not read yet)
+    assert "cloudtrail" in keys or no_role or outcome.doc.get("mechanism") != "irsa"
     assert len(world.minted_tokens()) > minted_before  # the log served held a freshly minted token
     outputs += [outcome.stdout, outcome.stderr, saved]
     # Text and Markdown renderings too (check() always passes --json; run the others directly).
