@@ -364,7 +364,7 @@ class _Progress:
     def __call__(self, done: int, total: int) -> None:
         width = 30
         filled = width * done // total if total else width
-        sys.stderr.write(f"\r{PROG} scan: [{'#' * filled}{'.' * (width - filled)}] {done}/{total} workloads ")
+        sys.stderr.write(f"\r{PROG} scan: [{'#' * filled}{'.' * (width - filled)}] {done}/{total} judged ")
         sys.stderr.flush()
         self.shown = True
 
@@ -401,7 +401,7 @@ def _scan(argv: Sequence[str]) -> int:
         options = ScanOptions(context=context, namespaces=namespaces, cluster=args.cluster, region=args.region,
                               live=args.live, timeout=args.timeout, deadline=args.deadline, workers=args.workers)
         progress = None
-        if not args.json and not args.markdown and (args.progress or _stderr_tty()):
+        if not args.json and (args.progress or _stderr_tty()):
             progress = _Progress()
         try:
             report = scan(options, on_progress=progress)

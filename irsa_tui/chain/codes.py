@@ -191,6 +191,29 @@ _ALL: list[Code] = [
         why="A live answer overrules a static prediction: irsa-tui called sts:AssumeRoleWithWebIdentity with the pod's own token and role, the very call the pod's SDK makes, and STS's answer names this link. The static check judged it from what irsa-tui could read, which differs from what STS sees: {differ}.",
         fix="{fix}",
     ),
+    # scan: findings about many ServiceAccounts at once (irsa-tui scan)
+    Code(
+        "SA-250",
+        title="Annotated role does not exist (scan)",
+        message="role {role_arn} named by {count} ServiceAccount(s) ({service_accounts}) does not exist",
+        why="IAM answered NoSuchEntity for a role that eks.amazonaws.com/role-arn annotations name. Every pod of "
+            "these ServiceAccounts (and any started later) fails at STS with AccessDenied (Not authorized to "
+            "perform sts:AssumeRoleWithWebIdentity). A scan lists each such role once, whether pods use it or not: "
+            "a typo in the ARN, a role deleted with its stack, or a role in another account.",
+        fix="aws iam get-role --role-name {role}  # NoSuchEntity: create the role, or fix the annotations:\n"
+            "# kubectl -n NS annotate serviceaccount SA eks.amazonaws.com/role-arn=<existing role ARN> --overwrite",
+    ),
+    Code(
+        "SA-251",
+        title="Association names a ServiceAccount that does not exist (scan)",
+        message="Pod Identity association {association} names {namespace}/{sa}: the {missing} does not exist",
+        why="EKS lets you create a Pod Identity association for any namespace and ServiceAccount name; it does "
+            "not check that they exist. Pods get the association's role only when they run as exactly that "
+            "ServiceAccount in that namespace, so this association serves nobody: a typo, or a workload that "
+            "was renamed or deleted.",
+        fix="aws eks delete-pod-identity-association --cluster-name {cluster} --association-id {association}\n"
+            "# or create {namespace}/{sa} for the workload meant to use it",
+    ),
     Code(
         "SA-003",
         title="ServiceAccount exists (Pod Identity)",
@@ -219,29 +242,6 @@ _ALL: list[Code] = [
             "mint the pods.eks.amazonaws.com token for a missing ServiceAccount, so the agent has nothing to "
             "present to EKS Auth. Create it (no annotation is needed with Pod Identity) and recreate the pod.",
         fix="kubectl -n {namespace} create serviceaccount {sa}\n{restart}",
-    ),
-    # scan: findings about many ServiceAccounts at once (irsa-tui scan)
-    Code(
-        "SA-250",
-        title="Annotated role does not exist (scan)",
-        message="role {role_arn} named by {count} ServiceAccount(s) ({service_accounts}) does not exist",
-        why="IAM answered NoSuchEntity for a role that eks.amazonaws.com/role-arn annotations name. Every pod of "
-            "these ServiceAccounts (and any started later) fails at STS with AccessDenied (Not authorized to "
-            "perform sts:AssumeRoleWithWebIdentity). A scan lists each such role once, whether pods use it or not: "
-            "a typo in the ARN, a role deleted with its stack, or a role in another account.",
-        fix="aws iam get-role --role-name {role}  # NoSuchEntity: create the role, or fix the annotations:\n"
-            "# kubectl -n NS annotate serviceaccount SA eks.amazonaws.com/role-arn=<existing role ARN> --overwrite",
-    ),
-    Code(
-        "SA-251",
-        title="Association names a ServiceAccount that does not exist (scan)",
-        message="Pod Identity association {association} names {namespace}/{sa}: the {missing} does not exist",
-        why="EKS lets you create a Pod Identity association for any namespace and ServiceAccount name; it does "
-            "not check that they exist. Pods get the association's role only when they run as exactly that "
-            "ServiceAccount in that namespace, so this association serves nobody: a typo, or a workload that "
-            "was renamed or deleted.",
-        fix="aws eks delete-pod-identity-association --cluster-name {cluster} --association-id {association}\n"
-            "# or create {namespace}/{sa} for the workload meant to use it",
     ),
     # --- service-account (end) ---
     # --- injection (begin) ---
@@ -537,6 +537,16 @@ _ALL: list[Code] = [
         fix="kubectl -n {namespace} annotate serviceaccount {sa} eks.amazonaws.com/audience={expected} --overwrite\n"
             "{restart}",
     ),
+    # scan: findings about many pods at once (irsa-tui scan)
+    Code(
+        "INJ-150",
+        title="Pods need a restart to pick up their identity (scan)",
+        message="{count} pod(s) of {workload} started before {change}: restart them to pick it up",
+        why="The pod identity webhook injects credentials only when a pod is created. A pod started before its "
+            "ServiceAccount's role annotation was set or changed, or before its Pod Identity association was "
+            "created or changed, keeps what it was given then (nothing, or the old role) until it is recreated.",
+        fix="kubectl -n {namespace} rollout restart {kind_lower}/{name}  # bare pods and Jobs: delete and recreate",
+    ),
     Code(
         "INJ-004",
         title="Pod Identity env and token volume injected",
@@ -609,16 +619,6 @@ _ALL: list[Code] = [
             "when that path is not mounted (the volume or its mount is missing) it fails with "
             "FileNotFoundError / no such file. Recreate the pod so the webhook injects env and volume together.",
         fix="{restart}",
-    ),
-    # scan: findings about many pods at once (irsa-tui scan)
-    Code(
-        "INJ-150",
-        title="Pods need a restart to pick up their identity (scan)",
-        message="{count} pod(s) of {workload} started before {change}: restart them to pick it up",
-        why="The pod identity webhook injects credentials only when a pod is created. A pod started before its "
-            "ServiceAccount's role annotation was set or changed, or before its Pod Identity association was "
-            "created or changed, keeps what it was given then (nothing, or the old role) until it is recreated.",
-        fix="kubectl -n {namespace} rollout restart {kind_lower}/{name}  # bare pods and Jobs: delete and recreate",
     ),
     # --- injection (end) ---
     # --- token (begin) ---
@@ -920,6 +920,19 @@ _ALL: list[Code] = [
         why="A live answer overrules a static prediction: irsa-tui called sts:AssumeRoleWithWebIdentity with the pod's own token and role, the very call the pod's SDK makes, and STS's answer names this link. The static check judged it from what irsa-tui could read, which differs from what STS sees: {differ}.",
         fix="{fix}",
     ),
+    # scan: findings about the account (irsa-tui scan -A)
+    Code(
+        "OIDC-150",
+        title="OIDC provider matches no cluster (scan)",
+        message="OIDC provider {provider} matches no EKS cluster in {region} that irsa-tui can see",
+        why="IAM OIDC providers outlive their clusters: deleting a cluster leaves its provider behind, and a "
+            "role that still trusts it can be assumed by whoever later controls that issuer's tokens. No EKS "
+            "cluster of the account in this region (eks ListClusters, DescribeCluster) has this issuer. It may "
+            "serve a cluster irsa-tui cannot list (another region's client, missing eks:ListClusters): check "
+            "before deleting.",
+        fix="aws iam list-roles --query \"Roles[?contains(to_string(AssumeRolePolicyDocument), '{host_path}')].Arn\"\n"
+            "aws iam delete-open-id-connect-provider --open-id-connect-provider-arn {provider}  # once nothing uses it",
+    ),
     # --- oidc-provider (end) ---
     # --- trust-policy (begin) ---
     Code(
@@ -1001,6 +1014,32 @@ _ALL: list[Code] = [
         why="A live answer overrules a static prediction: irsa-tui called sts:AssumeRoleWithWebIdentity with the pod's own token and role, the very call the pod's SDK makes, and STS's answer names this link. The static check judged it from what irsa-tui could read, which differs from what STS sees: {differ}.",
         fix="{fix}",
     ),
+    # scan: findings about a role, for every ServiceAccount that uses it (irsa-tui scan)
+    Code(
+        "TRUST-150",
+        title="Trust policy lets any ServiceAccount in (scan)",
+        message="role {role_arn} trusts {scope}: statement {statement}: {reason}",
+        why="A web-identity trust statement that does not pin <issuer>:sub to one system:serviceaccount:NS:SA "
+            "(no :sub condition, a wildcard, StringLike on the namespace, Principal *) lets every pod whose "
+            "ServiceAccount matches assume the role, including ones whose authors were never meant to have it. "
+            "Pin sub with StringEquals, one value per ServiceAccount that should use the role.",
+        fix="aws iam update-assume-role-policy --role-name {role} --policy-document file://trust.json\n"
+            "# with, in the statement: \"StringEquals\": {{\"<issuer>:sub\": \"system:serviceaccount:NS:SA\", "
+            "\"<issuer>:aud\": \"sts.amazonaws.com\"}}",
+    ),
+    Code(
+        "TRUST-250",
+        title="Association's role does not trust Pod Identity (scan)",
+        message="role {role_arn} of Pod Identity association {association} ({namespace}/{sa}) does not trust "
+            "pods.eks.amazonaws.com: {reason}",
+        why="EKS Auth assumes an association's role as the service principal pods.eks.amazonaws.com, with "
+            "sts:AssumeRole and sts:TagSession (session tags are on unless the association disables them). A role "
+            "made for IRSA trusts a web identity instead, so every pod of the association gets AccessDenied from "
+            "the agent.",
+        fix="aws iam update-assume-role-policy --role-name {role} --policy-document '{{\"Version\": \"2012-10-17\", "
+            "\"Statement\": [{{\"Effect\": \"Allow\", \"Principal\": {{\"Service\": \"pods.eks.amazonaws.com\"}}, "
+            "\"Action\": [\"sts:AssumeRole\", \"sts:TagSession\"]}}]}}'",
+    ),
     Code(
         "TRUST-003",
         title="Role trusts EKS Pod Identity",
@@ -1037,32 +1076,6 @@ _ALL: list[Code] = [
         message="could not read the trust policy of target role {target}: {reason}",
         why="The target role is often in another account, whose IAM irsa-tui cannot read as this caller. The "
             "second hop is checked live by EKS Auth (eks-auth link) when live probes are on.",
-    ),
-    # scan: findings about a role, for every ServiceAccount that uses it (irsa-tui scan)
-    Code(
-        "TRUST-150",
-        title="Trust policy lets any ServiceAccount in (scan)",
-        message="role {role_arn} trusts {scope}: statement {statement}: {reason}",
-        why="A web-identity trust statement that does not pin <issuer>:sub to one system:serviceaccount:NS:SA "
-            "(no :sub condition, a wildcard, StringLike on the namespace, Principal *) lets every pod whose "
-            "ServiceAccount matches assume the role, including ones whose authors were never meant to have it. "
-            "Pin sub with StringEquals, one value per ServiceAccount that should use the role.",
-        fix="aws iam update-assume-role-policy --role-name {role} --policy-document file://trust.json\n"
-            "# with, in the statement: \"StringEquals\": {{\"<issuer>:sub\": \"system:serviceaccount:NS:SA\", "
-            "\"<issuer>:aud\": \"sts.amazonaws.com\"}}",
-    ),
-    Code(
-        "TRUST-250",
-        title="Association's role does not trust Pod Identity (scan)",
-        message="role {role_arn} of Pod Identity association {association} ({namespace}/{sa}) does not trust "
-            "pods.eks.amazonaws.com: {reason}",
-        why="EKS Auth assumes an association's role as the service principal pods.eks.amazonaws.com, with "
-            "sts:AssumeRole and sts:TagSession (session tags are on unless the association disables them). A role "
-            "made for IRSA trusts a web identity instead, so every pod of the association gets AccessDenied from "
-            "the agent.",
-        fix="aws iam update-assume-role-policy --role-name {role} --policy-document '{{\"Version\": \"2012-10-17\", "
-            "\"Statement\": [{{\"Effect\": \"Allow\", \"Principal\": {{\"Service\": \"pods.eks.amazonaws.com\"}}, "
-            "\"Action\": [\"sts:AssumeRole\", \"sts:TagSession\"]}}]}}'",
     ),
     # --- trust-policy (end) ---
     # --- sts (begin) ---

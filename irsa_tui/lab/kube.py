@@ -585,6 +585,12 @@ def build_objects(
     _deep_merge(pod, pod_cfg.get("patch") or {})
     put("pods", pod)
 
+    if cfg.get("workloads"):  # more IRSA workloads in the namespace (scan scenarios: lab/workloads.py)
+        from irsa_tui.lab.scenario import ACCOUNT
+        from irsa_tui.lab.workloads import add_objects
+
+        add_objects(store, cfg, cluster, region, ACCOUNT, now)
+
     # --- realism: a pod without IRSA, kube-system pods, the EKS webhook configuration
     worker_rs: dict[str, Any] = {
         "apiVersion": "apps/v1",

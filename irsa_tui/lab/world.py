@@ -425,6 +425,11 @@ class LabWorld:
                 ]
                 iam.attach_role_policy(RoleName=str(role["name"]), PolicyArn=arn)
 
+        if cfg.get("workloads"):  # more IRSA workloads and their roles (scan scenarios)
+            from irsa_tui.lab.workloads import seed_roles
+
+            seed_roles(iam, cfg, names)
+
     @staticmethod
     def _seed_s3(admin: dict[str, Any], cfg: dict[str, Any], names: dict[str, str]) -> None:
         s3 = admin["s3"]

@@ -7,11 +7,13 @@ Every role is read through the Session's memo, so a role the chains already read
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from irsa_tui.chain.arn import RoleArn, issuer_host_path, parse_role_arn
-from irsa_tui.chain.errors import SourceError
+from irsa_tui.chain.errors import SourceError, SourceFailure
 from irsa_tui.chain.facts import RoleFacts
 from irsa_tui.chain.mechanism import FULL_URI, ROLE_ARN
 from irsa_tui.engine import Session
@@ -21,6 +23,8 @@ from irsa_tui.scan.run import Listing, role_facts
 from irsa_tui.scan.targets import Workload, role_annotation
 
 __all__ = ["cluster_findings", "extra_rows"]
+
+T = TypeVar("T")
 
 
 def _arn(text: str | None) -> RoleArn | None:
@@ -110,7 +114,8 @@ def _restart_findings(listing: Listing, workloads: Iterable[Workload]) -> list[C
                 changed = a.modified or a.created
                 if (_after(changed, pod.created) and not has_pid) or _after(a.modified, pod.created):
                     stale.append(pod.name)
-                    changes.add(f"association {a.association_id} was {'changed' if a.modified else 'created'}")
+                    edited = a.modified is not None and a.modified != a.created
+                    changes.add(f"association {a.association_id} was {'changed' if edited else 'created'}")
                 continue
             if role is not None and sa is not None:
                 if injected and role not in injected:
@@ -200,7 +205,61 @@ def _orphan_findings(session: Session, rows: Iterable[WorkloadRow]) -> list[Clus
     return out
 
 
+def _memo(session: Session, key: tuple[str, ...], fetch: Callable[[], T]) -> T | SourceError:
+    """A cluster-scoped answer through the Session's memo (the chains' own keys: fetched once)."""
+    try:
+        if session.memo is None:
+            return fetch()
+        return session.memo.get(("cluster", *key), fetch)[0]
+    except SourceFailure as failure:
+        return failure.error
+
+
+def _provider_findings(session: Session) -> list[ClusterFinding]:
+    """EKS OIDC providers of the caller's account, in this region, that no listable cluster has as issuer."""
+    from irsa_tui.chain.facts import ClusterFacts, OidcProviderFacts
+    from irsa_tui.chain.plan import provider_partition
+
+    aws = session.sources.aws
+    region = session.region or aws.region
+    lister = getattr(aws, "list_clusters", None)
+    if lister is None or not region:
+        return []
+    caller = _memo(session, ("caller",), aws.caller)
+    names = _memo(session, ("list-clusters",), lister)
+    if not isinstance(caller, tuple) or not isinstance(names, list):
+        return []
+    issuers: dict[str, str] = {}
+    for name in names:
+        found = _memo(session, ("describe-cluster", name), functools.partial(aws.describe_cluster, name))
+        if not isinstance(found, ClusterFacts):
+            return []  # a cluster we cannot read may own any provider: say nothing
+        if found.issuer:
+            issuers[name] = found.issuer
+    # the provider list as the chains asked for it (same memo key: no second call)
+    issuer = issuers.get(session.cluster_name or "") or next(iter(issuers.values()), None)
+    if issuer is None:
+        return []
+    account, arn = caller
+    partition = provider_partition(arn, region, None)
+    listed = _memo(session, ("oidc-provider", account, partition, issuer),
+                   functools.partial(aws.oidc_provider, account, partition, issuer))
+    seen = {issuer_host_path(i) for i in issuers.values()}
+    if not isinstance(listed, OidcProviderFacts):
+        return []
+    prefix = f"oidc.eks.{region}.amazonaws.com/id/"
+    out = []
+    for provider in sorted(listed.providers):
+        host_path = provider.split(":oidc-provider/", 1)[-1]
+        if host_path.startswith(prefix) and host_path not in seen:
+            out.append(ClusterFinding("OIDC-150", {"provider": provider, "region": region, "host_path": host_path},
+                                      (provider,)))
+    return out
+
+
 def cluster_findings(session: Session, listing: Listing, workloads: Sequence[Workload],
-                     rows: Sequence[WorkloadRow]) -> list[ClusterFinding]:
+                     rows: Sequence[WorkloadRow], whole_cluster: bool = False) -> list[ClusterFinding]:
+    """``whole_cluster`` (``-A``): also the account-level findings (OIDC providers of no cluster)."""
     return [*_restart_findings(listing, workloads), *_role_findings(session, listing),
-            *_association_findings(session, listing), *_orphan_findings(session, rows)]
+            *_association_findings(session, listing), *_orphan_findings(session, rows),
+            *(_provider_findings(session) if whole_cluster else [])]

@@ -16,17 +16,19 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from irsa_tui.chain.arn import RoleArn
 from irsa_tui.chain.errors import SourceError, SourceFailure
 from irsa_tui.chain.facts import OwnerRef, PodFacts, RoleFacts, ServiceAccountFacts
-from irsa_tui.chain.mechanism import AssociationInput, association_inputs, detect_mechanism
+from irsa_tui.chain.mechanism import association_inputs, detect_mechanism, diagnosed, pod_input
 from irsa_tui.chain.model import ChainResult, Status
 from irsa_tui.chain.pod_identity_facts import AssociationFacts
-from irsa_tui.engine import GRAPHS, Options, Session, UsageError, diagnose
+from irsa_tui.chain.registry import IRSA
+from irsa_tui.engine import Options, Session, UsageError, diagnose
 from irsa_tui.scan.model import OddReplica, RowVerdict, ScanOptions, ScanReport, WorkloadRow
-from irsa_tui.scan.targets import Workload, group_workloads, pod_input, role_annotation, shape_difference
+from irsa_tui.scan.targets import Workload, group_workloads, role_annotation, shape_difference
+from irsa_tui.sources.kubeconfig import KubeconfigError
 from irsa_tui.sources.protocols import Sources
 
 __all__ = ["Listing", "ScanKubeSource", "scan"]
@@ -35,20 +37,18 @@ OnRow = Callable[[WorkloadRow], None]
 OnProgress = Callable[[int, int], None]
 
 
-class ScanKubeSource:
-    """What a scan lists beyond ``KubeSource`` (``sources.kube.Kube`` has these)."""
+class ScanKubeSource(Protocol):
+    """What a scan lists beyond ``KubeSource`` (``sources.kube.Kube`` has these); ``None``: every namespace."""
 
-    def list_pods(self, ns: str | None) -> tuple[PodFacts, ...]:
-        raise NotImplementedError
+    def list_pods(self, ns: str | None) -> tuple[PodFacts, ...]: ...
 
-    def list_all_service_accounts(self, ns: str | None) -> tuple[ServiceAccountFacts, ...]:
-        raise NotImplementedError
+    def list_all_service_accounts(self, ns: str | None) -> tuple[ServiceAccountFacts, ...]: ...
 
     def list_controllers(self, ns: str | None) -> dict[tuple[str, str, str], OwnerRef]:
-        raise NotImplementedError
+        """(namespace, kind, name) of each ReplicaSet and Job -> its controller (Deployment, CronJob)."""
+        ...
 
-    def namespaces(self) -> list[str]:
-        raise NotImplementedError
+    def namespaces(self) -> list[str]: ...
 
 
 @dataclass
@@ -63,6 +63,8 @@ class Listing:
     """Namespaces known to exist (None: not listed)."""
     listed_sa_namespaces: set[str] | None = field(default_factory=set)
     """Namespaces whose ServiceAccounts were listed (None: every namespace)."""
+    association_namespaces: set[str] | None = field(default_factory=set)
+    """Namespaces whose associations were listed (None: every namespace)."""
     errors: list[str] = field(default_factory=list)
 
 
@@ -107,6 +109,25 @@ class _Listed:
         return cast("tuple[ServiceAccountFacts, ...]", self.inner.list_service_accounts(ns))
 
     def __getattr__(self, name: str) -> Any:  # webhooks, issuer_discovery, token_request: the real source
+        return getattr(self.inner, name)
+
+
+class _ListedAssociations:
+    """The Pod Identity source, answering ListPodIdentityAssociations from the scan's list."""
+
+    def __init__(self, inner: Any, listing: Listing) -> None:
+        self.inner = inner
+        self.listing = listing
+
+    def associations(self, cluster: str, namespace: str | None = None, service_account: str | None = None
+                     ) -> tuple[AssociationFacts, ...]:
+        listed = self.listing.association_namespaces
+        if listed is not None and namespace is not None and namespace not in listed:
+            return cast("tuple[AssociationFacts, ...]", self.inner.associations(cluster, namespace, service_account))
+        return tuple(a for a in self.listing.associations if namespace in (None, a.namespace)
+                     and service_account in (None, a.service_account))
+
+    def __getattr__(self, name: str) -> Any:  # add-on, EKS Auth, EC2, instance profiles: the real source
         return getattr(self.inner, name)
 
 
@@ -190,6 +211,10 @@ def _list(kube: Any, pod_identity: Any, namespaces: Sequence[str] | None, cluste
         found = pod_identity.associations(cluster, ns)
         with lock:
             listing.associations.extend(found)
+            if ns is None:
+                listing.association_namespaces = None
+            elif listing.association_namespaces is not None:
+                listing.association_namespaces.add(ns)
 
     jobs: list[tuple[str, Callable[[], None]]] = []
     for ns in scopes:
@@ -202,16 +227,23 @@ def _list(kube: Any, pod_identity: Any, namespaces: Sequence[str] | None, cluste
     if namespaces is None:
         jobs.append(("namespaces", spaces))
 
+    unusable: list[str] = []
+
     def run(job: tuple[str, Callable[[], None]]) -> None:
         what, fn = job
         try:
             fn()
+        except KubeconfigError as exc:  # the kube context itself cannot be used: a usage error, as for check
+            with lock:
+                unusable.append(str(exc))
         except Exception as exc:  # one list's failure costs its rows, never the scan
             with lock:
                 listing.errors.append(f"could not list {what}: {_one_line(exc)}")
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs))), thread_name_prefix="irsa-scan-list") as pool:
         list(pool.map(run, jobs))
+    if unusable:
+        raise UsageError(unusable[0])
     listing.pods.sort(key=lambda p: (p.namespace, p.name))
     listing.errors.sort()
     if pod_identity is not None and not cluster:
@@ -246,29 +278,29 @@ class _Judged:
 
 
 def _judge(session: Session, options: ScanOptions, pod: PodFacts, end: float,
-           associations: Sequence[AssociationInput], sa: ServiceAccountFacts | None) -> _Judged:
-    detected = detect_mechanism(pod_input(pod), role_annotation(sa), associations)
-    mechanism = detected.mechanism if detected.mechanism != "none" else (detected.configured or ("none",))[0]
+           associations: Sequence[AssociationFacts], sa: ServiceAccountFacts | None) -> _Judged:
+    """The pod's chain for the mechanism it really uses (as check judges it: ``mechanism_detail``)."""
+    detected = detect_mechanism(pod_input(pod), role_annotation(sa), association_inputs(associations))
+    mechanism = diagnosed(detected)
     remaining = end - time.monotonic()
     if remaining <= 0.05:
         return _Judged(pod, None, f"not judged: the scan's deadline of {options.deadline:g}s passed", mechanism)
-    from irsa_tui.chain.registry import MECHANISMS
-
-    chain_mech = MECHANISMS.get(mechanism) if mechanism in GRAPHS else None
-    if chain_mech is None:
-        chain_mech = MECHANISMS["irsa"]
     run = Options(namespace=pod.namespace, pod=pod.name, context=session.context, cluster=options.cluster,
                   region=options.region, bucket=options.bucket, live=options.live, timeout=options.timeout,
                   deadline=max(0.1, min(remaining, 60.0)))
+    # A pod that only IRSA concerns (no association): IRSA's steps alone, half the work of walking every
+    # mechanism's steps, the same chain check gives (the engine's detection would pick IRSA too).
+    only_irsa = mechanism == "irsa" and detected.association is None and "pod-identity" not in detected.configured
     try:
-        result = diagnose(run, session=session, mechanism=chain_mech)
+        if only_irsa:
+            result = replace(diagnose(run, session=session, mechanism=IRSA), detection=detected)
+        else:
+            result = diagnose(run, session=session)
     except UsageError as exc:
         return _Judged(pod, None, str(exc), mechanism)
     except Exception as exc:  # one target's bug must not cost the others their results
         return _Judged(pod, None, f"internal error: {type(exc).__name__}: {exc}", mechanism)
-    if chain_mech.id != mechanism:
-        result = replace(result, detection=detected)
-    return _Judged(pod, result, None, mechanism)
+    return _Judged(pod, result, None, result.mechanism)
 
 
 def _row(work: Workload, judged: Sequence[_Judged], role_arn: str | None) -> WorkloadRow:
@@ -303,18 +335,6 @@ def _row(work: Workload, judged: Sequence[_Judged], role_arn: str | None) -> Wor
     )
 
 
-def _aws_pod_identity(aws: Any) -> Any:
-    """Pod Identity reads over the session's AWS source, when it is the real one."""
-    from irsa_tui.sources.aws import Aws
-
-    inner = getattr(aws, "inner", aws)
-    if isinstance(inner, Aws):
-        from irsa_tui.sources.pod_identity import PodIdentityAws
-
-        return PodIdentityAws(inner)
-    return None
-
-
 def role_facts(session: Session, arn: RoleArn) -> RoleFacts | SourceError:
     """The role as the steps fetched it (the Session's memo: fetched once whoever asks first)."""
     aws = session.sources.aws
@@ -340,6 +360,26 @@ def _raising(fetch: Callable[[], RoleFacts | SourceError]) -> RoleFacts:
     if isinstance(value, SourceError):
         raise SourceFailure(value)
     return value
+
+
+PREFETCH_WORKERS = 16
+"""Roles read at once before the chains are judged (IAM's GetRole quota is shared by the account: stay polite)."""
+
+
+def _prefetch_roles(session: Session, listing: Listing, workers: int) -> None:
+    """Every role the scan will need, read once and concurrently into the Session's memo (the chains and
+    the findings then find them there): annotated roles and association roles."""
+    from irsa_tui.chain.arn import parse_role_arn
+
+    wanted: set[str] = {role for sa in listing.service_accounts.values() if (role := role_annotation(sa))}
+    wanted |= {a.role_arn for a in listing.associations if a.role_arn}
+    wanted |= {a.target_role_arn for a in listing.associations if a.target_role_arn}
+    arns = sorted({str(arn) for text in wanted if isinstance(arn := parse_role_arn(text), RoleArn)})
+    if not arns or session.memo is None:
+        return
+    by_text = {str(parse_role_arn(a)): parse_role_arn(a) for a in arns}
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(arns))), thread_name_prefix="irsa-scan-role") as pool:
+        list(pool.map(lambda text: role_facts(session, cast("RoleArn", by_text[text])), arns))
 
 
 def scan(
@@ -374,16 +414,21 @@ def scan(
     aws = _Retrying(base.sources.aws, end, count)
     kube = _Retrying(base.sources.kube, end, count)
     if pod_identity is None:
-        pod_identity = _aws_pod_identity(base.sources.aws)
+        pod_identity = base.sources.eks
     pid = _Retrying(pod_identity, end, count) if pod_identity is not None else None
     listing = _list(kube, pid, options.namespaces, base.cluster_name, options.workers)
-    shared = Session(base.context, Sources(kube=cast("Any", _Listed(kube, listing)), aws=cast("Any", aws),
-                                           issuer=cast("Any", _Retrying(base.sources.issuer, end, count))),
-                     cluster_name=base.cluster_name, region=base.region, cluster_account=base.cluster_account)
+    nodes = base.sources.nodes
+    shared = Session(base.context, Sources(
+        kube=cast("Any", _Listed(kube, listing)), aws=cast("Any", aws),
+        issuer=cast("Any", _Retrying(base.sources.issuer, end, count)),
+        eks=cast("Any", _ListedAssociations(pid, listing)) if pid is not None else None,
+        nodes=cast("Any", _Retrying(nodes, end, count)) if nodes is not None else None,
+    ), cluster_name=base.cluster_name, region=base.region, cluster_account=base.cluster_account)
     if base.memo is not None:
         shared.memo = base.memo
     assoc_inputs = association_inputs(listing.associations)
     workloads = group_workloads(listing.pods, listing.service_accounts, assoc_inputs, listing.controllers)
+    _prefetch_roles(shared, listing, max(options.workers, PREFETCH_WORKERS))
     units = [(w, i, pods[0]) for w in workloads for i, (_, pods) in enumerate(w.groups)]
     total = len(units)
     done = [0]
@@ -398,7 +443,7 @@ def scan(
     def work(unit: tuple[Workload, int, PodFacts]) -> None:
         w, index, pod = unit
         sa = listing.service_accounts.get((pod.namespace, pod.sa_name))
-        result = _judge(shared, options, pod, end, assoc_inputs, sa)
+        result = _judge(shared, options, pod, end, listing.associations, sa)
         with progress_lock:
             judged[(w.key, index)] = result
             remaining_groups[w.key] -= 1
@@ -428,7 +473,8 @@ def scan(
         if on_row:
             on_row(row)
     all_rows = sorted(rows.values(), key=lambda r: (r.namespace, r.kind, r.name))
-    findings = cluster_findings(shared, listing, [by_key[k] for k in by_key], all_rows)
+    findings = cluster_findings(shared, listing, [by_key[k] for k in by_key], all_rows,
+                                whole_cluster=options.namespaces is None)
     roles = {role_annotation(sa) for sa in listing.service_accounts.values()} - {None}
     return ScanReport(
         context=base.context, cluster=base.cluster_name, region=base.region or base.sources.aws.region,

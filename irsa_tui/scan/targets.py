@@ -9,21 +9,14 @@ workload's, any other shape is an odd replica that gets its own chain.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from irsa_tui.chain.facts import ROLE_ANNOTATION, OwnerRef, PodFacts, ServiceAccountFacts
-from irsa_tui.chain.mechanism import (
-    FULL_URI,
-    ROLE_ARN,
-    TOKEN_FILE,
-    AssociationInput,
-    ContainerEnv,
-    PodInput,
-)
+from irsa_tui.chain.mechanism import FULL_URI, ROLE_ARN, TOKEN_FILE, AssociationInput
 
-__all__ = ["Shape", "Workload", "group_workloads", "pod_input", "role_annotation", "shape", "shape_difference",
-           "top_owner"]
+__all__ = ["Shape", "Workload", "group_workloads", "role_annotation", "shape", "shape_difference", "top_owner"]
 
 
 def role_annotation(sa: ServiceAccountFacts | None) -> str | None:
@@ -44,25 +37,6 @@ def top_owner(pod: PodFacts, controllers: Mapping[tuple[str, str, str], OwnerRef
         owner = controllers[(pod.namespace, owner.kind, owner.name)]
         seen += 1
     return owner
-
-
-def pod_input(pod: PodFacts) -> PodInput:
-    """The pod as ``chain.mechanism.detect_mechanism`` reads it."""
-    return PodInput(
-        namespace=pod.namespace,
-        name=pod.name,
-        service_account=pod.sa_name,
-        containers=tuple(
-            ContainerEnv(c.name, {v.name: v.value for v in c.env}, {m.name: m.mount_path for m in c.mounts},
-                         init=c.kind == "init")
-            for c in pod.containers if c.kind != "ephemeral"
-        ),
-        volumes=tuple(v.name for v in pod.volumes),
-        created=pod.created,
-        labels=pod.labels,
-        annotations=pod.annotations,
-        host_network=pod.host_network,
-    )
 
 
 Shape = tuple[tuple[str, str | None, bool, bool], ...]
@@ -139,6 +113,7 @@ def group_workloads(
             continue
         owner = top_owner(pod, controllers)
         buckets.setdefault((pod.namespace, owner.kind, owner.name, pod.sa_name), []).append(pod)
+    owners = Counter(key[:3] for key in buckets)
     out = []
     for (ns, kind, name, sa_name), members in sorted(buckets.items()):
         members.sort(key=lambda p: p.name)
@@ -148,6 +123,6 @@ def group_workloads(
         order = {s: i for i, s in enumerate(by_shape)}
         groups = sorted(by_shape.items(), key=lambda kv: (-len(kv[1]), order[kv[0]]))
         # two workloads of one controller with different ServiceAccounts (a rollout in progress): keep both rows
-        label = name if sum(1 for k in buckets if k[:3] == (ns, kind, name)) == 1 else f"{name} ({sa_name})"
+        label = name if owners[(ns, kind, name)] == 1 else f"{name} ({sa_name})"
         out.append(Workload(ns, kind, label, sa_name, tuple(members), tuple((s, tuple(p)) for s, p in groups)))
     return out

@@ -234,6 +234,15 @@ class Aws:
             version=cluster.get("version"),
         )
 
+    def list_clusters(self) -> list[str]:
+        """Names of the EKS clusters of the caller's account in the region (for ``scan -A``)."""
+
+        def names(client: Any) -> list[str]:
+            pages = client.get_paginator("list_clusters").paginate()
+            return [str(n) for page in pages for n in page.get("clusters") or []]
+
+        return self._call("eks", "eks ListClusters", "eks:ListClusters", names)
+
     def get_role(self, role_name: str, arn: str, account: str) -> RoleFacts:
         doc = self._call("iam", f"iam GetRole {role_name}", "iam:GetRole", lambda c: c.get_role(RoleName=role_name))
         role = doc.get("Role") or {}

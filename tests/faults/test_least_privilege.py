@@ -67,6 +67,8 @@ def test_manifests_list_exactly_the_documented_permissions() -> None:
         ("", "namespaces", "list"),
         ("", "nodes", "get"),
         ("apps", "replicasets", "get"),
+        ("apps", "replicasets", "list"),  # scan
+        ("batch", "jobs", "list"),  # scan
         ("apps", "daemonsets", "get"),
         ("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "list"),
     }
@@ -84,6 +86,7 @@ def test_manifests_list_exactly_the_documented_permissions() -> None:
         "iam:SimulatePrincipalPolicy",
         "eks:DescribeCluster",
         "sts:GetCallerIdentity",
+        "eks:ListClusters",  # scan -A (optional: OIDC-150)
         *POD_IDENTITY_IAM,
     }
     assert all(s["Effect"] == "Allow" for s in policy["Statement"])

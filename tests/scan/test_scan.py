@@ -156,3 +156,36 @@ def test_all_namespaces_lists_once(ns: None) -> None:
     w = world()
     scan(ScanOptions(namespaces=ns), session(w), pod_identity=ScanPodIdentity(w))
     assert w.calls["list_pods"] == 1 and w.calls["namespaces"] == 1
+
+
+def test_an_unusable_kube_context_is_a_usage_error() -> None:
+    from irsa_tui.engine import UsageError
+    from irsa_tui.sources.kubeconfig import KubeconfigError
+
+    w = world()
+    w.fail["list_pods"] = KubeconfigError("kubeconfig context 'prod': exec: aws not found")
+    with pytest.raises(UsageError, match="exec: aws not found"):
+        scan(OPTS, session(w), pod_identity=ScanPodIdentity(w))
+
+
+def test_oidc_provider_of_no_visible_cluster_with_all_namespaces() -> None:
+    from dataclasses import replace as dc_replace
+
+    from tests.scan.fakes import ScanAws
+
+    orphan = f"arn:aws:iam::{b.ACCOUNT}:oidc-provider/oidc.eks.{b.REGION}.amazonaws.com/id/0LDC1USTER"
+    other_region = f"arn:aws:iam::{b.ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ELSEWHERE"
+    w = world()
+    w.facts.provider = dc_replace(w.facts.provider, providers=(b.PROVIDER_ARN, orphan, other_region))
+
+    class Listing(ScanAws):
+        def list_clusters(self) -> list[str]:
+            return self.w.answer("list_clusters", lambda: [b.CLUSTER])
+
+    s = session(w)
+    s.sources = s.sources.__class__(kube=s.sources.kube, aws=Listing(w), issuer=s.sources.issuer)
+    report = scan(ScanOptions(namespaces=None), s, pod_identity=ScanPodIdentity(w))
+    assert [f.subjects for f in report.findings if f.code == "OIDC-150"] == [(orphan,)]
+    assert w.calls["oidc_provider"] == 1 and w.calls["describe_cluster"] == 1  # the chains' answers, reused
+    namespaced = scan(OPTS, session(w), pod_identity=ScanPodIdentity(w))
+    assert not [f for f in namespaced.findings if f.code == "OIDC-150"]  # an account-wide claim needs -A
