@@ -23,7 +23,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NoReturn, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from irsa_tui import __version__
 
@@ -102,8 +102,10 @@ class _Parser(argparse.ArgumentParser):
         raise UsageExit(f"{self.prog}: {message}")
 
 
-def parse_target(value: str | None, namespace: str | None) -> tuple[str, str]:
-    """``NS/POD`` or ``POD`` (with ``-n``); returns (namespace, pod). Raises UsageExit."""
+def parse_target(value: str | None, namespace: str | None, default_namespace: str | None = None) -> tuple[str, str]:
+    """``NS/POD`` or ``POD`` (with ``-n``, else the kube context's namespace, ``default_namespace``); returns
+    (namespace, pod). Raises UsageExit. As with kubectl, the context's namespace is only a default: an explicit
+    ``NS/POD`` wins over it, and only an explicit ``-n`` that disagrees is an error."""
     if not value:
         raise UsageExit("no pod given: use NS/POD, or POD with -n NS")
     text = value.strip()
@@ -114,7 +116,7 @@ def parse_target(value: str | None, namespace: str | None) -> tuple[str, str]:
         if namespace and namespace != ns:
             raise UsageExit(f"target {_quote(value)} names namespace {_quote(ns)} but -n says {_quote(namespace)}")
     else:
-        ns, pod = namespace or "", text
+        ns, pod = namespace or default_namespace or "", text
     if not ns:
         raise UsageExit(f"no namespace for pod {_quote(value)}: use NS/POD or -n NS")
     for kind, name in (("namespace", ns), ("pod", pod)):
@@ -182,6 +184,27 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="static links only: no TokenRequest, STS or S3 call")
     p.add_argument("--timeout", type=_seconds, default=5.0, help="per network call, seconds (default 5)")
     p.add_argument("--deadline", type=_seconds, default=30.0, help="whole run, seconds (default 30)")
+    p.add_argument("--logs", action="store_true",
+                   help="also read the tail of each app container's log for known error shapes, shown redacted "
+                        "as evidence (RBAC get pods/log)")
+    p.add_argument("--log-lines", type=_log_lines, default=200, metavar="N",
+                   help="with --logs: how many lines of each log to read (default 200)")
+    p.add_argument("--cloudtrail", action="store_true",
+                   help="also count the role's AssumeRoleWithWebIdentity events of the last hour by subject "
+                        "(cloudtrail:LookupEvents)")
+
+
+def _log_lines(value: str) -> int:
+    """``--log-lines N`` (argparse type): 1 to 5000."""
+    if not value.isdigit() or not 1 <= int(value) <= 5000:
+        raise argparse.ArgumentTypeError(f"--log-lines takes a number from 1 to 5000, not {_quote(value)}")
+    return int(value)
+
+
+def _evidence_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The Options fields of ``--logs`` / ``--cloudtrail``."""
+    return {"logs": bool(getattr(args, "logs", False)), "log_lines": int(getattr(args, "log_lines", 200)),
+            "cloudtrail": bool(getattr(args, "cloudtrail", False))}
 
 
 def _check_parser() -> argparse.ArgumentParser:
@@ -276,13 +299,14 @@ def _check(argv: Sequence[str]) -> int:
         if args.lab and not args.target:
             ns, pod = world.target(args.lab)  # type: ignore[union-attr]
         else:
-            ns, pod = parse_target(args.target, args.namespace or (ctx.namespace if ctx else None))
+            ns, pod = parse_target(args.target, args.namespace, ctx.namespace if ctx else None)
         if args.bucket is None and args.object_key is None and ctx is not None:
             args.bucket, args.object_key = ctx.bucket, ctx.object_key
         from irsa_tui.engine import Options, Run, UsageError, diagnose
 
         options = Options(namespace=ns, pod=pod, context=context, cluster=args.cluster, region=args.region,
-                          bucket=args.bucket, object_key=args.object_key, live=args.live, timeout=args.timeout, deadline=args.deadline)
+                          bucket=args.bucket, object_key=args.object_key, live=args.live, timeout=args.timeout, deadline=args.deadline,
+                          **_evidence_options(args))
         runs: list[Run] = []
         try:
             result = diagnose(options, run_out=runs)
@@ -536,7 +560,7 @@ def _tui(argv: Sequence[str]) -> int:
         ns = pod = None
         if args.target:
             try:
-                ns, pod = parse_target(args.target, args.namespace or _context_namespace(args.context))
+                ns, pod = parse_target(args.target, args.namespace, _context_namespace(args.context))
             except UsageExit as exc:  # `irsa-tui scna`: a bare word that is neither a pod we can place nor a command
                 if "/" in args.target:
                     raise
@@ -558,11 +582,17 @@ def _tui(argv: Sequence[str]) -> int:
             # scenario's probe options travel in its kube context (the irsa-tui extension), as for any context.
             from irsa_tui.ui.backend import RealBackend, StartingBackend
 
-            backend = StartingBackend(RealBackend(args.timeout), lambda: _start_lab(None, announce=False))
+            backend = StartingBackend(RealBackend(args.timeout, _evidence_options(args)),
+                                      lambda: _start_lab(None, announce=False))
+        real = None
+        if backend is None and (args.logs or args.cloudtrail):
+            from irsa_tui.ui.backend import RealBackend
+
+            real = RealBackend(args.timeout, _evidence_options(args))
         from irsa_tui.ui.app import IrsaApp
 
         IrsaApp(context=context, namespace=ns or args.namespace, pod=pod, bucket=args.bucket, live=args.live,
-                timeout=args.timeout, object_key=args.object_key, backend=backend).run()
+                timeout=args.timeout, object_key=args.object_key, backend=backend or real).run()
         return 0
     finally:
         if backend is not None:

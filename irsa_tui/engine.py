@@ -206,7 +206,8 @@ def diagnose(
     inputs = StepInputs(namespace=options.namespace, pod=options.pod, live=options.live,
                         cluster_name=session.cluster_name, region=session.region, bucket=options.bucket,
                         object_key=options.object_key, cluster_explicit=bool(options.cluster),
-                        context=session.context)
+                        context=session.context, logs=options.logs, log_lines=options.log_lines,
+                        cloudtrail=options.cloudtrail)
     run_steps(run, graph.steps, (session.sources, inputs), options.deadline, session.memo, pool=session.step_pool)
     _raise_usage(run, options, session)
     # Final, complete judgement; re-emit any link whose result changed since it was shown.

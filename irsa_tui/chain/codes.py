@@ -620,6 +620,22 @@ _ALL: list[Code] = [
             "FileNotFoundError / no such file. Recreate the pod so the webhook injects env and volume together.",
         fix="{restart}",
     ),
+    Code(
+        "INJ-221",
+        title="The app's log shows it calling AWS as another identity",
+        message="the log of container {container} shows {who} ({code}, {when}): the app does not use the pod's role, "
+            "though the chain gives it one",
+        why="A live answer overrules a static guess: the chain read from the pod's spec says the container gets "
+            "its IRSA role, but the app's own log (check --logs: its last lines, known error shapes only) shows a "
+            "call made as {who}. A container's image and environment do not change while it runs, so the log "
+            "speaks for this container: the SDK in it picks other credentials first (access keys, a profile, a "
+            "credentials file), is too old to read AWS_WEB_IDENTITY_TOKEN_FILE (the user guide's minimums: boto3 "
+            "1.9.220 / botocore 1.12.200, aws-sdk-go 1.23.13, Java v1 1.11.704, Java v2 2.10.11, JS 2.525.0), or "
+            "the code builds its own client from the node's instance profile. Matched line: {line}",
+        fix="# find what the container uses: its env and mounted credential files, then its SDK version\n"
+            "kubectl -n {namespace} get pod {pod} -o jsonpath='{{.spec.containers[?(@.name==\"{container}\")].env}}'\n"
+            "# upgrade the SDK or remove the other credentials, then restart the pod",
+    ),
     # --- injection (end) ---
     # --- token (begin) ---
     Code(
@@ -1185,6 +1201,20 @@ _ALL: list[Code] = [
             "The pod gets the role only once that is fixed (see injection).",
     ),
     Code(
+        "STS-104",
+        title="CloudTrail shows this pod's calls refused",
+        message="CloudTrail: {refused} AssumeRoleWithWebIdentity refused in the last hour for {subject}, last at "
+            "{last}, {error}; the chain judged sts {static_status}",
+        why="CloudTrail records every AssumeRoleWithWebIdentity STS answers, the pod's own calls included (check "
+            "--cloudtrail reads the last hour with cloudtrail:LookupEvents). The latest call for this pod's "
+            "ServiceAccount was refused while the chain irsa-tui just walked passes (or did not call STS): the fix "
+            "may be newer than the refusals (they stop once the pod's SDK retries), another replica runs an older "
+            "pod template, or the pod calls another role or endpoint. Events reach CloudTrail about 5 minutes "
+            "(up to 15) after the call.",
+        fix="# the events, newest first:\naws cloudtrail lookup-events --lookup-attributes "
+            "AttributeKey=EventName,AttributeValue=AssumeRoleWithWebIdentity --start-time {since} --max-results 50",
+    ),
+    Code(
         "STS-208",
         title="STS throttles the pod's call",
         message="STS answered {error_code}: {error_message} on {endpoint}, the endpoint the pod uses",
@@ -1580,7 +1610,8 @@ _ALL: list[Code] = [
     Code(
         "EKSAUTH-001",
         title="EKS Auth issued credentials",
-        message="EKS Auth AssumeRoleForPodIdentity issued credentials for {assumed}",
+        message="EKS Auth AssumeRoleForPodIdentity issued credentials for {assumed} (called by irsa-tui with a "
+            "fresh pods.eks.amazonaws.com token of the ServiceAccount, not through the node's agent)",
         why="irsa-tui made the agent's call with a fresh token of this pod's ServiceAccount: EKS Auth found the "
             "association, assumed its role (and target role) and returned credentials, as it will for the pod.",
     ),

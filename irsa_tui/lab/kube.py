@@ -79,6 +79,8 @@ class Cluster:
     lock: threading.Lock = field(default_factory=threading.Lock)
     minted: list[str] = field(default_factory=list)
     """Every token TokenRequest handed out (tests search outputs for them)."""
+    logs: dict[tuple[str, str], dict[str, list[str]]] = field(default_factory=dict)
+    """(namespace, pod) -> container -> log lines (lab/app_logs.py; ``app`` is the pod's first container)."""
 
 
 def _meta(name: str, ns: str | None, created: dt.datetime, cluster: str, **extra: Any) -> dict[str, Any]:
@@ -858,6 +860,9 @@ class _Handler(LabHandler):
         resource, ns, name, sub = parsed
         prefix, kind, namespaced = RESOURCES[resource]
         group = prefix.split("/")[1] if prefix.startswith("apis/") else ""
+        if resource == "pods" and sub == "log" and ns and name:
+            self._pod_log(cluster, ns, name, query)
+            return
         if sub is not None:
             self.send_json(404, status(404, "NotFound", "the server could not find the requested resource"))
             return
@@ -907,6 +912,45 @@ class _Handler(LabHandler):
             200,
             {"kind": f"{kind}List", "apiVersion": api_version, "metadata": meta, "items": items[start:end]},
         )
+
+    def _pod_log(self, cluster: Cluster, ns: str, name: str, query: dict[str, list[str]]) -> None:
+        """``GET pods/NAME/log`` as the API server answers it: text/plain, ``container``, ``tailLines``,
+        ``timestamps``; 400 when a pod of several containers is asked without ``container``."""
+        import datetime as dt
+
+        from irsa_tui.lab.app_logs import POD_TOKEN, with_timestamps
+
+        if "get pods/log" in cluster.deny:
+            self._forbidden("get", "pods/log", "", name, ns)
+            return
+        pod = cluster.objects["pods"].get((ns, name))
+        if pod is None:
+            self.send_json(404, status(404, "NotFound", f'pods "{name}" not found', {"name": name, "kind": "pods"}))
+            return
+        names = [str(c.get("name")) for c in pod.get("spec", {}).get("containers") or []]
+        container = (query.get("container") or [""])[0]
+        if not container and len(names) > 1:
+            message = (f"a container name must be specified for pod {name}, choose one of: [{' '.join(names)}]")
+            self.send_json(400, status(400, "BadRequest", message))
+            return
+        container = container or (names[0] if names else "")
+        if container not in names:
+            self.send_json(400, status(400, "BadRequest", f"container {container} is not valid for pod {name}"))
+            return
+        by_container = cluster.logs.get((ns, name)) or {}
+        lines = list(by_container.get(container) or (by_container.get("app") if container == names[0] else None) or [])
+        if any(POD_TOKEN in line or "@@CALLER_SECRET@@" in line for line in lines):
+            from irsa_tui.lab.world import CALLER_SECRET
+
+            sa = str(pod.get("spec", {}).get("serviceAccountName") or "default")
+            token = _mint(cluster, ns, sa)
+            lines = [line.replace(POD_TOKEN, token).replace("@@CALLER_SECRET@@", CALLER_SECRET) for line in lines]
+        tail = _int((query.get("tailLines") or ["-1"])[0]) if (query.get("tailLines") or [""])[0].isdigit() else -1
+        if (query.get("timestamps") or ["false"])[0] == "true":
+            lines = with_timestamps(lines, dt.datetime.now(dt.UTC))
+        if tail >= 0:
+            lines = lines[-tail:] if tail else []
+        self.send(200, "".join(line + "\n" for line in lines).encode(), "text/plain")
 
     def do_POST(self) -> None:
         routed = self._route()
@@ -1022,6 +1066,19 @@ class _Handler(LabHandler):
         self._forbidden(verb, resource, group, name, ns)
 
     do_PUT = do_PATCH = do_DELETE = _write
+
+
+def _mint(cluster: Cluster, ns: str, sa_name: str) -> str:
+    """A token as the kubelet projects it for the pod (the one the app's log may print)."""
+    now = int(time.time()) + cluster.clock_skew
+    claims = {"aud": ["sts.amazonaws.com"], "exp": now + 86400, "iat": now, "iss": cluster.issuer,
+              "kubernetes.io": {"namespace": ns, "serviceaccount": {"name": sa_name}}, "nbf": now,
+              "sub": f"system:serviceaccount:{ns}:{sa_name}"}
+    token: str = jwt.encode(claims, cluster.key.private_key, algorithm="RS256",
+                            headers={"kid": cluster.key.kid, "typ": None})
+    with cluster.lock:
+        cluster.minted.append(token)
+    return token
 
 
 def _int(value: str) -> int:

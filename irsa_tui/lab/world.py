@@ -25,12 +25,14 @@ import yaml
 from irsa_tui.lab import faults as faults_mod
 from irsa_tui.lab import scenario as scn_mod
 from irsa_tui.lab._server import LabHandler, LabServer, set_latency
+from irsa_tui.lab.app_logs import app_logs, failing_link
 from irsa_tui.lab.aws import AwsFront, AwsScenario, Moto
 from irsa_tui.lab.issuer import IssuerServer
 from irsa_tui.lab.kube import Cluster, KubeServer, build_objects
 from irsa_tui.lab.pki import pki, signing_key
 from irsa_tui.lab.pod_identity import PodIdentityWorld, seed_pod_identity
 from irsa_tui.lab.scenario import ACCOUNT, REGION, Scenario
+from irsa_tui.lab.trail import seed_events
 
 __all__ = ["LabWorld", "serve"]
 
@@ -217,6 +219,8 @@ class LabWorld:
                 version=str(cfg["cluster"]["version"]),
                 clock_skew=int(tok.get("clock_skew_seconds") or 0),
             )
+            cluster.logs[(str(cfg["namespace"]), str(cfg["pod"]["name"]))] = app_logs(failing_link(scn), cfg, names,
+                                                                                     scn.expect.mechanism)
             self.kube.add(cluster)
             self._seed_aws(admin, cfg, names)
             assert self.front is not None
@@ -249,6 +253,7 @@ class LabWorld:
                     other_account_providers=_other_account_providers(cfg),
                 )
             )
+            seed_events(self.front.state.trail, cfg.get("cloudtrail"), names, ACCOUNT, REGION)
 
         with ThreadPoolExecutor(max_workers=8) as pool:
             list(pool.map(seed, self.scenarios))

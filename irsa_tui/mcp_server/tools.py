@@ -270,6 +270,35 @@ class FixOut(TypedDict):
     notice: str
 
 
+class ExplainMatchDoc(TypedDict):
+    code: str
+    family: str
+    kind: str
+    mechanism: str
+    link: str | None
+    meaning: str
+    principal: str | None
+    line_number: int
+    count: int
+    line: str
+
+
+class ExplainOut(TypedDict):
+    """The document of ``irsa-tui explain --json``."""
+
+    mechanism: str
+    link: str | None
+    principal: str | None
+    meaning: str
+    next: list[str]
+    matches: list[ExplainMatchDoc]
+    recognised: bool
+    code: str | None
+    principal_detail: dict[str, Any] | None
+    sdk: list[str]
+    truncated: bool
+
+
 # --- the tools --------------------------------------------------------------------------------
 
 @tool("Kube contexts", ContextsOut)
@@ -438,3 +467,30 @@ class _Recent:
 
 
 _RECENT = _Recent()
+
+
+EXPLAIN_MAX = 1_000_000
+
+
+def _explain_budget(settings: Settings) -> float:
+    return 15.0
+
+
+@tool("Explain an AWS credential error", ExplainOut, _explain_budget)
+def explain(
+    settings: Settings,
+    text: Annotated[str, Field(min_length=1, max_length=EXPLAIN_MAX,
+                               description="The error text: a message, a stack trace or log output (up to 1 MB).")],
+) -> Reply:
+    """Say what an AWS credential error text shows, as `irsa-tui explain --json`: which mechanism
+    ("irsa", "pod-identity", "node-role" when the caller was the node's instance role, "static-keys",
+    "none", "unknown"), which link of the chain it implicates, the principal it names and its meaning,
+    with the next commands (usually `irsa-tui check NS/POD`, i.e. the check tool).
+
+    Returns {"mechanism", "link", "principal", "meaning", "next", "matches": [{"code", "family", "kind",
+    "mechanism", "link", "meaning", "principal", "line_number", "count", "line"}], "recognised", "code",
+    "principal_detail", "sdk", "truncated"}; matched lines are redacted (tokens and keys masked). Unknown
+    text gives mechanism "unknown" and recognised false, never a guess. No network call."""
+    from irsa_tui.explain.engine import explain as run
+
+    return Reply.of(run(text).as_dict())

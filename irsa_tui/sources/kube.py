@@ -234,22 +234,27 @@ class Kube:
                 _APIS[key] = (time.monotonic(), self._api)
             return self._api
 
+    def _request(self, method: str, path: str, body: Any = None, query: list[tuple[str, Any]] | None = None,
+                 accept: str = "application/json") -> bytes:
+        rest, cfg = self.api
+        headers = {"Accept": accept, "Content-Type": "application/json", "User-Agent": _USER_AGENT}
+        token = cfg.get_api_key_with_prefix("BearerToken", alias="authorization")  # runs an exec refresh hook
+        if token:
+            headers["authorization"] = token
+        url = cfg.host + path + (f"?{urlencode(query)}" if query else "")
+        response = rest.request(method, url, headers=headers, body=body, _request_timeout=self.timeout)
+        response.read()
+        if not 200 <= response.status <= 299:
+            from kubernetes.client.exceptions import ApiException
+
+            raise ApiException.from_response(http_resp=response, body=response.data.decode("utf-8", "replace"), data=None)
+        data: bytes = response.data
+        return data
+
     def _call(self, method: str, path: str, what: str, verb: str, resource: str, body: Any = None,
               query: list[tuple[str, Any]] | None = None) -> dict[str, Any]:
         try:
-            rest, cfg = self.api
-            headers = {"Accept": "application/json", "Content-Type": "application/json", "User-Agent": _USER_AGENT}
-            token = cfg.get_api_key_with_prefix("BearerToken", alias="authorization")  # runs an exec refresh hook
-            if token:
-                headers["authorization"] = token
-            url = cfg.host + path + (f"?{urlencode(query)}" if query else "")
-            response = rest.request(method, url, headers=headers, body=body, _request_timeout=self.timeout)
-            response.read()
-            if not 200 <= response.status <= 299:
-                from kubernetes.client.exceptions import ApiException
-
-                raise ApiException.from_response(http_resp=response, body=response.data.decode("utf-8", "replace"), data=None)
-            doc = json.loads(response.data)
+            doc = json.loads(self._request(method, path, body, query))
             if not isinstance(doc, dict):
                 raise ValueError("response is not a JSON object")
             return doc
@@ -323,6 +328,20 @@ class Kube:
         if not isinstance(issuer, str) or not issuer:
             raise SourceFailure(SourceError("kubernetes", "bad-response", "discovery document without issuer"))
         return issuer
+
+    def pod_log(self, ns: str, name: str, container: str, tail_lines: int) -> str:
+        """The last ``tail_lines`` lines of one container's log, each prefixed with the API server's
+        RFC 3339 timestamp (what ``read_namespaced_pod_log(tail_lines=, timestamps=True)`` asks for)."""
+        what = f"GET pod {ns}/{name} log of container {container}"
+        try:
+            data = self._request("GET", f"/api/v1/namespaces/{ns}/pods/{name}/log", accept="*/*", query=[
+                ("container", container), ("tailLines", int(tail_lines)), ("timestamps", "true"),
+                ("limitBytes", 4 * 1024 * 1024)])
+        except KubeconfigError:
+            raise
+        except Exception as exc:
+            raise SourceFailure(map_kube_error(exc, what, "get", "pods/log")) from None
+        return data.decode("utf-8", "replace")
 
     def token_request(self, pod: PodFacts, audience: str, expiration: int = 600) -> tuple[str, str | None]:
         """TokenRequest bound to the pod, as the kubelet does. Returns (token, expirationTimestamp)."""

@@ -56,8 +56,10 @@ def facts_for(backend: object, result: ChainResult) -> Any:
 class RealBackend:
     """The engine and the kube source, as the CLI uses them."""
 
-    def __init__(self, timeout: float = 5.0) -> None:
+    def __init__(self, timeout: float = 5.0, evidence: dict[str, Any] | None = None) -> None:
         self.timeout = timeout
+        self.evidence = dict(evidence or {})
+        """Options fields of ``--logs`` / ``--log-lines`` / ``--cloudtrail`` (the app's logs and CloudTrail as evidence)."""
         self.last: tuple[ChainResult, Any] | None = None
         """The last result and the facts behind it (for an incident bundle)."""
 
@@ -106,7 +108,7 @@ class RealBackend:
 
         options = Options(
             namespace=namespace, pod=pod, context=context, bucket=bucket, object_key=object_key, live=live,
-            timeout=timeout,
+            timeout=timeout, **self.evidence,
         )
         runs: list[Any] = []
         try:

@@ -125,11 +125,16 @@ def test_throttling_until_the_deadline_is_error_rows_not_a_crash(world: LabWorld
     finally:
         world.set_faults([])
     assert problems(doc) == []
-    assert code == 2 and doc["verdict"] == "incomplete"
-    web = next(r for r in doc["rows"] if r["name"] == "web")
-    assert web["verdict"] in ("incomplete", "error")
-    assert "throttl" in json.dumps(web["chain"]).lower() or "deadline" in (web["error"] or "")
-    assert doc["findings"] == [] or all(f["code"] != "SA-250" for f in doc["findings"])  # unknown, not missing
+    rows = {r["name"]: r for r in doc["rows"]}
+    for name in ("api", "ledger", "agent", "idle"):  # each needs its role: unknown, never "missing"
+        assert rows[name]["verdict"] in ("incomplete", "error"), rows[name]
+    text = json.dumps(doc).lower()
+    assert "throttl" in text or "deadline" in text
+    assert all(f["code"] != "SA-250" for f in doc["findings"])
+    # web's odd replica fails at injection whatever IAM says, if it was judged before the deadline
+    broken = [r for r in doc["rows"] if r["verdict"] == "broken"]
+    assert all(r["name"] == "web" and r["first_failure"] == "injection" for r in broken)
+    assert code == (1 if broken else 2)
 
 
 def test_pod_identity_targets_with_their_mechanism(world: LabWorld, capsys: pytest.CaptureFixture[str]) -> None:
