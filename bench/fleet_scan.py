@@ -7,10 +7,11 @@ floor is computed from what the scan really asked:
 
 * listing: LIST pages are sequential per resource (``continue`` tokens), the Pod Identity associations'
   pages too, then their Describe calls 8 at a time; the longest of those chains;
-* judging: every other call (GetRole, the cluster's facts) at the scan's concurrency (``--workers``)
+* roles: GetRole for every distinct role, prefetched ``PREFETCH_WORKERS`` (16) at a time;
+* judging: every other call (the cluster's facts, nodes) at the scan's concurrency (``--workers``)
   at best: ``ceil(calls / workers)`` round trips.
 
-floor = (listing + judging round trips) x latency. Prints a table, then the last line
+floor = (listing + roles + judging round trips) x latency. Prints a table, then the last line
 ``wall_ms=… floor_ms=… ratio=… rss_mb=…``. Targets on a 2-core machine: under 10 s, under 300 MB.
 """
 
@@ -87,15 +88,23 @@ def main() -> int:
         actions["DescribePodIdentityAssociation"] / DESCRIBE_WORKERS)
     listing = max(max(pages.values(), default=0), assoc)
     listed = sum(pages.values()) + actions["ListPodIdentityAssociations"] + actions["DescribePodIdentityAssociation"]
-    other = len(kube) + len(aws) - listed
-    depth = listing + math.ceil(other / max(1, args.workers))
+    # roles are prefetched PREFETCH_WORKERS at a time (scan/run.py) when the scan has that phase
+    try:
+        from irsa_tui.scan.run import PREFETCH_WORKERS
+    except ImportError:
+        PREFETCH_WORKERS = args.workers
+    roles = actions["GetRole"]
+    other = len(kube) + len(aws) - listed - roles
+    depth = (listing + math.ceil(roles / max(args.workers, PREFETCH_WORKERS))
+             + math.ceil(other / max(1, args.workers)))
     floor_ms = depth * args.latency_ms
     wall_ms = wall * 1000
     print(f"fleet world: started in {started:.2f}s (latency then {args.latency_ms:g} ms per request)")
     print(f"scan: {len(doc['rows'])} rows {doc['counts']}, {len(doc['findings'])} findings, exit {proc.returncode}")
     print(f"requests: kubernetes {len(kube)} (LIST pages {dict(pages)}), AWS {len(aws)} {dict(actions.most_common(6))}")
     print(f"floor: listing {listing} round trips (longest LIST page chain {max(pages.values(), default=0)}, "
-          f"associations {assoc}) + ceil({other} other calls / {args.workers} workers) = {depth} x {args.latency_ms:g} ms")
+          f"associations {assoc}) + {roles} GetRole {max(args.workers, PREFETCH_WORKERS)} at a time "
+          f"+ ceil({other} other calls / {args.workers} workers) = {depth} x {args.latency_ms:g} ms")
     print(f"scan process: {cpu_s:.1f} s CPU; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           "(wall grows with the other processes' load)")
     ok = wall < TARGET_S and rss_mb < TARGET_MB

@@ -141,8 +141,6 @@ def test_pod_identity_workloads_are_diagnosed_as_pod_identity(report: tuple[int,
                 assert rows[(w.namespace, w.workload)]["verdict"] == "ok", w
 
 
-@pytest.mark.xfail(reason="scan's chains get no EKS source on this branch's scan (association and trust-policy "
-                          "skip: 'no EKS API source'); scan's newer Session has one", strict=False)
 def test_an_association_role_without_pod_identity_trust_breaks_its_rows(report: tuple[int, dict[str, Any]],
                                                                          manifest: fleet.FleetManifest) -> None:
     _, doc = report
