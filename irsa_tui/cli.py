@@ -435,7 +435,9 @@ def _scan(argv: Sequence[str]) -> int:
             if progress is not None:
                 progress.clear()
         if args.json:
-            sys.stdout.write(render_json(report))
+            # indented on a terminal; one compact line into a pipe or file: Python's C encoder only serves
+            # indent=None, and a fleet's document is ~10 MB (2.7 s of CPU indented, ~0.5 s compact)
+            sys.stdout.write(render_json(report, indent=2 if sys.stdout.isatty() else None))
         elif args.markdown:
             sys.stdout.write(render_markdown(report))
         else:
