@@ -43,8 +43,11 @@ class LinkRow(ListItem):
         self.result: LinkResult | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label(self._head("…"), classes="row-head", markup=False)
-        yield Label("waiting", classes="row-summary", markup=False)
+        # a row mounted with its result already known (the list rebuilt for another mechanism) shows it
+        result = self.result
+        head = self._head(result.status.glyph, result.status.value) if result else self._head("…")
+        yield Label(head, classes="row-head", markup=False)
+        yield Label(result.summary if result else "waiting", classes="row-summary", markup=False)
 
     def _head(self, glyph: str, status: str = "") -> str:
         # the status word first, so a narrow list cuts the title, never the verdict
@@ -54,9 +57,11 @@ class LinkRow(ListItem):
         self.result = result
         for cls in STATUS_CLASSES:
             self.set_class(cls == f"-{result.status.value}", cls)
+        self.tooltip = result.summary
+        if not self.is_mounted:  # compose shows it
+            return
         self.query_one(".row-head", Label).update(self._head(result.status.glyph, result.status.value))
         self.query_one(".row-summary", Label).update(result.summary)
-        self.tooltip = result.summary
 
     def show_pending(self, text: str) -> None:
         if self.result is None:
