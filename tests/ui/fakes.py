@@ -238,7 +238,16 @@ class FakeBackend:
         )
         if pod_identity:
             detection, creds = pod_identity_detection_and_credentials()
-            target = replace(target, role_arn=PI_ROLE_ARN)
+            target = replace(target, role_arn=PI_ROLE_ARN, cluster="pi-eks")
             return ChainResult(target=target, links=links, duration_ms=42, mechanism="pod-identity",
                                detection=detection, credentials=creds)
         return ChainResult(target=target, links=links, duration_ms=42)
+
+
+def pod_identity_backend(**options: Any) -> FakeBackend:
+    """A FakeBackend that also knows the Pod Identity context (the others' picker lists stay as they are)."""
+    backend = FakeBackend(**options)
+    backend.contexts.append(
+        Ctx(POD_IDENTITY_CONTEXT, "lab-pi", "https://127.0.0.1", None, "pi-eks", "eu-west-1", False)
+    )
+    return backend

@@ -27,6 +27,7 @@ from tests.ui.fakes import (
     PI_ROLE_ARN,
     POD_IDENTITY_CONTEXT,
     FakeBackend,
+    pod_identity_backend,
     pod_identity_detection_and_credentials,
     pod_identity_links,
 )
@@ -44,7 +45,7 @@ def pi_result(**changes: object) -> ChainResult:
 
 
 def pi_app() -> IrsaApp:
-    return IrsaApp(context=POD_IDENTITY_CONTEXT, namespace=b.NS, pod=b.POD, backend=FakeBackend(), frozen=True)
+    return IrsaApp(context=POD_IDENTITY_CONTEXT, namespace=b.NS, pod=b.POD, backend=pod_identity_backend(), frozen=True)
 
 
 async def finished(pilot: object, app: IrsaApp) -> ChainScreen:
@@ -93,7 +94,7 @@ async def test_m_explains_why_pod_identity_and_escape_closes() -> None:
 
 
 async def test_m_before_the_run_ends_says_so() -> None:
-    backend = FakeBackend(delay=5.0)
+    backend = pod_identity_backend(delay=5.0)
     app = IrsaApp(context=POD_IDENTITY_CONTEXT, namespace=b.NS, pod=b.POD, backend=backend, frozen=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen) and bool(app.screen.results))
@@ -106,7 +107,7 @@ async def test_m_before_the_run_ends_says_so() -> None:
 
 async def test_links_of_another_mechanism_rebuild_the_list_as_they_stream() -> None:
     """An association arriving on the default (IRSA) list: the list becomes the Pod Identity chain."""
-    backend = FakeBackend(delay=5.0)
+    backend = pod_identity_backend(delay=5.0)
     app = IrsaApp(context=POD_IDENTITY_CONTEXT, namespace=b.NS, pod=b.POD, backend=backend, frozen=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen) and LinkId.ASSOCIATION in app.screen.results)
