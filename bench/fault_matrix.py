@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from irsa_tui.lab.faults import KINDS, SOURCES
 from irsa_tui.lab.world import LabWorld
-from tests.faults.cells import SCENARIO, judge_cell, run_cell
+from tests.faults.cells import SCENARIO, SCENARIO_FOR, judge_cell, run_cell
 
 
 def main() -> int:
@@ -28,7 +28,7 @@ def main() -> int:
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--timeout", type=float, default=1.0)
     args = ap.parse_args()
-    world = LabWorld.start([SCENARIO])
+    world = LabWorld.start(sorted({SCENARIO, *SCENARIO_FOR.values()}))
     saved = dict(os.environ)
     table: dict[tuple[str, str], str] = {}
     passed = 0

@@ -31,6 +31,7 @@ from irsa_tui.options import Options, UsageError
 from irsa_tui.runner import Memo, Run, StepGraph, run_steps
 from irsa_tui.sources.protocols import Sources
 from irsa_tui.steps import GRAPH, StepInputs, decode_token, redact_signature
+from irsa_tui.steps_credentials import credentials_for
 
 __all__ = [
     "GRAPHS",
@@ -169,8 +170,9 @@ def diagnose(
         region=region if isinstance(region, str) else (session.region or session.sources.aws.region),
         role_arn=str(role) if isinstance(role, RoleArn) else None,
     )
+    credentials, node = credentials_for(run.values, run.facts.gaps)
     return ChainResult(target=target, links=links, duration_ms=int((time.perf_counter() - started) * 1000),
-                       mechanism=mechanism.id)
+                       mechanism=mechanism.id, credentials=credentials, node=node)
 
 
 def _raise_usage(run: Run, options: Options, session: Session) -> None:

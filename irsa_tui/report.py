@@ -10,6 +10,7 @@ import json
 import textwrap
 from typing import Any
 
+from irsa_tui.chain.credentials import ContainerCredentials, SdkChoice, fallback
 from irsa_tui.chain.model import ChainResult, LinkResult, Status
 
 __all__ = ["SCHEMA_VERSION", "render_json", "render_markdown", "render_text"]
@@ -92,6 +93,70 @@ def _detail_text(link: LinkResult, color: bool, width: int | None) -> list[str]:
     return lines
 
 
+def _sdk_groups(creds: ContainerCredentials) -> list[tuple[str, SdkChoice]]:
+    """SDK families that make the same choice, merged: ``botocore, Go v2: env-keys …``."""
+    groups: dict[tuple[object, ...], list[SdkChoice]] = {}
+    for choice in creds.choices:
+        key = (choice.source, choice.identity, choice.shadows, choice.may_preempt, choice.skipped)
+        groups.setdefault(key, []).append(choice)
+    return [(", ".join(c.label for c in group), group[0]) for group in groups.values()]
+
+
+def _choice_line(families: str, choice: SdkChoice) -> str:
+    text = f"{families}: {choice.source or 'no source'} → {choice.identity}"
+    if choice.shadows:
+        text += f"; shadows {', '.join(choice.shadows)}"
+    if choice.may_preempt:
+        text += f"; unless the files hold {', '.join(choice.may_preempt)}"
+    for skipped in choice.skipped:
+        text += f"; skips {skipped}"
+    return text
+
+
+def _node_line(result: ChainResult) -> str | None:
+    node = result.node
+    if node is None or node.node is None:
+        return None
+    parts = [f"node {node.node}"]
+    if node.instance_id:
+        parts.append(f"instance {node.instance_id}")
+    if node.role_arn:
+        parts.append(f"role {node.role_arn}")
+    meta = node.metadata
+    if meta is not None and not meta.fargate:
+        parts.append(f"IMDS HttpTokens={meta.http_tokens}, hop limit {meta.hop_limit}"
+                     + (", endpoint disabled" if meta.http_endpoint == "disabled" else ""))
+    return " · ".join(parts)
+
+
+def _notable(result: ChainResult) -> bool:
+    """Worth showing without --verbose: a container that falls back, is shadowed, or whose SDKs differ."""
+    return any(
+        not c.agree or any(ch.source not in ("web-identity", "container") for ch in c.choices)
+        for c in result.credentials if not c.init
+    )
+
+
+def _credentials_text(result: ChainResult, width: int | None) -> list[str]:
+    head = "── credentials · what each container's SDK really uses "
+    lines = ["", head + "─" * max(0, 78 - len(head))]
+    node = _node_line(result)
+    if node:
+        lines += _wrap(node, "  ", width)
+    if result.node is not None:
+        for why in result.node.unknown:
+            lines += _wrap(f"unknown: {why}", "  ", width)
+    lines += _wrap(f"Without IRSA or Pod Identity env: {fallback(result.credentials, result.node)}", "  ", width)
+    for creds in result.credentials:
+        kind = " (init)" if creds.init else ""
+        lines.append(f"  container {creds.container}{kind}: IMDS {creds.imds.reachable}")
+        for families, choice in _sdk_groups(creds):
+            lines += _wrap(_choice_line(families, choice), "    ", width)
+        for note in creds.notes:
+            lines += _wrap(f"note: {note}", "    ", width)
+    return lines
+
+
 def render_text(result: ChainResult, color: bool = False, verbose: bool = False, width: int | None = None) -> str:
     """``width``: the terminal's columns to wrap prose at; None (not a terminal): nothing is wrapped."""
     lines = [f"irsa-tui · {_target_line(result)}", _verdict_line(result), ""]
@@ -101,6 +166,8 @@ def render_text(result: ChainResult, color: bool = False, verbose: bool = False,
     for link in result.links:
         if verbose or link.status in (Status.FAIL, Status.WARN, Status.ERROR):
             lines += _detail_text(link, color, width)
+    if result.credentials and (verbose or _notable(result)):
+        lines += _credentials_text(result, width)
     return "\n".join(lines) + "\n"
 
 
@@ -147,7 +214,33 @@ def render_markdown(result: ChainResult) -> str:
             out += ["", f"**Why it matters.** {link.explanation}"]
         if link.fix:
             out += ["", "**Fix:**", "", "```sh", link.fix, "```"]
+    if result.credentials:
+        out += _credentials_markdown(result)
     return "\n".join(out) + "\n"
+
+
+def _credentials_markdown(result: ChainResult) -> list[str]:
+    out = ["", "## Credentials: what each container's SDK really uses", ""]
+    node = _node_line(result)
+    if node:
+        out.append(f"- **Node:** {_md_escape(node)}")
+    if result.node is not None:
+        out += [f"- **Unknown:** {_md_escape(why)}" for why in result.node.unknown]
+    out.append(f"- **Without IRSA or Pod Identity env:** {_md_escape(fallback(result.credentials, result.node))}")
+    for creds in result.credentials:
+        kind = " (init)" if creds.init else ""
+        out += ["", f"### Container `{creds.container}`{kind}", "",
+                f"IMDS reachable: **{creds.imds.reachable}** — {_md_escape(creds.imds.why)}", "",
+                "| SDK | source | identity | shadows | if it fails |", "|---|---|---|---|---|"]
+        for families, choice in _sdk_groups(creds):
+            extra = "".join(f"; unless the files hold {k}" for k in choice.may_preempt)
+            extra += "".join(f"; skips {s}" for s in choice.skipped)
+            out.append(
+                f"| {families} | `{choice.source or 'none'}` | {_md_escape(choice.identity + extra)} | "
+                f"{', '.join(choice.shadows) or '—'} | {_md_escape(choice.on_failure)} |"
+            )
+        out += [f"- {_md_escape(note)}" for note in creds.notes]
+    return out
 
 
 def to_document(result: ChainResult) -> dict[str, Any]:

@@ -33,15 +33,17 @@ from irsa_tui.chain.facts import (
 from irsa_tui.chain.model import LinkId
 from irsa_tui.runner import Step, StepContext, StepGraph
 from irsa_tui.sources.protocols import Sources
+from irsa_tui.steps_credentials import CREDENTIAL_KEYS, CREDENTIAL_STEPS
 
 __all__ = ["GRAPH", "INTERNAL", "STEPS", "StepInputs", "decode_token", "fold", "redact_signature"]
 
-INTERNAL = ("pod_read", "caller_identity", "role_arn", "role_policies", "aws_region", "credentials")
+INTERNAL = ("pod_read", "caller_identity", "role_arn", "role_policies", "aws_region", "credentials", *CREDENTIAL_KEYS)
 """Keys passed between steps that are not Facts fields:
 ``pod_read`` the pod as read (before its owner is resolved); ``caller_identity`` (account, ARN) or
 SourceError; ``role_arn`` the RoleArn under test or None; ``role_policies`` the role's identity
 policies (folded into ``Facts.role``); ``aws_region`` the region of the run once DescribeCluster
-answered; ``credentials`` what STS issued, for the S3 probe."""
+answered; ``credentials`` what STS issued, for the S3 probe; ``CREDENTIAL_KEYS`` the pod's node, instance
+and instance profile (the credentials section, ``steps_credentials.py``)."""
 
 
 @dataclass(frozen=True)
@@ -472,6 +474,7 @@ STEPS: tuple[Step, ...] = (
          step_sts, calls=("sts AssumeRoleWithWebIdentity",)),
     Step("s3", ("credentials", "role_policies", "pod_read", "aws_region", "role_arn"), ("s3",), S3, step_s3,
          calls=("s3 ", "iam SimulatePrincipalPolicy"), round_trips=2),
+    *CREDENTIAL_STEPS,
 )
 """The IRSA fetch steps. Order here is only the order of deadline messages; the runner derives the rest."""
 

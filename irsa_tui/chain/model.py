@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from irsa_tui.chain.codes import Code
+    from irsa_tui.chain.credentials import ContainerCredentials, NodeIdentity
     from irsa_tui.chain.mechanism import MechanismVerdict
-    from irsa_tui.chain.sdk_credentials import ContainerCredentials
 
 __all__ = [
     "ChainResult",
@@ -248,6 +248,8 @@ class ChainResult:
     """Why this mechanism: what is configured, what the webhook injects, what each container uses."""
     credentials: tuple[ContainerCredentials, ...] = ()
     """Per app container: the credential source each SDK family picks, what it shadows, IMDS reach."""
+    node: NodeIdentity | None = None
+    """The pod's node: its instance role and IMDS settings (what the pod falls back to), when read."""
 
     @property
     def verdict(self) -> Verdict:
@@ -323,8 +325,17 @@ class ChainResult:
             "warnings": [{"link": link.id.value, "summary": link.summary} for link in self.warnings],
             "pod_uses": self.pod_uses,
             "links": [link.to_json() for link in self.links],
+            "credentials": self.credentials_json(),
             "duration_ms": self.duration_ms,
         }
+
+    def credentials_json(self) -> dict[str, Any] | None:
+        """The ``credentials`` section: each container's source per SDK, the node and the fallback."""
+        if not self.credentials and self.node is None:
+            return None
+        from irsa_tui.chain.credentials import credentials_json
+
+        return credentials_json(self.credentials, self.node)
 
 
 def exit_code(result: ChainResult) -> int:

@@ -2,7 +2,7 @@
 
 A fault is ``SOURCE:KIND[:MATCH]``:
 
-* SOURCE: ``kubernetes`` | ``iam`` | ``eks`` | ``sts`` | ``s3`` | ``oidc-issuer``
+* SOURCE: ``kubernetes`` | ``iam`` | ``eks`` | ``sts`` | ``s3`` | ``oidc-issuer`` | ``ec2`` | ``eks-auth``
 * KIND:
   ``refused``  nothing listens (AWS sources: the service's endpoint points at a closed port;
                kubernetes/oidc-issuer: the listener stops); with MATCH: the socket is closed
@@ -43,6 +43,7 @@ __all__ = [
     "Fault",
     "FaultCerts",
     "active",
+    "endpoint_var",
     "find",
     "hang",
     "listener_fault",
@@ -51,12 +52,17 @@ __all__ = [
     "set_faults",
 ]
 
-SOURCES = ("kubernetes", "iam", "eks", "sts", "s3", "oidc-issuer")
-AWS_SOURCES = ("iam", "eks", "sts", "s3")
+SOURCES = ("kubernetes", "iam", "eks", "sts", "s3", "oidc-issuer", "ec2", "eks-auth")
+AWS_SOURCES = ("iam", "eks", "sts", "s3", "ec2", "eks-auth")
 KINDS = ("refused", "hang", "tls", "tls-ca", "401", "403", "404", "429", "500", "503", "garbage")
 LISTENER_KINDS = ("tls", "tls-ca")
 HANG_SECONDS = 20.0
 SYNTAX = "SOURCE:KIND[:MATCH]"
+
+
+def endpoint_var(source: str) -> str:
+    """The service-specific endpoint variable botocore reads: ``AWS_ENDPOINT_URL_EKS_AUTH`` for eks-auth."""
+    return f"AWS_ENDPOINT_URL_{source.upper().replace('-', '_')}"
 
 
 @dataclass(frozen=True)
@@ -192,6 +198,22 @@ _AWS: dict[str, dict[str, tuple[int, str, str]]] = {
         "500": (500, "ServerException", "An internal server error occurred."),
         "503": (503, "ServiceUnavailableException", "The service is unavailable. Back off and retry."),
     },
+    # EC2's query protocol: AuthFailure, RequestLimitExceeded (503), InternalError, Unavailable.
+    "ec2": {
+        "401": (401, "AuthFailure", "AWS was not able to validate the provided access credentials"),
+        "404": (404, "InvalidInstanceID.NotFound", "The instance ID '{name}' does not exist"),
+        "429": (503, "RequestLimitExceeded", "Request limit exceeded."),
+        "500": (500, "InternalError", "An internal error has occurred"),
+        "503": (503, "Unavailable", "The server is overloaded and can't handle the request."),
+    },
+    # EKS Auth's errors (botocore eks-auth model): ThrottlingException 429, InternalServerException 500, ...
+    "eks-auth": {
+        "401": (401, "UnrecognizedClientException", "The security token included in the request is invalid."),
+        "404": (404, "ResourceNotFoundException", "The specified resource could not be found."),
+        "429": (429, "ThrottlingException", "Rate exceeded"),
+        "500": (500, "InternalServerException", "An internal server error occurred."),
+        "503": (503, "ServiceUnavailableException", "The service is unavailable. Back off and retry."),
+    },
     "s3": {
         "401": (
             401,
@@ -255,7 +277,8 @@ def response(fault: Fault, action: str = "", resource: str = "", caller: str = "
             f"{service_action} on resource: {resource or '*'} because no identity-based policy allows the "
             f"{service_action} action"
         )
-        code = "AccessDeniedException" if fault.source == "eks" else "AccessDenied"
+        code = {"eks": "AccessDeniedException", "eks-auth": "AccessDeniedException",
+                "ec2": "UnauthorizedOperation"}.get(fault.source, "AccessDenied")
         answer = (403, code, message)
     else:
         answer = _AWS[fault.source][kind]

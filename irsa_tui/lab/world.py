@@ -305,7 +305,7 @@ class LabWorld:
         env = dict(self._base_env)
         for fault in parsed:
             if fault.source in faults_mod.AWS_SOURCES and fault.listener_level:
-                var = f"AWS_ENDPOINT_URL_{fault.source.upper()}"
+                var = faults_mod.endpoint_var(fault.source)
                 if fault.kind == "refused":
                     env[var] = f"http://127.0.0.1:{self._dead.getsockname()[1]}"
                 else:

@@ -215,6 +215,9 @@ class CheckOut(TypedDict):
     pod_uses: str | None
     """What the pod's containers really use for credentials, when that is not simply the role."""
     links: list[LinkDoc]
+    credentials: dict[str, Any] | None
+    """Per container, the credential source each SDK family uses, what it shadows, the identity it yields
+    and IMDS reach; the pod's node, its role, and what the pod falls back to (README: JSON contract)."""
     duration_ms: int
 
 

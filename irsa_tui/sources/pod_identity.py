@@ -216,7 +216,10 @@ class PodIdentityAws:
             if exc.error.code in ("InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"):
                 raise SourceFailure(replace(exc.error, kind="not-found")) from None  # a terminated node, another account
             raise
-        found = [i for r in doc.get("Reservations") or [] for i in r.get("Instances") or [] if isinstance(i, dict)]
+        if not isinstance(doc.get("Reservations"), list):  # a 200 that is not a DescribeInstances answer
+            raise SourceFailure(SourceError("ec2", "bad-response", f"ec2 DescribeInstances {instance_id}: response is "
+                                            "not what the API promised (no reservationSet)"))
+        found = [i for r in doc["Reservations"] for i in r.get("Instances") or [] if isinstance(i, dict)]
         if not found:
             raise SourceFailure(SourceError("ec2", "not-found", f"ec2 DescribeInstances {instance_id}: no such instance",
                                             code="InvalidInstanceID.NotFound"))

@@ -66,7 +66,7 @@ def test_core_imports_no_io_libraries() -> None:
     code = (
         "import sys, irsa_tui.chain.walk, irsa_tui.chain.plan, irsa_tui.chain.registry, irsa_tui.policy, irsa_tui.report,"
         " irsa_tui.explain.engine, irsa_tui.explain.agreement;"
-        "import irsa_tui.chain.mechanism, irsa_tui.chain.sdk_credentials, irsa_tui.chain.credentials, irsa_tui.policy.pod_identity;"
+        "import irsa_tui.chain.mechanism, irsa_tui.chain.credentials, irsa_tui.policy.pod_identity;"
         "bad = [m for m in ('textual', 'boto3', 'botocore', 'kubernetes', 'httpx', 'jwt', 'urllib3', 'yaml') if m in sys.modules];"
         "print(','.join(bad))"
     )

@@ -28,7 +28,12 @@ MATCH: dict[str, str | None] = {
     "sts": None,
     "s3": None,
     "oidc-issuer": None,
+    "ec2": None,
+    "eks-auth": None,
 }
+# The scenario each source's cells run (healthy unless a source is only reached by another world).
+SCENARIO_FOR: dict[str, str] = {"eks-auth": "injection-pod-identity-association",
+                                 "ec2": "credentials-no-identity-node-role"}
 
 
 @dataclass
@@ -41,11 +46,13 @@ class Outcome:
     crash: str | None = None
     statuses: dict[str, str] = field(default_factory=dict)
     summaries: dict[str, str] = field(default_factory=dict)
+    baseline: tuple[int | None, dict[str, str]] | None = None
+    """(exit code, statuses) of the same scenario without the fault, for sources no link reads."""
 
 
 def sync_env(world: LabWorld) -> None:
     """Make os.environ match the world's env (faults may add or drop AWS_ENDPOINT_URL_* / AWS_CA_BUNDLE)."""
-    for key in ("AWS_CA_BUNDLE", *(f"AWS_ENDPOINT_URL_{s.upper()}" for s in faults_mod.AWS_SOURCES)):
+    for key in ("AWS_CA_BUNDLE", *(faults_mod.endpoint_var(s) for s in faults_mod.AWS_SOURCES)):
         os.environ.pop(key, None)
     os.environ.update(world.env)
 
@@ -86,13 +93,20 @@ def check(world: LabWorld, *extra: str, scenario: str = SCENARIO, timeout: float
 
 
 def run_cell(world: LabWorld, source: str, kind: str, timeout: float = 1.0) -> Outcome:
+    scenario = SCENARIO_FOR.get(source, SCENARIO)
+    baseline = None
+    if source in UNLINKED:
+        clean = check(world, timeout=5.0, scenario=scenario)
+        baseline = (clean.code, clean.statuses)
     world.set_faults([faults_mod.Fault(source, kind, MATCH[source])])
     sync_env(world)
     try:
-        return check(world, *(("--no-live",) if source == "eks" else ()), timeout=timeout)
+        outcome = check(world, *(("--no-live",) if source == "eks" else ()), timeout=timeout, scenario=scenario)
     finally:
         world.set_faults([])
         sync_env(world)
+    outcome.baseline = baseline
+    return outcome
 
 
 # The links a source's fault must turn to error (or fail, below), and those that must still pass.
@@ -103,7 +117,13 @@ AFFECTED: dict[str, tuple[str, ...]] = {
     "sts": ("sts",),
     "s3": ("s3",),
     "oidc-issuer": ("oidc-provider",),
+    # EC2 feeds only the credentials section (the node's instance: IMDS options, instance profile)
+    "ec2": (),
+    "eks-auth": (),
 }
+# Sources no link of the cell's scenario reads: every link and the exit code as without the fault, and
+# the JSON section that reads the source names it and the fault (``section_names``).
+UNLINKED = {"ec2", "eks-auth"}
 STILL_PASS: dict[str, tuple[str, ...]] = {
     "kubernetes": ("oidc-provider",),
     "iam": ("injection", "token", "sts"),
@@ -111,6 +131,8 @@ STILL_PASS: dict[str, tuple[str, ...]] = {
     "sts": ("service-account", "injection", "token", "oidc-provider", "trust-policy"),
     "s3": ("service-account", "injection", "token", "oidc-provider", "trust-policy", "sts"),
     "oidc-issuer": ("service-account", "injection", "token", "trust-policy"),
+    "ec2": (),
+    "eks-auth": (),
 }
 # Cells where the fault IS the finding: {(source, kind): {link: "fail"}}; exit code 1.
 FINDING: dict[tuple[str, str], dict[str, str]] = {
@@ -146,12 +168,12 @@ FAULT_WORDS: dict[str, tuple[str, ...]] = {
     "hang": ("timed out",),
     "tls": ("TLS failure",),
     "tls-ca": ("TLS failure",),
-    "401": ("401", "InvalidClientTokenId", "UnrecognizedClientException", "InvalidAccessKeyId"),
+    "401": ("401", "InvalidClientTokenId", "UnrecognizedClientException", "InvalidAccessKeyId", "AuthFailure"),
     "403": ("403", "AccessDenied", "not authorized", "no identity-based policy"),
     "404": ("404", "NoSuchEntity", "NotFound", "UnknownOperation", "does not exist"),
-    "429": ("429", "Throttling", "SlowDown", "TooManyRequests"),
+    "429": ("429", "Throttling", "SlowDown", "TooManyRequests", "RequestLimitExceeded"),
     "500": ("500", "InternalError", "ServiceFailure", "InternalFailure", "ServerException"),
-    "503": ("503", "ServiceUnavailable"),
+    "503": ("503", "ServiceUnavailable", "Unavailable"),
     "garbage": ("not what the API promised", "not JSON"),
 }
 SOURCE_WORDS: dict[str, tuple[str, ...]] = {
@@ -162,7 +184,17 @@ SOURCE_WORDS: dict[str, tuple[str, ...]] = {
     "sts": ("sts:", "sts ", "STS"),
     "s3": ("s3:", "s3 ", "S3", "bucket"),
     "oidc-issuer": ("oidc-issuer:", "issuer"),
+    "ec2": ("ec2 ", "ec2:"),
+    "eks-auth": ("eks-auth ", "eks-auth:"),
 }
+
+
+def section_names(source: str, outcome: Outcome) -> list[str]:
+    """The lines of the JSON sections (not links) that read ``source``: the credentials node's ``unknown``."""
+    if source == "ec2":
+        node = ((outcome.doc or {}).get("credentials") or {}).get("node") or {}
+        return list(node.get("unknown") or [])
+    return []
 
 
 def time_bound(kind: str, timeout: float) -> float:
@@ -198,6 +230,8 @@ def judge_cell(source: str, kind: str, outcome: Outcome, timeout: float = 1.0, t
                                                                        for w in FAULT_WORDS[kind]):
             problems.append("the oidc-provider evidence does not name the DescribeCluster 404")
         return problems
+    if source in UNLINKED:
+        return problems + _judge_unlinked(source, kind, outcome)
     finding = FINDING.get((source, kind), {})
     settled = () if finding else SETTLED.get(source, ())
     want_code = 1 if finding else 0 if settled else 2
@@ -226,4 +260,18 @@ def judge_cell(source: str, kind: str, outcome: Outcome, timeout: float = 1.0, t
     for link in STILL_PASS[source]:
         if link not in finding and outcome.statuses.get(link) not in ("pass", "warn"):
             problems.append(f"{link} is {outcome.statuses.get(link)}: it does not depend on {source}")
+    return problems
+
+
+def _judge_unlinked(source: str, kind: str, outcome: Outcome) -> list[str]:
+    problems: list[str] = []
+    code, statuses = outcome.baseline or (None, {})
+    if (outcome.code, outcome.statuses) != (code, statuses):
+        problems.append(f"exit {outcome.code} {outcome.statuses}, expected exit {code} {statuses} as without "
+                        f"the fault: no link reads {source}")
+    lines = section_names(source, outcome)
+    if source == "ec2" and not any(
+        any(w in s for w in SOURCE_WORDS[source]) and any(w in s for w in FAULT_WORDS[kind]) for s in lines
+    ):
+        problems.append(f"the credentials section does not name {source} and the fault {kind}: {lines}")
     return problems

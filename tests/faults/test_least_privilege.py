@@ -224,3 +224,34 @@ def test_each_pod_identity_permission_is_needed_and_named(world: LabWorld, permi
     assert set(failed) <= {permission, "eks:DescribePodIdentityAssociation"}, failed
     named = POD_IDENTITY_RBAC.get(permission, permission)
     assert {(e.kind, e.permission) for e in failed.values()} == {("forbidden", named)}
+
+
+# The credentials section's reads (steps_credentials.py): dropping one leaves every link as it was and
+# the section's node names what could not be read.
+CREDENTIALS_SCENARIO = "credentials-no-identity-node-role"
+CREDENTIALS_PERMISSIONS = {
+    "get nodes": "get nodes",
+    "ec2:DescribeInstances": "ec2:DescribeInstances",
+    "iam:GetInstanceProfile": "iam:GetInstanceProfile",
+}
+
+
+@pytest.mark.parametrize("permission", sorted(CREDENTIALS_PERMISSIONS))
+def test_each_credentials_permission_is_named_in_the_section(world: LabWorld, permission: str) -> None:
+    full = check(world, "--no-live", scenario=CREDENTIALS_SCENARIO, timeout=3)
+    assert full.doc is not None and full.doc["credentials"]["node"]["role_arn"]
+    if ":" in permission:
+        world.set_denied_actions([permission])
+    else:
+        world.set_rbac_deny(CREDENTIALS_SCENARIO, [permission])
+    try:
+        outcome = check(world, "--no-live", scenario=CREDENTIALS_SCENARIO, timeout=3)
+    finally:
+        world.set_denied_actions([])
+        world.set_rbac_deny(CREDENTIALS_SCENARIO, [])
+    assert not outcome.crash and outcome.doc is not None
+    assert outcome.statuses == full.statuses and outcome.code == full.code
+    node = outcome.doc["credentials"]["node"]
+    assert node["role_arn"] is None
+    assert any(f"caller lacks {CREDENTIALS_PERMISSIONS[permission]}" in why for why in node["unknown"]), node
+    assert "not readable" in outcome.doc["credentials"]["fallback"]

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from irsa_tui.chain.credentials import container_credentials, node_metadata
 from irsa_tui.chain.facts import PodFacts
 from irsa_tui.chain.mechanism import ContainerEnv, PodInput, association_inputs, detect_mechanism
 from irsa_tui.chain.pod_identity_facts import InstanceFacts
-from irsa_tui.chain.sdk_credentials import container_credentials, node_metadata
 from irsa_tui.lab.world import LabWorld
 from irsa_tui.sources import pod_identity as pi
 from irsa_tui.sources.aws import Aws
@@ -56,11 +56,9 @@ def diagnose(world: LabWorld, pod_name: str) -> tuple[Any, Any, Any]:
     if instance is not None and instance.instance_profile_arn:
         node_role = pi.PodIdentityAws(aws).get_instance_profile(instance.instance_profile_arn).role_arns[0]
     assoc_role = next((a.target_role_arn or a.role_arn for a in found), None)
-    app = next(c for c in pod_input(pod).containers if not c.init)
-    creds = container_credentials(
-        app, host_network=pod.host_network, node=node_metadata(node, instance),
-        association_role=assoc_role, node_role=node_role,
-    )
+    app = next(c for c in pod.containers if c.kind == "container")
+    creds = container_credentials(app, pod, node=node_metadata(node, instance), association_role=assoc_role,
+                                  node_role=node_role)
     return verdict, creds, node
 
 

@@ -32,7 +32,7 @@ def sync_env(world: Any) -> None:
     """Make os.environ match the world's env (a refused/TLS AWS fault re-points an endpoint)."""
     import os
 
-    for key in ("AWS_CA_BUNDLE", *(f"AWS_ENDPOINT_URL_{s.upper()}" for s in faults_mod.AWS_SOURCES)):
+    for key in ("AWS_CA_BUNDLE", *(faults_mod.endpoint_var(s) for s in faults_mod.AWS_SOURCES)):
         os.environ.pop(key, None)
     os.environ.update(world.env)
 
