@@ -106,6 +106,8 @@ def _fields(cls: type) -> list[str]:
 def result_record(result: ChainResult) -> dict[str, Any]:
     """The ChainResult as JSON that ``result_from_record`` turns back into an equal result."""
     doc = {name: _jsonable(getattr(result, name)) for name in _fields(ChainResult) if name not in ("target", "links")}
+    if result.detection is not None:
+        doc["detection"] = _jsonable(dataclasses.asdict(result.detection))
     doc["target"] = {name: _jsonable(getattr(result.target, name)) for name in _fields(Target)}
     doc["links"] = [
         {
@@ -148,6 +150,7 @@ def result_from_record(doc: Mapping[str, Any]) -> ChainResult:
             links.append(LinkResult(id=LinkId(item["id"]), status=Status(item["status"]), findings=tuple(findings),
                                     evidence=evidence, **other))
         extra = {k: doc[k] for k in _fields(ChainResult) if k not in ("target", "links") and k in doc}
+        extra["detection"] = _verdict(extra.get("detection"))
         _expect(extra.get("duration_ms", 0), int, target.context, (str, type(None)), target.cluster, (str, type(None)),
                 target.region, (str, type(None)))
         return ChainResult(target=target, links=tuple(links), **extra)
@@ -155,6 +158,23 @@ def result_from_record(doc: Mapping[str, Any]) -> ChainResult:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise BundleError(f"the result in it is damaged ({type(exc).__name__}: {exc})") from None
+
+
+def _verdict(doc: Any) -> Any:
+    """The MechanismVerdict written by ``result_record`` (None when absent or from an older record)."""
+    from irsa_tui.chain.mechanism import AssociationInput, ContainerMechanism, MechanismVerdict
+
+    if not isinstance(doc, Mapping):
+        return None
+    assoc = doc.get("association")
+    if isinstance(assoc, Mapping):
+        created = assoc.get("created")
+        assoc = AssociationInput(**{**assoc, "created": datetime.fromisoformat(created) if created else None})
+    return MechanismVerdict(
+        mechanism=doc["mechanism"], configured=tuple(doc["configured"]), injected=doc["injected"],
+        containers=tuple(ContainerMechanism(**c) for c in doc["containers"]), reasons=tuple(doc["reasons"]),
+        association=assoc if isinstance(assoc, AssociationInput) else None, uniform=bool(doc.get("uniform", True)),
+    )
 
 
 def _expect(*pairs: Any) -> None:

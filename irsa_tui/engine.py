@@ -22,16 +22,20 @@ from datetime import UTC, datetime
 
 from irsa_tui.chain.arn import RoleArn
 from irsa_tui.chain.errors import SourceError
-from irsa_tui.chain.facts import Facts
+from irsa_tui.chain.facts import Facts, PodFacts
+from irsa_tui.chain.mechanism import MechanismVerdict, diagnosed
 from irsa_tui.chain.model import ChainResult, LinkId, LinkResult, Target
-from irsa_tui.chain.registry import IRSA
+from irsa_tui.chain.registry import IRSA, NONE, POD_IDENTITY
+from irsa_tui.chain.registry import mechanism as find_mechanism
 from irsa_tui.chain.spec import Mechanism
 from irsa_tui.chain.walk import judge, judge_link
 from irsa_tui.options import Options, UsageError
-from irsa_tui.runner import Memo, Run, StepGraph, run_steps
+from irsa_tui.runner import Memo, Run, StepGraph, merge, run_steps
 from irsa_tui.sources.protocols import Sources
 from irsa_tui.steps import GRAPH, StepInputs, decode_token, redact_signature
 from irsa_tui.steps_credentials import credentials_for
+from irsa_tui.steps_pod_identity import GRAPH as POD_IDENTITY_GRAPH
+from irsa_tui.steps_pod_identity import NONE_GRAPH, early_mechanism
 
 __all__ = [
     "GRAPHS",
@@ -47,8 +51,12 @@ __all__ = [
     "redact_signature",
 ]
 
-GRAPHS: dict[str, StepGraph] = {IRSA.id: GRAPH}
+GRAPHS: dict[str, StepGraph] = {IRSA.id: GRAPH, POD_IDENTITY.id: POD_IDENTITY_GRAPH, NONE.id: NONE_GRAPH}
 """The fetch-step graph of each mechanism of ``irsa_tui.chain.registry.MECHANISMS``."""
+
+RUN_GRAPH = merge(GRAPHS.values())
+"""What a run fetches when the mechanism is not known in advance: every mechanism's steps (shared ones
+once); ``detection`` decides which mechanism's links are judged."""
 
 
 def link_for_call(name: str) -> LinkId | None:
@@ -96,16 +104,39 @@ class Session:
         from irsa_tui.sources.aws import Aws
         from irsa_tui.sources.issuer import HttpIssuer
         from irsa_tui.sources.kube import Kube
+        from irsa_tui.sources.pod_identity import PodIdentityAws, PodIdentityKube
 
         region = options.region or ctx.region
-        sources = Sources(kube=Kube(ctx.name, options.timeout), aws=Aws(region, options.timeout),
-                          issuer=HttpIssuer(options.timeout))
+        kube, aws = Kube(ctx.name, options.timeout), Aws(region, options.timeout)
+        sources = Sources(kube=kube, aws=aws, issuer=HttpIssuer(options.timeout), eks=PodIdentityAws(aws),
+                          nodes=PodIdentityKube(kube))
         return cls(ctx.name, sources, cluster_name=options.cluster or ctx.eks_cluster, region=region,
                    cluster_account=ctx.eks_account if not options.cluster else None, shared=shared)
 
 
-def _judge_ready(mechanism: Mechanism, on_link: Callable[[LinkResult], None] | None) -> Callable[[Run], None]:
+def _chosen(run: Run) -> Mechanism | None:
+    """The mechanism to judge, as soon as the facts say: the pod's env when it decides, else detection
+    (the pod unreadable: IRSA, whose links say so)."""
+    pod = run.values.get("pod_read")
+    if "pod_read" in run.settled and not isinstance(pod, PodFacts):
+        return IRSA
+    if isinstance(pod, PodFacts):
+        early = early_mechanism(pod)
+        if early is not None:
+            return find_mechanism(early)
+    verdict = run.values.get("detection")
+    if isinstance(verdict, MechanismVerdict):
+        return find_mechanism(diagnosed(verdict))
+    return IRSA if "detection" in run.settled else None
+
+
+def _judge_ready(mechanism: Mechanism | None, on_link: Callable[[LinkResult], None] | None) -> Callable[[Run], None]:
+    fixed = mechanism
+
     def judge_ready(run: Run) -> None:
+        mechanism = fixed or _chosen(run)
+        if mechanism is None:
+            return
         for spec in mechanism.links:
             if spec.id in run.emitted:
                 continue
@@ -125,9 +156,12 @@ def diagnose(
     on_call: Callable[[str, bool], None] | None = None,
     run_out: list[Run] | None = None,
     session: Session | None = None,
-    mechanism: Mechanism = IRSA,
+    mechanism: Mechanism | None = None,
 ) -> ChainResult:
-    """Gather and judge. Raises UsageError for usage problems; every other fault ends in the result."""
+    """Gather and judge. Raises UsageError for usage problems; every other fault ends in the result.
+
+    ``mechanism`` None (the default): fetch for every mechanism and judge the one the pod really uses
+    (``ChainResult.mechanism``, ``.detection``); a given mechanism runs only its own steps."""
     started = time.perf_counter()
     if session is None:
         session = Session.open(options, shared=False)
@@ -142,7 +176,7 @@ def diagnose(
         cluster_name=session.cluster_name,
         cluster_account=session.cluster_account,
     )
-    graph = GRAPHS[mechanism.id]
+    graph = GRAPHS[mechanism.id] if mechanism is not None else RUN_GRAPH
     run = Run(facts, _judge_ready(mechanism, on_link), on_call, fold=graph.fold)
     if run_out is not None:
         run_out.append(run)
@@ -153,14 +187,20 @@ def diagnose(
     run_steps(run, graph.steps, (session.sources, inputs), options.deadline, session.memo)
     _raise_usage(run, options, session)
     # Final, complete judgement; re-emit any link whose result changed since it was shown.
+    verdict = run.values.get("detection")
+    detection = verdict if isinstance(verdict, MechanismVerdict) else None
     with run.lock:
-        links = judge(facts, mechanism=mechanism)
+        chosen = mechanism or _chosen(run) or IRSA
+        links = judge(facts, mechanism=chosen)
         for result in links:
             if on_link and run.emitted.get(result.id) != result:
                 on_link(result)
         run.emitted = {r.id: r for r in links}
     region = run.values.get("aws_region")
-    role = run.values.get("role_arn")
+    role: object = run.values.get("role_arn")
+    if chosen.id == POD_IDENTITY.id:
+        arns = run.values.get("association_role_arns")
+        role = (arns[1] or arns[0]) if isinstance(arns, tuple) else None
     target = Target(
         namespace=options.namespace,
         pod=options.pod,
@@ -168,11 +208,11 @@ def diagnose(
         cluster=session.cluster_name,
         # no EKS cluster: the AWS region irsa-tui used
         region=region if isinstance(region, str) else (session.region or session.sources.aws.region),
-        role_arn=str(role) if isinstance(role, RoleArn) else None,
+        role_arn=str(role) if isinstance(role, RoleArn | str) else None,
     )
     credentials, node = credentials_for(run.values, run.facts.gaps)
     return ChainResult(target=target, links=links, duration_ms=int((time.perf_counter() - started) * 1000),
-                       mechanism=mechanism.id, credentials=credentials, node=node)
+                       mechanism=chosen.id, detection=detection, credentials=credentials, node=node)
 
 
 def _raise_usage(run: Run, options: Options, session: Session) -> None:

@@ -43,6 +43,16 @@ def _verdict_line(result: ChainResult) -> str:
     return f"Verdict: {result.verdict_text()}   ({result.duration_ms / 1000:.2f} s)"
 
 
+def _mechanism_line(result: ChainResult) -> str:
+    """``Mechanism: EKS Pod Identity — <the decisive reason>``."""
+    from irsa_tui.chain.registry import MECHANISMS
+
+    known = MECHANISMS.get(result.mechanism)
+    line = f"Mechanism: {known.title if known else result.mechanism} ({result.mechanism})"
+    reasons = result.detection.reasons if result.detection is not None else ()
+    return line + (f" — {reasons[0]}" if reasons else "")
+
+
 def _status_word(status: Status, color: bool) -> str:
     word = f"{status.glyph} {status.value if status is not Status.FAIL else 'FAIL'}"
     return f"{_ANSI[status]}{word:<7}{_RESET}" if color else f"{word:<7}"
@@ -159,7 +169,8 @@ def _credentials_text(result: ChainResult, width: int | None) -> list[str]:
 
 def render_text(result: ChainResult, color: bool = False, verbose: bool = False, width: int | None = None) -> str:
     """``width``: the terminal's columns to wrap prose at; None (not a terminal): nothing is wrapped."""
-    lines = [f"irsa-tui · {_target_line(result)}", _verdict_line(result), ""]
+    lines = [f"irsa-tui · {_target_line(result)}", _verdict_line(result), *_wrap(_mechanism_line(result), "", width),
+             ""]
     id_width = max(len(link.id.value) for link in result.links) if result.links else 10
     for link in result.links:
         lines.append(f"  {_status_word(link.status, color)} {link.id.value:<{id_width}}  {link.summary}")
@@ -191,6 +202,7 @@ def render_markdown(result: ChainResult) -> str:
         f"- **Verdict:** `{result.verdict.value}`"
         + (f", first failure at `{result.first_failure.value}`" if result.first_failure else "")
         + f" — {_md_escape(result.verdict_text())}",
+        f"- **Mechanism:** {_md_escape(_mechanism_line(result).removeprefix('Mechanism: '))}",
         f"- **Duration:** {result.duration_ms} ms",
         "",
         "| | link | status | summary |",

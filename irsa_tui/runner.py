@@ -75,6 +75,9 @@ class StepGraph:
     """Keys that are not Facts fields (values passed between steps)."""
     fold: Callable[[Facts, Mapping[str, Any]], None] | None = None
     """Called on every settle: writes internal keys into Facts where the links read them there."""
+    fields: frozenset[str] | None = None
+    """The Facts fields this graph settles (None: every one). A run merges the graphs of every mechanism
+    (``merge``), so together they settle them all."""
 
 
 def fact_keys() -> frozenset[str]:
@@ -84,10 +87,31 @@ def fact_keys() -> frozenset[str]:
     return frozenset(f.name for f in fields(Facts)) - inputs
 
 
+def merge(graphs: Iterable[StepGraph]) -> StepGraph:
+    """One graph running the steps of several (a step shared by name runs once), folding each's internals."""
+    steps: dict[str, Step] = {}
+    internal: dict[str, None] = {}
+    folds = []
+    for graph in graphs:
+        for step in graph.steps:
+            steps.setdefault(step.name, step)
+        internal.update(dict.fromkeys(graph.internal))
+        if graph.fold is not None and graph.fold not in folds:
+            folds.append(graph.fold)
+
+    def fold(facts: Facts, values: Mapping[str, Any]) -> None:
+        for one in folds:
+            one(facts, values)
+
+    return StepGraph(tuple(steps.values()), tuple(internal), fold)
+
+
 def check_graph(
-    steps: Sequence[Step], internal: Iterable[str], link_needs: Mapping[LinkId, Iterable[str]]
+    steps: Sequence[Step], internal: Iterable[str], link_needs: Mapping[LinkId, Iterable[str]],
+    fields: Iterable[str] | None = None,
 ) -> list[str]:
-    """Every problem with a step graph, one line each (empty when sound)."""
+    """Every problem with a step graph, one line each (empty when sound). ``fields``: the Facts fields the
+    graph must settle (default every one)."""
     known = fact_keys() | set(internal)
     problems: list[str] = []
     settled_by: dict[str, list[str]] = {}
@@ -102,8 +126,9 @@ def check_graph(
     for key, names in settled_by.items():
         if len(names) > 1:
             problems.append(f"{key!r} is settled by more than one step: {', '.join(names)}")
+    required = set(internal) | (set(fields) if fields is not None else set(fact_keys()))
     for key in sorted(known - set(settled_by)):
-        if key in internal or key in fact_keys():
+        if key in required:
             problems.append(f"{key!r} is settled by no step")
     names = [s.name for s in steps]
     if len(set(names)) != len(names):

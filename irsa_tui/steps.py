@@ -20,6 +20,7 @@ from irsa_tui.chain import plan
 from irsa_tui.chain.arn import RoleArn
 from irsa_tui.chain.errors import SourceError, SourceFailure
 from irsa_tui.chain.facts import (
+    POD_IDENTITY_FIELDS,
     ClusterFacts,
     Facts,
     IssuerFacts,
@@ -30,8 +31,9 @@ from irsa_tui.chain.facts import (
     ServiceAccountFacts,
     TokenFacts,
 )
+from irsa_tui.chain.mechanism import env_mechanism
 from irsa_tui.chain.model import LinkId
-from irsa_tui.runner import Step, StepContext, StepGraph
+from irsa_tui.runner import Step, StepContext, StepGraph, fact_keys
 from irsa_tui.sources.protocols import Sources
 from irsa_tui.steps_credentials import CREDENTIAL_KEYS, CREDENTIAL_STEPS
 
@@ -342,6 +344,9 @@ def step_owner(ctx: StepContext) -> None:
 def step_role_arn(ctx: StepContext) -> None:
     """The role under test (``plan.role_under_test``); the SA is read only when the pod's env names none."""
     pod = _value(ctx, "pod_read", PodFacts)
+    if pod is not None and env_mechanism(pod) == "pod-identity":  # no IRSA role to read for it
+        ctx.gap("role_arn", "the pod uses EKS Pod Identity")
+        return
     sa = None
     if pod is None or plan.pod_role_env(pod) is None:
         sa = _value(ctx, "service_account", ServiceAccountFacts)
@@ -353,6 +358,9 @@ def step_token(ctx: StepContext) -> None:
     pod = _value(ctx, "pod_read", PodFacts)
     if pod is None:
         ctx.gap("token", "pod could not be read", token_request_error=None)
+        return
+    if env_mechanism(pod) == "pod-identity":  # its token is the pods.eks.amazonaws.com one (pi_token)
+        ctx.gap("token", "the pod uses EKS Pod Identity", token_request_error=None)
         return
     # The audience lives on the injected volume; only fall back to the SA when it is absent.
     sa = None if plan.volume_audience(pod) else _value(ctx, "service_account", ServiceAccountFacts)
@@ -392,6 +400,9 @@ def step_sts(ctx: StepContext) -> None:
         ctx.gap("sts", "no real token to present (see token)", credentials=None)
         return
     pod = _value(ctx, "pod_read", PodFacts)
+    if pod is not None and env_mechanism(pod) == "pod-identity":  # its chain is Pod Identity's: no web identity
+        ctx.gap("sts", "the pod uses EKS Pod Identity (see eks-auth)", credentials=None)
+        return
     sa = _value(ctx, "service_account", ServiceAccountFacts)
     request = plan.sts_plan(pod, arn, sa, _value(ctx, "aws_region", str), int(time.time()))
     if request is None:
@@ -478,4 +489,4 @@ STEPS: tuple[Step, ...] = (
 )
 """The IRSA fetch steps. Order here is only the order of deadline messages; the runner derives the rest."""
 
-GRAPH = StepGraph(STEPS, INTERNAL, fold)
+GRAPH = StepGraph(STEPS, INTERNAL, fold, fact_keys() - set(POD_IDENTITY_FIELDS))

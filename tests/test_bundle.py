@@ -49,6 +49,22 @@ def test_result_round_trip_renders_identically(broken: bool) -> None:
     assert again.links[0].findings == result.links[0].findings
 
 
+def test_the_detected_mechanism_and_why_survive_the_round_trip() -> None:
+    from dataclasses import replace
+
+    from irsa_tui.chain.mechanism import AssociationInput, ContainerMechanism, MechanismVerdict
+
+    verdict = MechanismVerdict(
+        "pod-identity", ("irsa", "pod-identity"), "pod-identity",
+        (ContainerMechanism("app", "pod-identity", False, True, "FULL_URI points at the agent"),),
+        ("both are configured; the webhook gives the Pod Identity association precedence",),
+        AssociationInput(b.NS, b.SA, "a-abcdefghijklmnop1", b.ROLE_ARN, None, CAPTURED - timedelta(days=3)))
+    result = replace(_result(False), mechanism="pod-identity", detection=verdict)
+    again = result_from_record(json.loads(json.dumps(result_record(result))))
+    assert again.detection == verdict
+    assert report.render_json(again) == report.render_json(result)
+
+
 def _facts() -> Any:
     facts = b.healthy_facts()
     token = facts.token

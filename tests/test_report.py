@@ -157,3 +157,23 @@ def test_json_evidence_carries_full_values() -> None:
     oidc = next(link for link in doc["links"] if link["id"] == "oidc-provider")
     assert oidc["evidence"]["arn"] == {"label": "provider", "expected": ARN, "actual": MANY, "ok": False}
     assert "…" not in json.dumps(doc, ensure_ascii=False)
+
+
+def test_every_rendering_names_the_mechanism_and_why() -> None:
+    from dataclasses import replace as _replace
+
+    from irsa_tui.chain.mechanism import MechanismVerdict
+    from irsa_tui.report import render_json, render_markdown, render_text
+
+    base = _result({})
+    verdict = MechanismVerdict("pod-identity", ("irsa", "pod-identity"), "pod-identity", (),
+                               ("both are configured; the webhook gives the Pod Identity association precedence",))
+    result = _replace(base, mechanism="pod-identity", detection=verdict)
+    text, md = render_text(result), render_markdown(result)
+    assert "Mechanism: EKS Pod Identity (pod-identity) — both are configured" in text
+    assert "- **Mechanism:** EKS Pod Identity (pod-identity) — both are configured" in md
+    doc = json.loads(render_json(result))
+    assert doc["mechanism"] == "pod-identity"
+    assert doc["mechanism_detail"]["configured"] == ["irsa", "pod-identity"]
+    assert doc["mechanism_detail"]["reasons"][0].startswith("both are configured")
+    assert json.loads(render_json(base))["mechanism_detail"] is None

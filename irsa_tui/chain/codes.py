@@ -191,6 +191,35 @@ _ALL: list[Code] = [
         why="A live answer overrules a static prediction: irsa-tui called sts:AssumeRoleWithWebIdentity with the pod's own token and role, the very call the pod's SDK makes, and STS's answer names this link. The static check judged it from what irsa-tui could read, which differs from what STS sees: {differ}.",
         fix="{fix}",
     ),
+    Code(
+        "SA-003",
+        title="ServiceAccount exists (Pod Identity)",
+        message="ServiceAccount {namespace}/{sa} exists; EKS Pod Identity names the role in an association, not on it",
+        why="With EKS Pod Identity the ServiceAccount carries no annotation: the association in the EKS API maps "
+            "the namespace and ServiceAccount name to an IAM role. The pod runs as this ServiceAccount, which "
+            "exists, so the kubelet can mint its tokens and EKS Auth can find the association by its name.",
+    ),
+    Code(
+        "SA-209",
+        title="The pod has no AWS identity of its own",
+        message="pod {pod} has no AWS identity of its own: ServiceAccount {namespace}/{sa} names no IAM role "
+            "and no EKS Pod Identity association exists for it{assoc_note}",
+        why="Neither mechanism is set up for this pod: no eks.amazonaws.com/role-arn annotation on its "
+            "ServiceAccount (IRSA) and no Pod Identity association for its namespace and ServiceAccount. Nothing "
+            "is injected, so every AWS SDK walks its credential chain down to the instance metadata service and "
+            "acts as the node's instance role (see the credentials section), or finds no credentials at all "
+            "where IMDS is blocked from pods. Give the pod a role with either mechanism, then recreate it.",
+        fix="{fix}",
+    ),
+    Code(
+        "SA-210",
+        title="ServiceAccount does not exist (Pod Identity)",
+        message="ServiceAccount {namespace}/{sa} used by pod {pod} does not exist",
+        why="The pod runs as a ServiceAccount that is not (or no longer) in the namespace. The kubelet cannot "
+            "mint the pods.eks.amazonaws.com token for a missing ServiceAccount, so the agent has nothing to "
+            "present to EKS Auth. Create it (no annotation is needed with Pod Identity) and recreate the pod.",
+        fix="kubectl -n {namespace} create serviceaccount {sa}\n{restart}",
+    ),
     # --- service-account (end) ---
     # --- injection (begin) ---
     Code(
@@ -485,6 +514,79 @@ _ALL: list[Code] = [
         fix="kubectl -n {namespace} annotate serviceaccount {sa} eks.amazonaws.com/audience={expected} --overwrite\n"
             "{restart}",
     ),
+    Code(
+        "INJ-004",
+        title="Pod Identity env and token volume injected",
+        message="every container has AWS_CONTAINER_CREDENTIALS_FULL_URI={uri}, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE "
+            "and the eks-pod-identity-token volume",
+        why="At pod CREATE the EKS pod identity webhook looks up the association for the pod's namespace and "
+            "ServiceAccount and injects AWS_CONTAINER_CREDENTIALS_FULL_URI (the node-local agent, "
+            "http://169.254.170.23/v1/credentials), AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE and a projected token "
+            "volume for audience pods.eks.amazonaws.com. Every SDK's container-credentials provider then asks "
+            "the agent for credentials.",
+    ),
+    Code(
+        "INJ-215",
+        title="Pod created before the association (Pod Identity not injected)",
+        message="pod {pod} was created at {pod_created}, before association {association} ({assoc_created}): the "
+            "webhook injects only at pod CREATE, so the pod has no Pod Identity env",
+        why="The webhook mutates pods only when they are created, and associations are eventually consistent "
+            "(a pod created seconds after the association can miss it too). This pod predates the association, "
+            "so it has no AWS_CONTAINER_CREDENTIALS_FULL_URI and its SDK falls back to the node role through IMDS. "
+            "Recreate the pod.",
+        fix="{restart}",
+    ),
+    Code(
+        "INJ-216",
+        title="Pod carries the skip label",
+        message="pod {pod} carries the label eks.amazonaws.com/skip-pod-identity-webhook: the webhook skipped it, "
+            "so Pod Identity was not injected",
+        why="The pod identity webhook's objectSelector excludes pods labelled "
+            "eks.amazonaws.com/skip-pod-identity-webhook, whatever its value. The association exists but this pod "
+            "never got the container-credentials env. Remove the label from the pod template and recreate the pod.",
+        fix="{unlabel}\n{restart}",
+    ),
+    Code(
+        "INJ-217",
+        title="Containers skipped by annotation (Pod Identity)",
+        message="container {containers} listed in eks.amazonaws.com/skip-containers got no Pod Identity env",
+        why="The webhook leaves the containers named in the pod annotation eks.amazonaws.com/skip-containers "
+            "alone: they have no AWS_CONTAINER_CREDENTIALS_FULL_URI and their SDK falls back to the node role. "
+            "Remove them from the annotation in the pod template if they call AWS, then recreate the pod.",
+        fix="# remove {containers} from the eks.amazonaws.com/skip-containers annotation of the pod template\n{restart}",
+    ),
+    Code(
+        "INJ-218",
+        title="Container pre-sets container-credentials env",
+        message="container {container} sets {name}={value} itself: the webhook never overwrites it, so the "
+            "Pod Identity agent is not used there",
+        why="If a container already defines AWS_CONTAINER_CREDENTIALS_FULL_URI or "
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, the webhook injects neither into it. The value set in the "
+            "manifest wins: it points somewhere else than the agent (http://169.254.170.23/v1/credentials) or at "
+            "a token file that is not mounted. Remove both variables from the container spec and recreate the pod.",
+        fix="# delete {name} from the env of container {container} in the pod template\n{restart}",
+    ),
+    Code(
+        "INJ-219",
+        title="Pod Identity not injected",
+        message="pod {pod} has no AWS_CONTAINER_CREDENTIALS_FULL_URI although association {association} exists: "
+            "the webhook did not inject it",
+        why="The association existed when the pod was created, the pod is not labelled to be skipped and no "
+            "container pre-sets the env, yet nothing was injected: the webhook failed open (failurePolicy "
+            "Ignore: a timeout or an unreachable webhook lets the pod through unmutated). Recreate the pod; if "
+            "it happens again, look at the API server's webhook errors.",
+        fix="{restart}",
+    ),
+    Code(
+        "INJ-220",
+        title="Pod Identity token file not mounted",
+        message="container {container}: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE={path} is not under a mounted "
+            "eks-pod-identity-token volume",
+        why="The SDK reads the token from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE on every credentials refresh; "
+            "when that path is not mounted (the volume or its mount is missing) it fails with "
+            "FileNotFoundError / no such file. Recreate the pod so the webhook injects env and volume together.",
+        fix="{restart}",
+    ),
     # --- injection (end) ---
     # --- token (begin) ---
     Code(
@@ -594,6 +696,30 @@ _ALL: list[Code] = [
             "this link {static_status}",
         why="A live answer overrules a static prediction: irsa-tui called sts:AssumeRoleWithWebIdentity with the pod's own token and role, the very call the pod's SDK makes, and STS's answer names this link. The static check judged it from what irsa-tui could read, which differs from what STS sees: {differ}.",
         fix="{fix}",
+    ),
+    Code(
+        "TOK-003",
+        title="Pod Identity token has the right audience",
+        message="token for {sa}: audience pods.eks.amazonaws.com, {expiry}",
+        why="The agent presents the pod's projected token to EKS Auth, which accepts only the audience "
+            "pods.eks.amazonaws.com and an unexpired token. The kubelet refreshes it before it expires.",
+    ),
+    Code(
+        "TOK-207",
+        title="Pod Identity token volume has the wrong audience",
+        message="the eks-pod-identity-token volume asks for audience {audience}, not pods.eks.amazonaws.com",
+        why="EKS Auth rejects a token whose audience is not pods.eks.amazonaws.com (InvalidTokenException). "
+            "The webhook always sets that audience: a different one means the volume was written by hand in "
+            "the manifest. Remove it and recreate the pod so the webhook injects it.",
+        fix="# remove the eks-pod-identity-token volume and its mounts from the pod template\n{restart}",
+    ),
+    Code(
+        "TOK-208",
+        title="Pod Identity token expired or not yet valid",
+        message="the pods.eks.amazonaws.com token for {sa} is not valid now: {problem}",
+        why="EKS Auth answers ExpiredTokenException for an expired token. The kubelet rotates projected "
+            "tokens; an expired one points at a stopped kubelet or a clock problem on the node.",
+        fix="{restart}",
     ),
     # --- token (end) ---
     # --- oidc-provider (begin) ---
@@ -841,6 +967,43 @@ _ALL: list[Code] = [
             "this link {static_status}",
         why="A live answer overrules a static prediction: irsa-tui called sts:AssumeRoleWithWebIdentity with the pod's own token and role, the very call the pod's SDK makes, and STS's answer names this link. The static check judged it from what irsa-tui could read, which differs from what STS sees: {differ}.",
         fix="{fix}",
+    ),
+    Code(
+        "TRUST-003",
+        title="Role trusts EKS Pod Identity",
+        message="role {role} trusts pods.eks.amazonaws.com for {actions}{note}",
+        why="EKS Auth assumes the association's role as the service principal pods.eks.amazonaws.com with "
+            "sts:AssumeRole and sts:TagSession (six session tags: cluster, namespace, ServiceAccount, pod). "
+            "irsa-tui evaluated the trust policy for this pod's session tags the way IAM does.",
+    ),
+    Code(
+        "TRUST-204",
+        title="Role does not trust EKS Pod Identity",
+        message="trust policy of {role} does not let pods.eks.amazonaws.com assume it: {reason}",
+        why="The association's role must trust the service principal pods.eks.amazonaws.com for "
+            "sts:AssumeRole and sts:TagSession (UG pod-id-role); conditions on aws:RequestTag/kubernetes-* must "
+            "hold for this pod's session tags. EKS checks this when the association is created, but a trust "
+            "policy edited later breaks every pod at runtime (EKS Auth: AccessDeniedException).",
+        fix="cat > trust.json <<'EOF'\n{policy}\nEOF\n"
+            "aws iam update-assume-role-policy --role-name {role} --policy-document file://trust.json",
+    ),
+    Code(
+        "TRUST-205",
+        title="Target role does not trust the association role",
+        message="target role {target} does not trust {role} for the second hop: {reason}",
+        why="With targetRoleArn EKS Pod Identity assumes the association role, then the target role as that "
+            "session, passing the (transitive) session tags. The target's trust policy must allow the "
+            "association role (aws:PrincipalArn) for sts:AssumeRole and sts:TagSession, and its conditions "
+            "must hold for this pod's tags (and sts:ExternalId when session tags are disabled).",
+        fix="cat > trust.json <<'EOF'\n{policy}\nEOF\n"
+            "aws iam update-assume-role-policy --role-name {target_name} --policy-document file://trust.json",
+    ),
+    Code(
+        "TRUST-104",
+        title="Target role trust not readable",
+        message="could not read the trust policy of target role {target}: {reason}",
+        why="The target role is often in another account, whose IAM irsa-tui cannot read as this caller. The "
+            "second hop is checked live by EKS Auth (eks-auth link) when live probes are on.",
     ),
     # --- trust-policy (end) ---
     # --- sts (begin) ---
@@ -1168,6 +1331,184 @@ _ALL: list[Code] = [
             "is decided by those.",
     ),
     # --- s3 (end) ---
+    # --- association (begin) ---
+    Code(
+        "ASSOC-001",
+        title="Association maps the ServiceAccount to a role",
+        message="association {association} maps {namespace}/{sa} to {role_arn}{target}",
+        why="EKS Pod Identity keeps the mapping in the EKS API, not in Kubernetes: one association per "
+            "namespace and ServiceAccount names the IAM role EKS Auth assumes for the pod (and optionally a "
+            "target role in any account, assumed as a second hop).",
+    ),
+    Code(
+        "ASSOC-101",
+        title="Association changed after the pod started",
+        message="association {association} was modified at {modified}, after pod {pod} started ({pod_created}): "
+            "the agent may still serve the old role",
+        why="The agent caches credentials (up to 6 hours, 59 minutes with a target role) and modifying an "
+            "association does not reset that cache (UG pod-id-assign-target-role). Recreate the pods to be "
+            "sure they use the association as it is now.",
+        fix="{restart}",
+    ),
+    Code(
+        "ASSOC-102",
+        title="Association created after the pod",
+        message="association {association} was created at {assoc_created}, after pod {pod} ({pod_created}): the "
+            "pod needs a restart to get Pod Identity",
+        why="The webhook injects the Pod Identity env only when a pod is created, and associations are "
+            "eventually consistent. Pods created before (or seconds after) the association keep running "
+            "without it; recreate them.",
+        fix="{restart}",
+    ),
+    Code(
+        "ASSOC-201",
+        title="No association for the ServiceAccount",
+        message="no EKS Pod Identity association for {namespace}/{sa} in cluster {cluster}",
+        why="EKS Auth looks the association up by the token's namespace and ServiceAccount. Without one the "
+            "webhook injects nothing (the pod falls back to the node role) and a pod that still has the env gets "
+            "ResourceNotFoundException from EKS Auth. Create the association (one role per ServiceAccount per "
+            "cluster), then recreate the pod.",
+        fix="aws eks create-pod-identity-association --cluster-name {cluster} --namespace {namespace} "
+            "--service-account {sa} --role-arn {role_arn}\n{restart}",
+    ),
+    Code(
+        "ASSOC-202",
+        title="Association names another ServiceAccount",
+        message="no association for {namespace}/{sa}, but association {association} exists for ServiceAccount "
+            "{other} in {namespace}: the pod runs as {sa}",
+        why="Associations match the ServiceAccount name exactly. One exists for a similar name in this "
+            "namespace; the pod runs as another ServiceAccount, so EKS has nothing for it. Either run the pod as "
+            "the associated ServiceAccount or create an association for the one it uses.",
+        fix="aws eks create-pod-identity-association --cluster-name {cluster} --namespace {namespace} "
+            "--service-account {sa} --role-arn {role_arn}\n{restart}",
+    ),
+    Code(
+        "ASSOC-203",
+        title="Association role does not exist",
+        message="association {association} names role {role_arn}, which does not exist in IAM",
+        why="EKS validates the role when the association is created, but the role was deleted (or renamed) "
+            "since. EKS Auth then cannot assume it and the agent answers an error to every pod of this "
+            "ServiceAccount. Recreate the role with a trust policy for pods.eks.amazonaws.com, or point the "
+            "association at an existing role.",
+        fix="aws eks update-pod-identity-association --cluster-name {cluster} --association-id {association} "
+            "--role-arn arn:aws:iam::{account}:role/<existing-role>",
+    ),
+    Code(
+        "ASSOC-204",
+        title="Association role is in another account",
+        message="association {association} names {role_arn} in account {role_account}; the cluster is in "
+            "account {account}",
+        why="The association's roleArn must be a role of the cluster's account; a role in another account is "
+            "reached with targetRoleArn (EKS assumes the local role, then the target role).",
+        fix="aws eks update-pod-identity-association --cluster-name {cluster} --association-id {association} "
+            "--role-arn arn:aws:iam::{account}:role/<local-role> --target-role-arn {role_arn}",
+    ),
+    # --- association (end) ---
+    # --- agent (begin) ---
+    Code(
+        "AGENT-001",
+        title="Pod Identity agent ready on the pod's node",
+        message="agent pod {agent_pod} is Ready on node {node}{role_note}",
+        why="The eks-pod-identity-agent DaemonSet runs a pod on every eligible node, listening on "
+            "169.254.170.23:80. The pod's SDK asks it for credentials; the agent calls EKS Auth "
+            "AssumeRoleForPodIdentity with the node role, which needs eks-auth:AssumeRoleForPodIdentity.",
+    ),
+    Code(
+        "AGENT-101",
+        title="Agent add-on reports health issues",
+        message="add-on eks-pod-identity-agent is {status}: {issues}",
+        why="EKS reports the add-on's health; a degraded add-on often means agent pods failing on some nodes.",
+        fix="aws eks describe-addon --cluster-name {cluster} --addon-name eks-pod-identity-agent --query addon.health",
+    ),
+    Code(
+        "AGENT-102",
+        title="HTTP proxy without NO_PROXY for the agent",
+        message="container {container} sets {proxy} and NO_PROXY does not list 169.254.170.23: SDKs that honour "
+            "proxies send the credentials request to the proxy",
+        why="Go and other SDKs build their HTTP client from the proxy environment; the agent's link-local "
+            "address must be excluded (UG pod-identities).",
+        fix="# add 169.254.170.23,[fd00:ec2::23] to NO_PROXY (and no_proxy) of container {container}\n{restart}",
+    ),
+    Code(
+        "AGENT-103",
+        title="hostNetwork pod",
+        message="pod {pod} uses hostNetwork: Pod Identity is reported to fail for hostNetwork pods, and they "
+            "always reach the node role through IMDS",
+        why="A hostNetwork pod shares the node's network namespace: it reaches IMDS whatever the hop limit, and "
+            "reports of EKS Auth refusing hostNetwork pods are open (aws/eks-pod-identity-agent#139).",
+    ),
+    Code(
+        "AGENT-201",
+        title="Pod Identity agent not installed",
+        message="cluster {cluster} has no eks-pod-identity-agent add-on and no DaemonSet "
+            "kube-system/eks-pod-identity-agent",
+        why="Without the agent nothing listens on 169.254.170.23: the SDK fails with 'Could not connect to the "
+            "endpoint URL: http://169.254.170.23/v1/credentials' (or a timeout). Install the add-on.",
+        fix="aws eks create-addon --cluster-name {cluster} --addon-name eks-pod-identity-agent",
+    ),
+    Code(
+        "AGENT-202",
+        title="No agent pod on the pod's node",
+        message="no eks-pod-identity-agent pod runs on node {node}{why_not}",
+        why="The pod asks the agent on its own node (link-local address). The DaemonSet has no pod there: the "
+            "node is new and not ready yet, or a taint, affinity or node selector keeps the agent off it.",
+        fix="kubectl -n kube-system get daemonset eks-pod-identity-agent -o wide\n"
+            "kubectl describe node {node}  # look at taints; the agent needs a toleration for each",
+    ),
+    Code(
+        "AGENT-203",
+        title="Agent pod on the node is not Ready",
+        message="agent pod {agent_pod} on node {node} is not Ready (phase {phase}, {restarts} restarts)",
+        why="A crashing or pending agent leaves the pod without credentials. A known cause is a node without "
+            "IPv6: 'listen tcp [fd00:ec2::23]:80: bind: cannot assign requested address' (set the add-on's "
+            "agent.additionalArgs -b 169.254.170.23).",
+        fix="kubectl -n kube-system logs {agent_pod}\nkubectl -n kube-system describe pod {agent_pod}",
+    ),
+    Code(
+        "AGENT-204",
+        title="Node cannot run the agent",
+        message="pod {pod} runs on {node} ({kind}): EKS Pod Identity is not available there",
+        why="EKS Pod Identity works on Linux EC2 nodes only: not for pods on Fargate nor on Windows nodes "
+            "(UG pod-identities). Use IRSA for this workload, or schedule it on Linux EC2 nodes.",
+        fix="kubectl -n {namespace} annotate serviceaccount {sa} eks.amazonaws.com/role-arn={role_arn} "
+            "--overwrite  # IRSA works on {kind}\n{restart}",
+    ),
+    Code(
+        "AGENT-205",
+        title="Node role may not call EKS Auth",
+        message="node role {node_role} does not allow eks-auth:AssumeRoleForPodIdentity",
+        why="The agent calls EKS Auth with the node's instance role; without eks-auth:AssumeRoleForPodIdentity "
+            "(in AmazonEKSWorkerNodePolicy and AmazonEKSWorkerNodeMinimalPolicy) every pod on the node gets "
+            "AccessDeniedException relayed by the agent.",
+        fix="aws iam attach-role-policy --role-name {node_role_name} "
+            "--policy-arn arn:{partition}:iam::aws:policy/AmazonEKSWorkerNodeMinimalPolicy",
+    ),
+    Code(
+        "AGENT-206",
+        title="IMDS disabled on the node",
+        message="instance {instance} has its metadata endpoint disabled: the agent gets no node credentials to "
+            "call EKS Auth",
+        why="The agent takes its own credentials from the node role through IMDS; with HttpEndpoint=disabled "
+            "it cannot sign the EKS Auth call.",
+        fix="aws ec2 modify-instance-metadata-options --instance-id {instance} --http-endpoint enabled",
+    ),
+    # --- agent (end) ---
+    # --- eks-auth (begin) ---
+    Code(
+        "EKSAUTH-001",
+        title="EKS Auth issued credentials",
+        message="EKS Auth AssumeRoleForPodIdentity issued credentials for {assumed}",
+        why="irsa-tui made the agent's call with a fresh token of this pod's ServiceAccount: EKS Auth found the "
+            "association, assumed its role (and target role) and returned credentials, as it will for the pod.",
+    ),
+    Code(
+        "EKSAUTH-201",
+        title="EKS Auth refused the call",
+        message="EKS Auth answered {error_code}: {error_message}",
+        why="EKS Auth refused the very call the agent makes for this pod. {cause}",
+        fix="{fix}",
+    ),
+    # --- eks-auth (end) ---
 ]
 
 CODES: dict[str, Code] = {}

@@ -17,13 +17,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union
 
 from irsa_tui.chain.errors import ErrorKind, SourceError
+
+if TYPE_CHECKING:
+    from irsa_tui.chain.pod_identity_facts import (
+        AddonFacts,
+        AgentFacts,
+        AssociationFacts,
+        EksAuthFacts,
+        InstanceFacts,
+        InstanceProfileFacts,
+        NodeFacts,
+    )
 
 __all__ = [
     "AUDIENCE_ANNOTATION",
     "DEFAULT_AUDIENCE",
+    "POD_IDENTITY_FIELDS",
     "ROLE_ANNOTATION",
     "TOKEN_DIR",
     "TOKEN_PATH",
@@ -62,6 +74,12 @@ TOKEN_VOLUME = "aws-iam-token"
 TOKEN_DIR = "/var/run/secrets/eks.amazonaws.com/serviceaccount"
 TOKEN_PATH = TOKEN_DIR + "/token"
 DEFAULT_TOKEN_EXPIRATION = 86400
+
+POD_IDENTITY_FIELDS = (
+    "associations", "association_role", "target_role", "pod_identity_token", "agent_addon", "agent", "node",
+    "node_instance", "node_instance_profile", "node_role", "eks_auth", "pod_identity_s3",
+)
+"""Facts fields that only the Pod Identity steps settle (``irsa_tui.steps_pod_identity``)."""
 
 T = TypeVar("T")
 Fetched = Union[T, SourceError, None]  # noqa: UP007 - a generic alias needs Union
@@ -355,3 +373,24 @@ class Facts:
     """The EKS cluster name asked for (``--cluster`` or derived from the context), even if unreadable."""
     cluster_account: str | None = None
     """The cluster's account from its ARN in the kubeconfig, even when DescribeCluster cannot read it."""
+    # --- EKS Pod Identity (steps_pod_identity.py; plain data in chain/pod_identity_facts.py) ---
+    associations: Fetched[tuple[AssociationFacts, ...]] = None
+    """Pod Identity associations for the pod's namespace and ServiceAccount (List, each completed by Describe)."""
+    association_role: Fetched[RoleFacts] = None
+    """The association's role (GetRole, with its identity policies): what EKS Auth assumes."""
+    target_role: Fetched[RoleFacts] = None
+    """The association's ``targetRoleArn`` role (second hop), when it has one."""
+    pod_identity_token: Fetched[TokenFacts] = None
+    """A token for audience ``pods.eks.amazonaws.com`` (TokenRequest, or predicted with ``--no-live``)."""
+    agent_addon: Fetched[AddonFacts] = None
+    agent: Fetched[AgentFacts] = None
+    """The ``kube-system/eks-pod-identity-agent`` DaemonSet and its pods."""
+    node: Fetched[NodeFacts] = None
+    node_instance: Fetched[InstanceFacts] = None
+    node_instance_profile: Fetched[InstanceProfileFacts] = None
+    node_role: Fetched[RoleFacts] = None
+    """The node's instance role with its identity policies (does it allow eks-auth:AssumeRoleForPodIdentity?)."""
+    eks_auth: Fetched[EksAuthFacts] = None
+    """The live ``AssumeRoleForPodIdentity`` answer (None with ``--no-live``)."""
+    pod_identity_s3: Fetched[S3Facts] = None
+    """The S3 probe made with the credentials EKS Auth issued."""

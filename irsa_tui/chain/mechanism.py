@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from irsa_tui.chain.facts import PodFacts
 from irsa_tui.chain.pod_identity_facts import AssociationFacts
 
 __all__ = [
@@ -27,7 +28,11 @@ __all__ = [
     "PodInput",
     "association_inputs",
     "detect_mechanism",
+    "diagnosed",
+    "env_mechanism",
     "is_agent_uri",
+    "pod_input",
+    "verdict_json",
 ]
 
 MechanismId = Literal["irsa", "pod-identity", "none"]
@@ -281,3 +286,68 @@ def _why_not_injected(pod: PodInput, what: str) -> str:
         f"{what} was not injected: the pod was created before it, or the webhook did not run "
         "(failurePolicy Ignore): restart the pod"
     )
+
+
+def pod_input(pod: PodFacts) -> PodInput:
+    """The pod as detection reads it (literal env values; a valueFrom value is None, still "set")."""
+    containers = tuple(
+        ContainerEnv(
+            name=c.name,
+            env={v.name: v.value for v in c.env},
+            mounts={m.name: m.mount_path for m in c.mounts},
+            init=c.kind == "init",
+        )
+        for c in pod.containers
+        if c.kind in ("init", "container")
+    )
+    return PodInput(
+        namespace=pod.namespace,
+        name=pod.name,
+        service_account=pod.sa_name,
+        containers=containers,
+        volumes=tuple(v.name for v in pod.volumes),
+        created=pod.created,
+        labels=pod.labels,
+        annotations=pod.annotations,
+        host_network=pod.host_network,
+    )
+
+
+def env_mechanism(pod: PodFacts) -> MechanismId | None:
+    """The mechanism the pod's env alone decides (``None``: no credentials env, so it takes the
+    ServiceAccount and the associations to say which chain to walk)."""
+    found = detect_mechanism(pod_input(pod), None, ()).mechanism
+    return None if found == "none" else found
+
+
+def diagnosed(verdict: MechanismVerdict) -> MechanismId:
+    """The mechanism whose chain to walk: what the pod uses; when it uses none, what it was configured to
+    get (Pod Identity first, as the webhook decides), so the chain says why it did not; else ``none``."""
+    return verdict.mechanism if verdict.mechanism != "none" else verdict.injected
+
+
+def verdict_json(verdict: MechanismVerdict, diagnosed_id: str) -> dict[str, object]:
+    """The JSON ``mechanism_detail``: what the pod uses, what is configured, what the webhook injects, who
+    wins and why, and each container's reading."""
+    assoc = verdict.association
+    return {
+        "diagnosed": diagnosed_id,
+        "uses": verdict.mechanism,
+        "configured": list(verdict.configured),
+        "injected": verdict.injected,
+        "uniform": verdict.uniform,
+        "reasons": list(verdict.reasons),
+        "association": None if assoc is None else {
+            "id": assoc.association_id,
+            "namespace": assoc.namespace,
+            "service_account": assoc.service_account,
+            "role_arn": assoc.role_arn,
+            "target_role_arn": assoc.target_role_arn,
+            "created": assoc.created.isoformat() if assoc.created else None,
+        },
+        "containers": [
+            {"name": c.container, "mechanism": c.mechanism, "web_identity": c.web_identity,
+             "container_credentials": c.container_credentials, "why": c.why}
+            for c in verdict.containers
+        ],
+    }

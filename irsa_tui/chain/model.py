@@ -314,11 +314,20 @@ class ChainResult:
                 return link
         raise KeyError(str(link_id))
 
+    def mechanism_detail(self) -> dict[str, Any] | None:
+        """Why ``mechanism``: the detection's reading (None when the run did not detect, e.g. pod unreadable)."""
+        if self.detection is None:
+            return None
+        from irsa_tui.chain.mechanism import verdict_json
+
+        return verdict_json(self.detection, self.mechanism)
+
     def to_json(self) -> dict[str, Any]:
         first = self.first_failure
         return {
             "target": self.target.to_json(),
             "mechanism": self.mechanism,
+            "mechanism_detail": self.mechanism_detail(),
             "verdict": self.verdict.value,
             "first_failure": first.value if first else None,
             "verdict_text": self.verdict_text(),

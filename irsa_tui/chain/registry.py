@@ -7,11 +7,22 @@ in ``MECHANISMS`` (plus its fetch steps: ``irsa_tui.steps``).
 
 from __future__ import annotations
 
-from irsa_tui.chain.links import injection, oidc_provider, s3, service_account, sts, token, trust_policy
+from irsa_tui.chain.links import (
+    agent,
+    association,
+    eks_auth,
+    injection,
+    oidc_provider,
+    s3,
+    service_account,
+    sts,
+    token,
+    trust_policy,
+)
 from irsa_tui.chain.model import LinkId
 from irsa_tui.chain.spec import LinkSpec, Mechanism
 
-__all__ = ["IRSA", "LINK_ORDER", "MECHANISMS", "all_specs", "mechanism", "title"]
+__all__ = ["IRSA", "LINK_ORDER", "MECHANISMS", "NONE", "POD_IDENTITY", "all_specs", "mechanism", "title"]
 
 IRSA = Mechanism(
     id="irsa",
@@ -27,7 +38,30 @@ IRSA = Mechanism(
     ),
 )
 
-MECHANISMS: dict[str, Mechanism] = {m.id: m for m in (IRSA,)}
+POD_IDENTITY = Mechanism(
+    id="pod-identity",
+    title="EKS Pod Identity",
+    links=(
+        service_account.POD_IDENTITY_SPEC,
+        association.SPEC,
+        injection.POD_IDENTITY_SPEC,
+        token.POD_IDENTITY_SPEC,
+        agent.SPEC,
+        trust_policy.POD_IDENTITY_SPEC,
+        eks_auth.SPEC,
+        s3.POD_IDENTITY_SPEC,
+    ),
+)
+
+NONE = Mechanism(
+    id="none",
+    title="No identity of its own",
+    links=(service_account.NONE_SPEC,),
+)
+"""Neither IRSA nor Pod Identity: the chain stops at the ServiceAccount (the credentials section names
+the node role the SDK falls back to)."""
+
+MECHANISMS: dict[str, Mechanism] = {m.id: m for m in (IRSA, POD_IDENTITY, NONE)}
 
 LINK_ORDER: tuple[LinkId, ...] = IRSA.link_ids
 """The default mechanism's links in chain order (what the TUI shows before a result arrives)."""

@@ -71,6 +71,10 @@ class PodIdentityAwsSource(Protocol):
 
     def get_instance_profile(self, profile_arn_or_name: str) -> InstanceProfileFacts: ...
 
+    def warm(self) -> None:
+        """Load the EC2 and EKS Auth models while the first calls are in flight (EC2's is big)."""
+        ...
+
 
 class PodIdentityKubeSource(Protocol):
     def get_node(self, name: str) -> NodeFacts: ...
@@ -83,6 +87,10 @@ class PodIdentityAws:
 
     def __init__(self, aws: Aws) -> None:
         self.aws = aws
+
+    def warm(self) -> None:
+        self.aws.client("ec2")
+        self.aws.client("eks-auth")
 
     def associations(self, cluster: str, namespace: str | None = None, service_account: str | None = None
                      ) -> tuple[AssociationFacts, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from irsa_tui.chain.facts import (
     ClusterFacts,
@@ -22,6 +22,9 @@ from irsa_tui.chain.facts import (
     StsFacts,
     WebhookFacts,
 )
+
+if TYPE_CHECKING:
+    from irsa_tui.sources.pod_identity import PodIdentityAwsSource, PodIdentityKubeSource
 
 __all__ = ["AwsSource", "IssuerSource", "KubeSource", "Sources"]
 
@@ -95,3 +98,8 @@ class Sources:
     kube: KubeSource
     aws: AwsSource
     issuer: IssuerSource
+    eks: PodIdentityAwsSource | None = None
+    """EKS Pod Identity, EKS Auth, EC2 and instance-profile reads (``sources/pod_identity.py``); None: not
+    available (the Pod Identity steps then record a gap)."""
+    nodes: PodIdentityKubeSource | None = None
+    """The pod's node and the Pod Identity agent's DaemonSet and pods."""

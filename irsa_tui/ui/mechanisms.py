@@ -28,7 +28,9 @@ _SHORT = {"irsa": "IRSA", "pod-identity": "Pod Identity", "none": "No mechanism"
 
 _SOURCES = {
     "env-keys": "static env keys (AWS_ACCESS_KEY_ID)",
-    "profile": "a profile (AWS_PROFILE / config files)",
+    "profile": "a profile (AWS_PROFILE)",
+    "credentials-file": "a credentials file (AWS_SHARED_CREDENTIALS_FILE)",
+    "config-file": "a config file (AWS_CONFIG_FILE, maybe credential_process)",
     "web-identity": "web identity (IRSA)",
     "container": "container credentials (Pod Identity)",
     "imds": "IMDS: the node's instance role",

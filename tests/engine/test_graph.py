@@ -27,7 +27,7 @@ def _noop(ctx: object) -> None:
 def test_every_mechanisms_graph_is_sound(mechanism: str) -> None:
     graph = GRAPHS[mechanism]
     needs = {spec.id: spec.needs for spec in MECHANISMS[mechanism].links}
-    assert check_graph(graph.steps, graph.internal, needs) == []
+    assert check_graph(graph.steps, graph.internal, needs, graph.fields) == []
     for step in graph.steps:
         assert step.link is None or step.link in MECHANISMS[mechanism].link_ids, step.name
 
@@ -61,8 +61,19 @@ def test_a_broken_graph_is_reported(change: object, problem: str) -> None:
 
 def test_a_link_need_that_no_step_settles_is_reported() -> None:
     needs = {**LINK_NEEDS, LinkId.S3: ("s3", "provider", "pod_name")}
-    problems = check_graph(STEPS, INTERNAL, needs)
+    problems = check_graph(STEPS, INTERNAL, needs, GRAPHS["irsa"].fields)
     assert problems == ["link s3 needs 'pod_name', which is not a Facts field"]
+
+
+def test_a_run_merges_every_mechanisms_graph_and_settles_every_fact() -> None:
+    from irsa_tui.engine import RUN_GRAPH
+
+    needs = {spec.id: spec.needs for m in MECHANISMS.values() for spec in m.links}
+    assert check_graph(RUN_GRAPH.steps, RUN_GRAPH.internal, {}) == []
+    for mechanism in MECHANISMS.values():
+        for spec in mechanism.links:
+            assert set(spec.needs) <= {k for s in RUN_GRAPH.steps for k in s.settles}, (mechanism.id, spec.id)
+    assert needs
 
 
 def test_link_needs_are_facts_fields() -> None:

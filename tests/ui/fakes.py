@@ -93,8 +93,9 @@ PI_AUDIENCE = "pods.eks.amazonaws.com"
 def pod_identity_detection_and_credentials() -> tuple[Any, tuple[Any, ...]]:
     """Detection and credentials of a pod with both mechanisms configured, computed by the real (pure) core:
     the app container uses Pod Identity; a sidecar carries static keys and an AWS_PROFILE."""
+    from irsa_tui.chain.credentials import NodeMetadata, container_credentials
+    from irsa_tui.chain.facts import ContainerFacts, EnvVar
     from irsa_tui.chain.mechanism import AssociationInput, ContainerEnv, PodInput, detect_mechanism
-    from irsa_tui.chain.sdk_credentials import NodeMetadata, container_credentials
 
     pi_env: dict[str, str | None] = {
         "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials",
@@ -102,20 +103,29 @@ def pod_identity_detection_and_credentials() -> tuple[Any, tuple[Any, ...]]:
             "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token"
         ),
     }
+    uploader_env = {**pi_env, "AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None, "AWS_PROFILE": "uploads"}
     app = ContainerEnv("app", pi_env, {"eks-pod-identity-token": "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount"})
-    sidecar = ContainerEnv(
-        "uploader",
-        {**pi_env, "AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None, "AWS_PROFILE": "uploads"},
-    )
+    sidecar = ContainerEnv("uploader", uploader_env)
     pod = PodInput(b.NS, b.POD, b.SA, (app, sidecar), ("eks-pod-identity-token",), created=b.NOW)
     assoc = AssociationInput(b.NS, b.SA, ASSOCIATION_ID, PI_ROLE_ARN, None, b.NOW - timedelta(days=2))
     detection = detect_mechanism(pod, b.ROLE_ARN, [assoc])
     node = NodeMetadata(http_tokens="required", hop_limit=2)
+    secret = {"AWS_ACCESS_KEY_ID": "secretKeyRef uploader-keys/id", "AWS_SECRET_ACCESS_KEY": "secretKeyRef uploader-keys/secret"}
     creds = tuple(
-        container_credentials(c, node=node, association_role=PI_ROLE_ARN, node_role=NODE_ROLE_ARN)
+        container_credentials(
+            ContainerFacts(c.name, env=tuple(EnvVar(k, v, secret.get(k)) for k, v in c.env.items())),
+            node=node, host_network=False, association_role=PI_ROLE_ARN, node_role=NODE_ROLE_ARN,
+        )
         for c in (app, sidecar)
     )
     return detection, creds
+
+
+def pod_identity_node() -> Any:
+    from irsa_tui.chain.credentials import NodeIdentity, NodeMetadata
+
+    return NodeIdentity("ip-10-0-1-23.eu-west-1.compute.internal", "i-0abc1234def567890", "eks-node-profile",
+                        NODE_ROLE_ARN, NodeMetadata(http_tokens="required", hop_limit=2))
 
 
 def pod_identity_links() -> tuple[LinkResult, ...]:
@@ -240,7 +250,7 @@ class FakeBackend:
             detection, creds = pod_identity_detection_and_credentials()
             target = replace(target, role_arn=PI_ROLE_ARN, cluster="pi-eks")
             return ChainResult(target=target, links=links, duration_ms=42, mechanism="pod-identity",
-                               detection=detection, credentials=creds)
+                               detection=detection, credentials=creds, node=pod_identity_node())
         return ChainResult(target=target, links=links, duration_ms=42)
 
 

@@ -30,6 +30,7 @@ from tests.ui.fakes import (
     pod_identity_backend,
     pod_identity_detection_and_credentials,
     pod_identity_links,
+    pod_identity_node,
 )
 
 pytestmark = pytest.mark.ui
@@ -40,7 +41,7 @@ PI_ORDER = [link.id.value for link in pod_identity_links()]
 def pi_result(**changes: object) -> ChainResult:
     detection, creds = pod_identity_detection_and_credentials()
     target = Target(b.NS, b.POD, POD_IDENTITY_CONTEXT, "pi-eks", b.REGION, PI_ROLE_ARN)
-    result = ChainResult(target, pod_identity_links(), 42, "pod-identity", detection, creds)
+    result = ChainResult(target, pod_identity_links(), 42, "pod-identity", detection, creds, pod_identity_node())
     return replace(result, **changes)  # type: ignore[arg-type]
 
 
@@ -154,13 +155,17 @@ async def test_learn_explains_pod_identity_with_the_pods_values() -> None:
 
 
 def test_guess_mechanism_follows_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    other = Mechanism("other", "another mechanism", (service_account.SPEC, replace(
-        service_account.SPEC, id=LinkId.ASSOCIATION, title="Association")))
-    monkeypatch.setitem(registry.MECHANISMS, "other", other)
     assert guess_mechanism([LinkId.SERVICE_ACCOUNT], "irsa") == "irsa"
-    assert guess_mechanism([LinkId.SERVICE_ACCOUNT, LinkId.ASSOCIATION], "irsa") == "other"
+    assert guess_mechanism([LinkId.SERVICE_ACCOUNT, LinkId.ASSOCIATION], "irsa") == "pod-identity"
     assert guess_mechanism([LinkId.EKS_AUTH, LinkId.OIDC_PROVIDER], "irsa") == "irsa"  # nobody lists both
-    assert mechanism_links("other") == (LinkId.SERVICE_ACCOUNT, LinkId.ASSOCIATION)
+    other = Mechanism("other", "another mechanism", (
+        service_account.SPEC,
+        replace(service_account.SPEC, id=LinkId.OIDC_PROVIDER),
+        replace(service_account.SPEC, id=LinkId.EKS_AUTH),
+    ))
+    monkeypatch.setitem(registry.MECHANISMS, "other", other)
+    assert guess_mechanism([LinkId.EKS_AUTH, LinkId.OIDC_PROVIDER], "irsa") == "other"
+    assert mechanism_links("other") == (LinkId.SERVICE_ACCOUNT, LinkId.OIDC_PROVIDER, LinkId.EKS_AUTH)
 
 
 def test_result_links_are_the_results_order() -> None:
@@ -188,10 +193,10 @@ def test_a_container_block_fits_its_width_and_calls_out_sdk_differences(width: i
     text = render_container(creds[1], width)
     assert all(len(line) <= width for line in text.plain.splitlines())
     flat = " ".join(text.plain.split())
-    assert "js-v3" in flat and "the SDK families use different credentials" in flat
+    assert "JS v3" in flat and "the SDK families use different credentials" in flat
     plain = " ".join(render_container(creds[0], width).plain.split())
     assert "different credentials" not in plain
-    assert "falls through" in plain  # java-v2 falls through to the node role: said
+    assert "(Java v2): falls through" in plain  # Java v2 falls through to the node role: said
     assert NODE_ROLE_ARN in "".join(plain.split())  # wrapped at its separators, never cut
 
 

@@ -567,3 +567,123 @@ SPEC = LinkSpec(
     ),
     learn_what="mutating webhook",
 )
+
+
+# --- EKS Pod Identity variant ----------------------------------------------------------------------
+POD_IDENTITY_NEEDS: tuple[str, ...] = ("pod", "associations")
+AGENT_URI = f"http://{POD_IDENTITY_HOST}/v1/credentials"
+FULL_URI_VAR = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+AUTH_TOKEN_VAR = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"
+
+
+def _pi_mounted(pod: PodFacts, container: ContainerFacts, path: str | None) -> bool:
+    """The token file path lies under a mount of the eks-pod-identity-token volume."""
+    if not any(v.name == POD_IDENTITY_VOLUME for v in pod.volumes):
+        return False
+    for mount in container.mounts:
+        if mount.name == POD_IDENTITY_VOLUME and (path is None or posixpath.normpath(path).startswith(
+                posixpath.normpath(mount.mount_path).rstrip("/") + "/")):
+            return True
+    return False
+
+
+def check_pod_identity(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
+    """Pod Identity: FULL_URI, the token-file env and the eks-pod-identity-token volume in every container."""
+    from irsa_tui.chain.links import _pod_identity as pi
+
+    pod = _common.pod_or_result(LINK, facts)
+    if isinstance(pod, LinkResult):
+        return pod
+    assoc = pi.association_for(facts, pod)
+    restart = restart_command(facts)
+    base = {"pod": pod.name, "namespace": pod.namespace, "sa": pod.sa_name, "restart": restart,
+            "association": assoc.association_id if assoc else "(none)"}
+    containers = _common.app_containers(pod)
+    skipped = set(parse_skip_containers(pod.annotations.get(SKIP_CONTAINERS_ANNOTATION, ""))) & {
+        c.name for c in containers}
+    evidence: list[Evidence] = []
+    findings: list[Finding] = []
+    injected = [c for c in containers if pi.has_pod_identity_env(c)]
+    for c in containers:
+        uri = c.env_value(FULL_URI_VAR)
+        evidence.append(Evidence(f"full-uri-{c.name}", f"{FULL_URI_VAR} in container {c.name}", AGENT_URI,
+                                 uri if c.has_env(FULL_URI_VAR) else "(absent)", pi.has_pod_identity_env(c)))
+    if not injected:
+        if SKIP_POD_LABEL in pod.labels:
+            evidence.append(Evidence("skip-label", f"label {SKIP_POD_LABEL}", "absent", pod.labels[SKIP_POD_LABEL], False))
+            unlabel = _unlabel(pod)
+            return _common.from_findings(LINK, [Finding("INJ-216", {**base, "unlabel": unlabel})], evidence)
+        preset = next((c for c in containers if c.has_env(FULL_URI_VAR) or c.has_env(AUTH_TOKEN_VAR)), None)
+        if preset is not None:
+            name = FULL_URI_VAR if preset.has_env(FULL_URI_VAR) else AUTH_TOKEN_VAR
+            value = preset.env_value(name)
+            return _common.from_findings(LINK, [Finding("INJ-218", {**base, "container": preset.name, "name": name,
+                                                                    "value": value or "(valueFrom)"})], evidence)
+        if assoc is None:
+            return _common.skipped(LINK, "no association for the pod's ServiceAccount, so nothing to inject "
+                                   "(see association)", evidence)
+        if pod.created and assoc.created and assoc.created >= pod.created:
+            when = {"pod_created": _stamp(pod.created), "assoc_created": _stamp(assoc.created)}
+            evidence.append(Evidence("pod-created", "pod created", f"after {when['assoc_created']}",
+                                     when["pod_created"], False))
+            return _common.from_findings(LINK, [Finding("INJ-215", {**base, **when})], evidence)
+        if skipped and skipped == {c.name for c in containers}:
+            return _common.from_findings(LINK, [Finding("INJ-217", {**base, "containers": ", ".join(sorted(skipped))})],
+                                         evidence)
+        return _common.from_findings(LINK, [Finding("INJ-219", base)], evidence)
+    missing = [c for c in containers if c not in injected]
+    in_skip = [c.name for c in missing if c.name in skipped]
+    if in_skip:
+        findings.append(Finding("INJ-217", {**base, "containers": ", ".join(in_skip)}))
+    for c in missing:
+        if c.name in skipped:
+            continue
+        if c.has_env(FULL_URI_VAR) or c.has_env(AUTH_TOKEN_VAR):
+            name = FULL_URI_VAR if c.has_env(FULL_URI_VAR) else AUTH_TOKEN_VAR
+            findings.append(Finding("INJ-218", {**base, "container": c.name, "name": name,
+                                                "value": c.env_value(name) or "(valueFrom)"}))
+        elif c.kind == "container":
+            findings.append(Finding("INJ-219", base))
+    for c in injected:
+        path = c.env_value(AUTH_TOKEN_VAR)
+        ok = c.has_env(AUTH_TOKEN_VAR) and _pi_mounted(pod, c, path)
+        evidence.append(Evidence(f"pi-token-file-{c.name}", f"{AUTH_TOKEN_VAR} in container {c.name}",
+                                 f"a file of the {POD_IDENTITY_VOLUME} volume", path or "(absent)", ok))
+        if not ok:
+            findings.append(Finding("INJ-220", {**base, "container": c.name, "path": path or "(absent)"}))
+    if not any(f.status.rank >= 4 for f in findings):
+        uri = injected[0].env_value(FULL_URI_VAR) or AGENT_URI
+        findings.insert(0, Finding("INJ-004", {**base, "uri": uri}))
+    return _common.from_findings(LINK, findings, evidence, {"injected": [c.name for c in injected]})
+
+
+def _stamp(when: Any) -> str:
+    return when.strftime("%Y-%m-%d %H:%M:%SZ") if when is not None else "unknown"
+
+
+def _unlabel(pod: PodFacts) -> str:
+    owner = pod.owner
+    kinds = {"Deployment": "deployment", "StatefulSet": "statefulset", "DaemonSet": "daemonset"}
+    if owner is not None and owner.kind in kinds:
+        path = json_pointer_escape(SKIP_POD_LABEL)
+        return (f"kubectl -n {pod.namespace} patch {kinds[owner.kind]}/{owner.name} --type json "
+                f"-p '[{{\"op\":\"remove\",\"path\":\"/spec/template/metadata/labels/{path}\"}}]'")
+    return f"# remove the label {SKIP_POD_LABEL} from the manifest of pod {pod.name}"
+
+
+def json_pointer_escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+POD_IDENTITY_SPEC = LinkSpec(
+    id=LINK,
+    title="Webhook injection",
+    short="webhook",
+    needs=POD_IDENTITY_NEEDS,
+    check=check_pod_identity,
+    learn=(
+        "At pod creation the webhook finds the association and injects AWS_CONTAINER_CREDENTIALS_FULL_URI, "
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE and a token volume for audience pods.eks.amazonaws.com."
+    ),
+    learn_what="mutating webhook",
+)

@@ -528,3 +528,38 @@ SPEC = LinkSpec(
     ),
     learn_what="the AWS call",
 )
+
+
+# --- EKS Pod Identity variant ----------------------------------------------------------------------
+POD_IDENTITY_NEEDS: tuple[str, ...] = ("pod_identity_s3", "association_role", "target_role", "eks_auth")
+
+
+def check_pod_identity(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
+    """Pod Identity: the IRSA probe's judgement, of the probe made with EKS Auth's credentials and the role
+    they are for (the target role when the association has one)."""
+    import dataclasses
+
+    role = facts.target_role if facts.target_role is not None else facts.association_role
+    probe = facts.pod_identity_s3
+    if probe is None:
+        eks_auth = prior.get(LinkId.EKS_AUTH)
+        if not facts.live:
+            reason = "live probes off"
+        elif eks_auth is not None and eks_auth.status in (Status.FAIL, Status.ERROR, Status.SKIP):
+            reason = f"no credentials: eks-auth {eks_auth.status}"
+        else:
+            reason = facts.gaps.get("pod_identity_s3") or "S3 not probed"
+        return _common.skipped(LINK, reason)
+    shadow = dataclasses.replace(facts, s3=probe, role=role, sts=None)
+    return check(shadow, {})
+
+
+POD_IDENTITY_SPEC = LinkSpec(
+    id=LINK,
+    title="S3 access",
+    short="S3",
+    needs=POD_IDENTITY_NEEDS,
+    check=check_pod_identity,
+    learn="With the credentials EKS Auth issued the pod calls AWS; the role's permissions decide (here: S3).",
+    learn_what="the AWS call",
+)

@@ -360,3 +360,79 @@ SPEC = LinkSpec(
     ),
     learn_what="annotation eks.amazonaws.com/role-arn",
 )
+
+
+# --- EKS Pod Identity and "no identity" variants ---------------------------------------------------
+POD_IDENTITY_NEEDS: tuple[str, ...] = ("pod", "service_account")
+NONE_NEEDS: tuple[str, ...] = (*NEEDS, "associations")
+
+
+def check_pod_identity(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
+    """Pod Identity: the ServiceAccount only has to exist (the association names the role)."""
+    pod = _common.pod_or_result(LINK, facts)
+    if isinstance(pod, LinkResult):
+        return pod
+    base = {"namespace": pod.namespace, "sa": pod.sa_name, "pod": pod.name, "restart": restart_command(facts)}
+    sa = facts.service_account
+    label = f"ServiceAccount of pod {pod.name}"
+    if sa is None:
+        return _common.skipped(LINK, facts.gaps.get("service_account", "the ServiceAccount was not read"))
+    if isinstance(sa, SourceError):
+        if sa.kind != "not-found":
+            return _common.errored(LINK, sa)
+        evidence = [Evidence("service-account", label, f"{pod.namespace}/{pod.sa_name} exists", "not found", False)]
+        return _common.from_findings(LINK, [Finding("SA-210", base)], evidence)
+    evidence = [Evidence("service-account", label, f"{pod.namespace}/{pod.sa_name} exists",
+                         f"{sa.namespace}/{sa.name}", True)]
+    return _common.from_findings(LINK, [Finding("SA-003", base)], evidence)
+
+
+def check_none(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
+    """Neither mechanism: the IRSA reading of the ServiceAccount, headed by SA-209 (no identity of its own)."""
+    result = check(facts, prior)
+    pod = facts.pod
+    if result.status.rank < 4 or not isinstance(pod, PodFacts):
+        return result
+    from irsa_tui.chain.links import _pod_identity as pi
+
+    specific = [f for f in result.findings if f.code != "SA-201"]
+    restart = restart_command(facts)
+    fix = ""
+    if not any(f.status.rank >= 4 for f in specific):
+        fix = (
+            "# either IRSA:\n"
+            f"kubectl -n {pod.namespace} annotate serviceaccount {pod.sa_name} "
+            f"eks.amazonaws.com/role-arn={_placeholder_arn(facts)} --overwrite\n"
+            "# or EKS Pod Identity:\n"
+            f"{pi.create_association(facts, pod.namespace, pod.sa_name)}\n{restart}"
+        )
+    found = facts.associations
+    note = ""
+    if isinstance(found, SourceError):
+        note = f" (associations could not be listed: {found.one_line()})"
+    elif found is None:
+        note = f" ({facts.gaps.get('associations', 'associations not listed')})"
+    args = {"namespace": pod.namespace, "sa": pod.sa_name, "pod": pod.name, "assoc_note": note, "fix": fix}
+    evidence = (*result.evidence, Evidence("mechanism", "identity mechanism", "IRSA or EKS Pod Identity", "none", False))
+    return _common.from_findings(LINK, [Finding("SA-209", args), *specific], evidence, result.details)
+
+
+POD_IDENTITY_SPEC = LinkSpec(
+    id=LINK,
+    title="ServiceAccount",
+    short="ServiceAccount",
+    needs=POD_IDENTITY_NEEDS,
+    check=check_pod_identity,
+    learn="The pod runs as a ServiceAccount; with EKS Pod Identity an association names its role.",
+    learn_what="the pod's ServiceAccount",
+)
+
+NONE_SPEC = LinkSpec(
+    id=LINK,
+    title="ServiceAccount",
+    short="ServiceAccount",
+    needs=NONE_NEEDS,
+    check=check_none,
+    learn="Neither IRSA nor EKS Pod Identity gives this pod a role: its SDK falls back to the node role.",
+    learn_what="the pod's ServiceAccount",
+)

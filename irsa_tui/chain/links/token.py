@@ -314,3 +314,73 @@ SPEC = LinkSpec(
     ),
     learn_what="projected service account token",
 )
+
+
+# --- EKS Pod Identity variant ----------------------------------------------------------------------
+POD_IDENTITY_NEEDS: tuple[str, ...] = ("pod", "pod_identity_token")
+POD_IDENTITY_AUDIENCE = "pods.eks.amazonaws.com"
+POD_IDENTITY_VOLUME = "eks-pod-identity-token"
+
+
+def _claims_audiences(claims: Mapping[str, Any]) -> list[str]:
+    aud = claims.get("aud")
+    return [aud] if isinstance(aud, str) else [a for a in aud if isinstance(a, str)] if isinstance(aud, list) else []
+
+
+def check_pod_identity(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
+    """Pod Identity: the eks-pod-identity-token volume asks for audience pods.eks.amazonaws.com, and a token
+    minted for it (TokenRequest, or the predicted claims with --no-live) is valid now."""
+    pod = _common.pod_or_result(LINK, facts)
+    if isinstance(pod, LinkResult):
+        return pod
+    base = {"sa": f"{pod.namespace}/{pod.sa_name}", "restart": restart_command(facts)}
+    volume = next((v for v in pod.volumes if v.name == POD_IDENTITY_VOLUME and v.token is not None), None)
+    evidence: list[Evidence] = []
+    if volume is not None and volume.token is not None:  # always, past the skip below; narrows the type
+        audience = volume.token.audience or "(the API server's default)"
+        ok = volume.token.audience == POD_IDENTITY_AUDIENCE
+        evidence.append(Evidence("pi-volume-audience", f"audience of volume {POD_IDENTITY_VOLUME}",
+                                 POD_IDENTITY_AUDIENCE, audience, ok))
+        if not ok:
+            return _common.from_findings(LINK, [Finding("TOK-207", {**base, "audience": audience})], evidence)
+    if volume is None:
+        return _common.skipped(LINK, f"the pod has no {POD_IDENTITY_VOLUME} volume (see injection)")
+    token = facts.pod_identity_token
+    if token is None:
+        return _common.skipped(LINK, facts.gaps.get("pod_identity_token") or "no token requested", evidence)
+    if isinstance(token, SourceError):
+        return _common.errored(LINK, token, evidence)
+    claims = token.claims
+    audiences = _claims_audiences(claims)
+    evidence.append(Evidence("pi-token-audience", "token aud", POD_IDENTITY_AUDIENCE, ", ".join(audiences) or "(none)",
+                             POD_IDENTITY_AUDIENCE in audiences))
+    if POD_IDENTITY_AUDIENCE not in audiences:
+        return _common.from_findings(LINK, [Finding("TOK-207", {**base, "audience": ", ".join(audiences) or "(none)"})],
+                                     evidence)
+    now = int(facts.now.timestamp())
+    exp = claims.get("exp")
+    nbf = claims.get("nbf")
+    problem = None
+    if isinstance(exp, int) and exp <= now:
+        problem = f"expired {now - exp}s ago"
+    elif isinstance(nbf, int) and nbf > now + MAX_SKEW_S:
+        problem = f"not valid before {datetime.fromtimestamp(nbf, UTC):%Y-%m-%d %H:%M:%SZ}"
+    if problem:
+        evidence.append(Evidence("pi-token-valid", "token valid now", "yes", problem, False))
+        return _common.from_findings(LINK, [Finding("TOK-208", {**base, "problem": problem})], evidence)
+    expiry = f"expires in {(exp - now) // 60} min" if isinstance(exp, int) else "no exp claim"
+    if token.origin == "predicted":
+        expiry += " (predicted: no TokenRequest made)"
+    return _common.from_findings(LINK, [Finding("TOK-003", {**base, "expiry": expiry})], evidence,
+                                 {"claims": {k: v for k, v in claims.items() if k in ("aud", "sub", "iss", "exp", "iat")}})
+
+
+POD_IDENTITY_SPEC = LinkSpec(
+    id=LINK,
+    title="Projected token",
+    short="token",
+    needs=POD_IDENTITY_NEEDS,
+    check=check_pod_identity,
+    learn="The kubelet mounts a ServiceAccount token for audience pods.eks.amazonaws.com; the agent presents it.",
+    learn_what="projected service account token",
+)

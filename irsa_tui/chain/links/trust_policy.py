@@ -358,3 +358,108 @@ SPEC = LinkSpec(
     ),
     learn_what="role trust policy",
 )
+
+
+# --- EKS Pod Identity variant ----------------------------------------------------------------------
+POD_IDENTITY_NEEDS: tuple[str, ...] = ("pod", "associations", "association_role", "target_role", "cluster")
+
+
+def _pi_statement(namespace: str, sa: str, tags_on: bool) -> dict[str, Any]:
+    stmt: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": {"Service": "pods.eks.amazonaws.com"},
+        "Action": ["sts:AssumeRole", "sts:TagSession"],
+    }
+    if tags_on:
+        stmt["Condition"] = {"StringEquals": {"aws:RequestTag/kubernetes-namespace": namespace,
+                                              "aws:RequestTag/kubernetes-service-account": sa}}
+    return stmt
+
+
+def _target_statement(association_role: str, external_id: str | None, tags_on: bool) -> dict[str, Any]:
+    stmt: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": {"AWS": association_role},
+        "Action": ["sts:AssumeRole", "sts:TagSession"],
+    }
+    if external_id and not tags_on:
+        stmt["Condition"] = {"StringEquals": {"sts:ExternalId": external_id}}
+    return stmt
+
+
+def check_pod_identity(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
+    """Pod Identity: the association role trusts pods.eks.amazonaws.com for sts:AssumeRole (+ sts:TagSession
+    while session tags are on) with conditions true for this pod's session tags; then the target role, if any,
+    trusts the association role (policy/pod_identity.py)."""
+    from irsa_tui.chain.links import _pod_identity as pi
+    from irsa_tui.policy.pod_identity import evaluate_pod_identity_trust, evaluate_target_trust
+
+    pod = _common.pod_or_result(LINK, facts)
+    if isinstance(pod, LinkResult):
+        return pod
+    assoc = pi.association_for(facts, pod)
+    role = facts.association_role
+    if assoc is None or role is None:
+        return _common.skipped(LINK, facts.gaps.get("association_role") or "no association role (see association)")
+    if isinstance(role, SourceError):
+        if role.kind == "not-found" and role.source == "iam":
+            return _common.skipped(LINK, f"role {assoc.role_arn} does not exist (see association)")
+        return _common.errored(LINK, role)
+    tags = pi.session_tags(facts, pod)
+    tags_on = not assoc.disable_session_tags
+    try:
+        verdict = evaluate_pod_identity_trust(role.trust_policy, tags, bool(assoc.disable_session_tags))
+    except PolicyError as err:
+        return _error(role, err)
+    actions = "sts:AssumeRole and sts:TagSession" if tags_on else "sts:AssumeRole (session tags disabled)"
+    evidence = [Evidence("pi-trust", f"trust policy of {role.name}", f"pods.eks.amazonaws.com may {actions}",
+                         verdict.decision, verdict.decision == "allow")]
+    details: dict[str, Any] = {"decision": verdict.decision, "session_tags": tags.items() if tags_on else None}
+    if verdict.decision != "allow":
+        statements = [*_raw_statements(role.trust_policy), _pi_statement(pod.namespace, pod.sa_name, tags_on)]
+        reason = verdict.problems[0] if verdict.problems else verdict.decision
+        finding = Finding("TRUST-204", {"role": role.name, "reason": reason, "policy": _policy_json(statements)})
+        return _common.from_findings(LINK, [finding], evidence, details)
+    findings: list[Finding] = []
+    note = ""
+    target_arn = assoc.target_role_arn
+    target = facts.target_role
+    if target_arn:
+        if isinstance(target, RoleFacts):
+            try:
+                second = evaluate_target_trust(target.trust_policy, role.arn, tags, bool(assoc.disable_session_tags),
+                                               assoc.external_id)
+            except PolicyError as err:
+                return _error(target, err)
+            evidence.append(Evidence("target-trust", f"trust policy of target {target.name}",
+                                     f"{role.name} may assume it", second.decision, second.decision == "allow"))
+            if second.decision != "allow":
+                statements = [*_raw_statements(target.trust_policy),
+                              _target_statement(role.arn, assoc.external_id, tags_on)]
+                findings.append(Finding("TRUST-205", {
+                    "target": target.arn, "target_name": target.name, "role": role.arn,
+                    "reason": second.problems[0] if second.problems else second.decision,
+                    "policy": _policy_json(statements)}))
+            else:
+                note = f"; target {target.name} trusts it for the second hop"
+        else:
+            reason = target.one_line() if isinstance(target, SourceError) else (
+                facts.gaps.get("target_role") or "not read")
+            findings.append(Finding("TRUST-104", {"target": target_arn, "reason": reason}))
+    if not any(f.status.rank >= 4 for f in findings):
+        findings.insert(0, Finding("TRUST-003", {"role": role.name, "actions": actions, "note": note}))
+    return _common.from_findings(LINK, findings, evidence, details)
+
+
+POD_IDENTITY_SPEC = LinkSpec(
+    id=LINK,
+    title="Trust policy",
+    short="trust policy",
+    needs=POD_IDENTITY_NEEDS,
+    check=check_pod_identity,
+    learn=(
+        "The association's role must trust the service principal pods.eks.amazonaws.com for sts:AssumeRole "
+        "and sts:TagSession, with conditions true for the pod's session tags."
+    ),
+    learn_what="role trust policy",
+)

@@ -437,7 +437,7 @@ class ChainScreen(Screen[None]):
         if message.run != self.run_id:
             return
         self.show_mechanism(result.mechanism, known=True)
-        self.query_one(CredentialsView).show(result.credentials)
+        self.query_one(CredentialsView).show(result.credentials, result.node)
         self.result = result
         self.irsa.last_result = result
         self.pending = {}

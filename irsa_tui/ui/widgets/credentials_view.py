@@ -10,19 +10,12 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from irsa_tui.chain.sdk_credentials import ContainerCredentials, SdkChoice
+from irsa_tui.chain.credentials import ContainerCredentials, NodeIdentity, SdkChoice, fallback
 from irsa_tui.ui.mechanisms import source_label
-from irsa_tui.ui.wrapping import wrap_text
+from irsa_tui.ui.wrapping import WrappedText, wrap_text
 
 __all__ = ["CredentialBlock", "CredentialsView", "container_class", "render_container"]
 
-_SHORT = {
-    "env-keys": "env keys",
-    "profile": "profile",
-    "web-identity": "web identity",
-    "container": "container credentials",
-    "imds": "IMDS",
-}
 _IMDS = {"yes": "✔ reachable", "no": "✘ not reachable", "unknown": "? unknown"}
 _LABEL = 7
 """Width of the row labels (``uses``, ``as``, ``hides``…): values start after them."""
@@ -55,7 +48,7 @@ def _per_sdk(group: Sequence[SdkChoice], values: Sequence[str]) -> list[tuple[st
     """``[("", v)]`` when every SDK of the group has the same value, else ``[("go-v2", v), …]`` grouped."""
     by_value: dict[str, list[str]] = {}
     for choice, value in zip(group, values, strict=True):
-        by_value.setdefault(value, []).append(choice.sdk)
+        by_value.setdefault(value, []).append(choice.label)
     if len(by_value) == 1:
         return [("", next(iter(by_value)))]
     return [(", ".join(sdks), value) for value, sdks in by_value.items() if value]
@@ -76,17 +69,20 @@ def render_container(creds: ContainerCredentials, width: int) -> Text:
         text.append("\n")
         text.append_text(wrap_text(Text(value, style=style), max(10, width - len(indent)), indent))
 
-    text.append(f"container {creds.container}", style="bold underline")
+    text.append(f"{'init container' if creds.init else 'container'} {creds.container}", style="bold underline")
     reach = creds.imds
     version = f" (IMDS{reach.version})" if reach.version else ""
     row("IMDS", f"{_IMDS.get(reach.reachable, reach.reachable)}{version}: {reach.why}")
-    row("has", ", ".join(_SHORT.get(s, s) for s in creds.present) or "no credential settings")
+    for n, source in enumerate(creds.present):
+        row("has" if n == 0 else "", source.what + ("" if source.certain else " (may apply: its contents are unknown)"))
+    if not creds.present:
+        row("has", "no credential settings")
     groups = _groups(creds.choices)
     if len(groups) > 1:
         line("▲ the SDK families use different credentials here:", "bold")
     for group in groups:
         first = group[0]
-        line(" · ".join(c.sdk for c in group), "bold reverse" if len(groups) > 1 else "bold", "")
+        line(" · ".join(c.label for c in group), "bold reverse" if len(groups) > 1 else "bold", "")
         row("uses", source_label(first.source))
         row("as", first.identity)
         hides = [", ".join(source_label(s) for s in c.shadows) for c in group]
@@ -103,7 +99,7 @@ def render_container(creds: ContainerCredentials, width: int) -> Text:
                 row("skips", f"({sdks}) {value}" if sdks else value)
     failures: dict[str, list[str]] = {}
     for choice in creds.choices:
-        failures.setdefault(choice.on_failure, []).append(choice.sdk)
+        failures.setdefault(choice.on_failure, []).append(choice.label)
     for what, failing in failures.items():
         label = "if that fails" if len(failures) == 1 else f"if that fails ({', '.join(failing)})"
         line(f"{label}: {what}")
@@ -141,6 +137,7 @@ class CredentialsView(VerticalScroll):
     DEFAULT_CSS = """
     CredentialsView { padding: 0 1; }
     CredentialsView > .creds-intro { color: $text-muted; width: 1fr; height: auto; }
+    CredentialsView > .creds-fallback { width: 1fr; height: auto; margin-top: 1; }
     CredentialsView > .creds-container { width: 1fr; height: auto; margin-top: 1; padding-left: 1; border-left: thick $panel-lighten-2; }
     CredentialsView > .creds-container.-pass { border-left: thick $success; }
     CredentialsView > .creds-container.-warn { border-left: thick $warning; }
@@ -153,21 +150,26 @@ class CredentialsView(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("Known once the run finishes", classes="creds-intro", markup=False)
+        yield WrappedText(classes="creds-fallback")
 
-    def show(self, credentials: Sequence[ContainerCredentials]) -> None:
+    def show(self, credentials: Sequence[ContainerCredentials], node: NodeIdentity | None = None) -> None:
         self.credentials = tuple(credentials)
         self.query(CredentialBlock).remove()
         intro = self.query_one(".creds-intro", Static)
+        back = self.query_one(".creds-fallback", WrappedText)
         if not self.credentials:
-            intro.update("No credential sources known for this pod (the run found no container to judge).")
+            intro.update("No credential sources known for this pod (its spec could not be read).")
+            back.set_text("")
             return
         intro.update(
             "What each container's AWS SDK uses (first match wins), what that hides, and whether IMDS "
             "(the node role) is in reach."
         )
+        back.set_text(f"Without its identity env, the app container gets {fallback(self.credentials, node)}.")
         self.mount_all(CredentialBlock(c) for c in self.credentials)
 
     def reset(self) -> None:
         self.credentials = ()
         self.query(CredentialBlock).remove()
         self.query_one(".creds-intro", Static).update("Known once the run finishes")
+        self.query_one(".creds-fallback", WrappedText).set_text("")
