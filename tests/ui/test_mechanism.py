@@ -95,7 +95,7 @@ async def test_m_explains_why_pod_identity_and_escape_closes() -> None:
 
 
 async def test_m_before_the_run_ends_says_so() -> None:
-    backend = pod_identity_backend(delay=5.0)
+    backend = pod_identity_backend(delay=60.0)  # released by the test
     app = IrsaApp(context=POD_IDENTITY_CONTEXT, namespace=b.NS, pod=b.POD, backend=backend, frozen=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen) and bool(app.screen.results))
@@ -108,7 +108,7 @@ async def test_m_before_the_run_ends_says_so() -> None:
 
 async def test_links_of_another_mechanism_rebuild_the_list_as_they_stream() -> None:
     """An association arriving on the default (IRSA) list: the list becomes the Pod Identity chain."""
-    backend = pod_identity_backend(delay=5.0)
+    backend = pod_identity_backend(delay=60.0)  # released by the test
     app = IrsaApp(context=POD_IDENTITY_CONTEXT, namespace=b.NS, pod=b.POD, backend=backend, frozen=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen) and LinkId.ASSOCIATION in app.screen.results)
