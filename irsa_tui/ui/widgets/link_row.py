@@ -78,10 +78,16 @@ class LinkRow(ListItem):
         for cls in STATUS_CLASSES:
             self.set_class(cls == f"-{result.status.value}", cls)
         self.tooltip = result.summary
-        if not self.is_mounted:  # compose shows it
-            return
-        self.query_one(".row-head", Label).update(self._head(result.status.glyph, result.status.value))
-        self.query_one(".row-summary", Label).update(result.summary)
+        self._show(self._head(result.status.glyph, result.status.value), result.summary)
+
+    def _show(self, head: str | None, summary: str | None) -> None:
+        """Update the labels, once composed (a row not composed yet shows its state when it is)."""
+        if head is not None:
+            for label in self.query(".row-head").results(Label):
+                label.update(head)
+        if summary is not None:
+            for label in self.query(".row-summary").results(Label):
+                label.update(summary)
 
     def fit_title(self, width: int) -> None:
         """The full title when the head fits ``width``, else the short one."""
@@ -90,16 +96,14 @@ class LinkRow(ListItem):
         if title != self.title:
             self.title = title
             result = self.result
-            head = self._head(result.status.glyph, result.status.value) if result else self._head("…")
-            self.query_one(".row-head", Label).update(head)
+            self._show(self._head(result.status.glyph, result.status.value) if result else self._head("…"), None)
 
     def show_pending(self, text: str) -> None:
         if self.result is None:
-            self.query_one(".row-summary", Label).update(text)
+            self._show(None, text)
 
     def reset(self) -> None:
         self.result = None
         for cls in STATUS_CLASSES:
             self.set_class(cls == "-pending", cls)
-        self.query_one(".row-head", Label).update(self._head("…"))
-        self.query_one(".row-summary", Label).update("waiting")
+        self._show(self._head("…"), "waiting")
