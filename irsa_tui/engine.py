@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from irsa_tui.chain.arn import RoleArn
 from irsa_tui.chain.errors import SourceError
 from irsa_tui.chain.facts import Facts, PodFacts
-from irsa_tui.chain.mechanism import MechanismVerdict, diagnosed
+from irsa_tui.chain.mechanism import MechanismVerdict, diagnosed, env_mechanism
 from irsa_tui.chain.model import ChainResult, LinkId, LinkResult, Target
 from irsa_tui.chain.registry import IRSA, NONE, POD_IDENTITY
 from irsa_tui.chain.registry import mechanism as find_mechanism
@@ -35,7 +35,7 @@ from irsa_tui.sources.protocols import Sources
 from irsa_tui.steps import GRAPH, StepInputs, decode_token, redact_signature
 from irsa_tui.steps_credentials import credentials_for
 from irsa_tui.steps_pod_identity import GRAPH as POD_IDENTITY_GRAPH
-from irsa_tui.steps_pod_identity import NONE_GRAPH, early_mechanism
+from irsa_tui.steps_pod_identity import NONE_GRAPH
 
 __all__ = [
     "GRAPHS",
@@ -121,7 +121,7 @@ def _chosen(run: Run) -> Mechanism | None:
     if "pod_read" in run.settled and not isinstance(pod, PodFacts):
         return IRSA
     if isinstance(pod, PodFacts):
-        early = early_mechanism(pod)
+        early = env_mechanism(pod)
         if early is not None:
             return find_mechanism(early)
     verdict = run.values.get("detection")

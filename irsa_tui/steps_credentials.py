@@ -25,6 +25,7 @@ from irsa_tui.chain.credentials import (
 )
 from irsa_tui.chain.errors import SourceFailure
 from irsa_tui.chain.facts import PodFacts
+from irsa_tui.chain.mechanism import env_mechanism
 from irsa_tui.chain.pod_identity_facts import AssociationFacts, InstanceFacts, NodeFacts
 from irsa_tui.runner import Step, StepContext
 
@@ -35,8 +36,19 @@ CREDENTIAL_KEYS = ("node", "node_instance", "node_instance_profile")
 (each a SourceError when it could not be read, None when moot)."""
 
 
+def _node_needed(pod: PodFacts) -> bool:
+    """The node and its instance are read for a Pod Identity pod (agent on the node, node role) and for
+    any pod some SDK family of which may end at IMDS (the node role it falls back to); not for a pod whose
+    env says IRSA everywhere."""
+    return env_mechanism(pod) != "irsa" or falls_back(pod)
+
+
 def _reader(ctx: StepContext, side: str, method: str) -> Any:
-    """The source itself when it has ``method`` (fakes), else the Pod Identity adapter over its client."""
+    """The run's node / EKS-and-EC2 source (``Sources.nodes`` / ``Sources.eks``), else the source itself
+    when it has ``method`` (fakes), else the Pod Identity adapter over its client."""
+    direct = getattr(ctx.env[0], "nodes" if side == "kube" else "eks", None)
+    if direct is not None:
+        return direct
     source = getattr(ctx.env[0], side)
     if hasattr(source, method):
         return source
@@ -56,6 +68,9 @@ def _fetch(ctx: StepContext, name: str, fn: Callable[[], Any], key: tuple[str, .
 
 def step_node(ctx: StepContext) -> None:
     pod = ctx.need("pod_read")
+    if isinstance(pod, PodFacts) and not _node_needed(pod):
+        ctx.gap("node", NOT_NEEDED)
+        return
     name = pod.node_name if isinstance(pod, PodFacts) else None
     kube = _reader(ctx, "kube", "get_node")
     if not name or kube is None:
@@ -71,7 +86,7 @@ def step_node_instance(ctx: StepContext) -> None:
         ctx.gap("node_instance", "no EC2 instance behind the node")
         return
     pod = ctx.need("pod_read")
-    if isinstance(pod, PodFacts) and not falls_back(pod):
+    if isinstance(pod, PodFacts) and not _node_needed(pod):
         ctx.gap("node_instance", NOT_NEEDED)
         return
     iid = node.instance_id
@@ -120,6 +135,8 @@ def credentials_for(
     if not isinstance(pod, PodFacts):
         return (), None
     association_role = _association_role(values, pod)
+    gaps = gaps or {}
+    not_read = gaps.get("node") if gaps.get("node") == NOT_NEEDED else gaps.get("node_instance")
     node = node_identity(pod.node_name, values.get("node"), values.get("node_instance"),
-                         values.get("node_instance_profile"), (gaps or {}).get("node_instance"))
+                         values.get("node_instance_profile"), not_read)
     return pod_credentials(pod, node, association_role), node

@@ -12,7 +12,6 @@ with its credentials. Every step past ``detection`` runs only for a pod diagnose
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import time
 from collections.abc import Mapping
@@ -37,30 +36,25 @@ from irsa_tui.chain.mechanism import (
     association_inputs,
     detect_mechanism,
     diagnosed,
-    env_mechanism,
     pod_input,
 )
 from irsa_tui.chain.model import LinkId
 from irsa_tui.chain.pod_identity_facts import (
     AssociationFacts,
-    InstanceFacts,
     InstanceProfileFacts,
-    NodeFacts,
 )
 from irsa_tui.runner import Step, StepContext, StepGraph
 from irsa_tui.steps import STEPS as IRSA_STEPS
 from irsa_tui.steps import _ctx, _fetch, _value, decode_token
+from irsa_tui.steps_credentials import CREDENTIAL_STEPS
 
-__all__ = ["AUDIENCE", "FIELDS", "GRAPH", "INTERNAL", "NONE_GRAPH", "STEPS", "early_mechanism"]
+__all__ = ["AUDIENCE", "FIELDS", "GRAPH", "INTERNAL", "NONE_GRAPH", "STEPS"]
 
 AUDIENCE = "pods.eks.amazonaws.com"
 INTERNAL = ("pod_read", "caller_identity", "aws_region", "detection", "pod_identity_credentials",
             "association_role_arns")
 """Keys that are not Facts fields: ``detection`` the MechanismVerdict; ``pod_identity_credentials`` what EKS
 Auth issued (memory only, for the S3 probe); ``association_role_arns`` (association role, target role) ARNs."""
-
-
-early_mechanism = env_mechanism
 
 
 def _diagnosed(ctx: StepContext) -> str | None:
@@ -195,15 +189,6 @@ def step_pi_token(ctx: StepContext) -> None:
     ctx.settle(pod_identity_token=token)
 
 
-def step_pi_warm(ctx: StepContext) -> None:
-    """Load the EC2 and EKS Auth clients early for a pod whose env is not IRSA's (an optimisation only)."""
-    src, _ = _ctx(ctx)
-    pod = _value(ctx, "pod_read", PodFacts)
-    if src.eks is not None and pod is not None and early_mechanism(pod) != "irsa":
-        with contextlib.suppress(Exception):
-            src.eks.warm()
-
-
 # --- agent and node ------------------------------------------------------------------------------
 def step_addon(ctx: StepContext) -> None:
     src, inputs = _ctx(ctx)
@@ -229,41 +214,6 @@ def step_agent(ctx: StepContext) -> None:
         return
     ctx.settle(agent=_fetch(ctx, "kubernetes GET daemonset kube-system/eks-pod-identity-agent + pods", nodes.agent,
                             ("agent",), hops=2))
-
-
-def step_node(ctx: StepContext) -> None:
-    """The pod's node, unless its env already says IRSA (no wait for detection: the node's instance,
-    profile and role are the longest Pod Identity path)."""
-    src, _ = _ctx(ctx)
-    pod = _value(ctx, "pod_read", PodFacts)
-    if pod is not None and early_mechanism(pod) == "irsa":
-        ctx.gap("node", "not needed for this mechanism")
-        return
-    nodes = src.nodes
-    if pod is None or not pod.node_name or nodes is None:
-        ctx.gap("node", "pod not scheduled" if pod is not None and not pod.node_name else "node not readable")
-        return
-    name = pod.node_name
-    ctx.settle(node=_fetch(ctx, f"kubernetes GET node {name}", lambda: nodes.get_node(name), ("node", name)))
-
-
-def step_node_instance(ctx: StepContext) -> None:
-    src, _ = _ctx(ctx)
-    node = _value(ctx, "node", NodeFacts)
-    eks = src.eks
-    if node is None or not node.instance_id or eks is None:
-        ctx.gap("node_instance", "the node is not an EC2 instance" if node is not None else "node not read",
-                node_instance_profile=None, gaps={"node_instance_profile": "no EC2 instance"})
-        return
-    instance_id = node.instance_id
-    instance = _fetch(ctx, f"ec2 DescribeInstances {instance_id}", lambda: eks.describe_instance(instance_id),
-                      ("instance", instance_id))
-    profile: Any = None
-    if isinstance(instance, InstanceFacts) and instance.instance_profile_arn:
-        arn = instance.instance_profile_arn
-        profile = _fetch(ctx, f"iam GetInstanceProfile {arn.rsplit('/', 1)[-1]}",
-                         lambda: eks.get_instance_profile(arn), ("instance-profile", arn))
-    ctx.settle(node_instance=instance, node_instance_profile=profile)
 
 
 def step_node_role(ctx: StepContext) -> None:
@@ -348,12 +298,6 @@ ASSOCIATIONS = Step("associations", (), ("associations",), ASSOC, step_associati
                     calls=("eks ListPodIdentityAssociations",), scope="namespace", round_trips=2)
 DETECTION = Step("detection", ("pod_read", "service_account", "associations"), ("detection",), SA, step_detection,
                  round_trips=0)
-NODE = Step("node", ("pod_read",), ("node",), AGENT, step_node, calls=("kubernetes GET node",),
-            scope="cluster")
-NODE_INSTANCE = Step("node_instance", ("node",), ("node_instance", "node_instance_profile"), AGENT,
-                     step_node_instance, calls=("ec2 DescribeInstances", "iam GetInstanceProfile"), scope="cluster",
-                     round_trips=2)
-
 STEPS: tuple[Step, ...] = (
     _shared("pod"),
     _shared("owner"),
@@ -364,7 +308,6 @@ STEPS: tuple[Step, ...] = (
     _shared("sa"),
     ASSOCIATIONS,
     DETECTION,
-    Step("pi_warm", ("pod_read",), (), None, step_pi_warm, round_trips=0),
     Step("pi_roles", ("associations", "pod_read"), ("association_role", "target_role", "association_role_arns"),
          ASSOC, step_pi_roles, calls=("iam GetRole", "iam ListRolePolicies", "iam ListAttachedRolePolicies",
                                       "iam GetRolePolicy", "iam GetPolicy"), scope="role", round_trips=3),
@@ -373,8 +316,7 @@ STEPS: tuple[Step, ...] = (
     Step("addon", ("detection",), ("agent_addon",), AGENT, step_addon, calls=("eks DescribeAddon",), scope="cluster"),
     Step("agent", ("detection",), ("agent",), AGENT, step_agent,
          calls=("kubernetes GET daemonset kube-system/eks-pod-identity-agent",), scope="cluster", round_trips=2),
-    NODE,
-    NODE_INSTANCE,
+    *(replace(step, link=AGENT) for step in CREDENTIAL_STEPS),
     Step("node_role", ("detection", "node_instance_profile"), ("node_role",), AGENT, step_node_role,
          calls=("iam GetRole", "iam ListRolePolicies", "iam ListAttachedRolePolicies", "iam GetRolePolicy",
                 "iam GetPolicy"), scope="role", round_trips=3),
@@ -391,8 +333,8 @@ FIELDS = frozenset({"pod", "service_account", "namespace_service_accounts", "clu
 
 GRAPH = StepGraph(STEPS, INTERNAL, fold, FIELDS)
 
-_NONE_STEPS = (*(replace(s, link=SA) for s in STEPS[:10]), _shared("role_arn"), _shared("role"),
-               replace(NODE, link=SA), replace(NODE_INSTANCE, link=SA))
+_NONE_STEPS = (*(replace(s, link=SA) for s in STEPS[:9]), _shared("role_arn"), _shared("role"),
+               *(replace(step, link=SA) for step in CREDENTIAL_STEPS))
 NONE_GRAPH = StepGraph(
     _NONE_STEPS, ("pod_read", "caller_identity", "aws_region", "detection", "role_arn"), None,
     frozenset({"pod", "service_account", "namespace_service_accounts", "cluster", "caller", "associations", "role",

@@ -305,6 +305,8 @@ def node_identity(
         return NodeIdentity(None, unknown=("the pod is not scheduled on a node yet",))
     unknown: list[str] = []
     node_facts = node if isinstance(node, NodeFacts) else None
+    if node is None and not_read:
+        unknown.append(f"node {node_name} not read: {not_read}")
     if isinstance(node, SourceError):
         unknown.append(f"node {node_name}: {_why(node)}")
     elif node_facts is not None and node_facts.fargate:

@@ -20,6 +20,7 @@ import threading
 import time
 import urllib.request
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -113,6 +114,8 @@ class Assumed:
     role_name: str
     account: str
     scenario: str | None
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """The session's tags (EKS Pod Identity's six): ``aws:PrincipalTag/...`` in S3's policy context."""
 
 
 class Moto:
@@ -593,6 +596,7 @@ class _Handler(LabHandler):
             )
             return False
         ctx: dict[str, list[str]] = {"aws:requestedregion": [region or "us-east-1"]}
+        ctx.update({f"aws:principaltag/{k}": [v] for k, v in who.tags.items()})
         if action == "s3:ListBucket":
             ctx["s3:prefix"] = [(query.get("prefix") or [""])[0]]
         message = judge_s3(

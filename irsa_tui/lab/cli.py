@@ -114,6 +114,7 @@ def _list(as_json: bool) -> int:
                     "verdict": s.expect.verdict,
                     "first_failure": s.expect.first_failure,
                     "codes": list(s.expect.codes),
+                    "mechanism": s.expect.mechanism,
                 },
             }
             for s in items

@@ -303,7 +303,7 @@ def serve(
             state.issued.append((creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"]))
             state.assumed[creds["AccessKeyId"]] = Assumed(
                 arn=arn, role_arn=grant.role_arn, role_name=grant.role_name, account=grant.account,
-                scenario=cluster.scenario if cluster else None,
+                scenario=cluster.scenario if cluster else None, tags=dict(grant.tags),
             )
         return doc
 

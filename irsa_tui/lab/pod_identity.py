@@ -5,7 +5,8 @@ A scenario opts in with a ``pod_identity:`` section (deep-merged over ``DEFAULTS
     pod_identity:
       associations:                 # what EKS holds (ListPodIdentityAssociations/Describe...)
         - {namespace: payments, service_account: api, role: ${CLUSTER}-pi, created_days_ago: 30,
-           disable_session_tags: false, target_role: null, external_id: null, policy: null}
+           disable_session_tags: false, target_role: null, external_id: null, policy: null,
+           deleted_days_ago: null}  # deleted: pods made while it existed keep their injection
       roles:                        # IAM roles made for the associations: name -> trust/policies
         ${CLUSTER}-pi: {trust_policy: {...}, inline_policies: {...}}
       addon: {present: true, version: v1.3.4-eksbuild.1, status: ACTIVE, issues: []}
@@ -124,7 +125,7 @@ DEFAULTS: dict[str, Any] = {
 
 _SHAPE: dict[str, tuple[str, ...]] = {
     "": ("associations", "roles", "addon", "agent", "nodes", "node_defaults", "node_role", "pods"),
-    "associations": ("namespace", "service_account", "role", "created_days_ago", "modified_days_ago",
+    "associations": ("namespace", "service_account", "role", "created_days_ago", "modified_days_ago", "deleted_days_ago",
                      "disable_session_tags", "target_role", "external_id", "policy", "owner_arn", "tags"),
     "roles": ("present", "trust_policy", "inline_policies"),
     "addon": ("present", "version", "status", "issues", "configuration_values"),
@@ -269,9 +270,13 @@ class PodIdentityWorld:
         )
 
     def injects(self, ns: str, sa: str, created: dt.datetime, labels: dict[str, str], webhook: bool) -> bool:
-        """The webhook injects Pod Identity: an association older than the pod, webhook on, no skip label."""
+        """The webhook injects Pod Identity: an association older than the pod (and not deleted before
+        it was created), webhook on, no skip label."""
         assoc = self.association_for(ns, sa)
         if assoc is None or not webhook or SKIP_LABEL in labels:
+            return False
+        deleted = assoc.get("deleted_days_ago")
+        if deleted is not None and _days(self.now, deleted, 0) <= created:
             return False
         return _days(self.now, assoc.get("created_days_ago"), 30) < created
 
@@ -358,6 +363,8 @@ class PodIdentityWorld:
         """What EKS and EKS Auth know of this cluster."""
         associations = []
         for a in self.cfg["associations"]:
+            if a.get("deleted_days_ago") is not None:
+                continue  # gone from EKS (F24): only the pods it was injected into remember it
             created = _days(self.now, a.get("created_days_ago"), 30)
             modified = _days(self.now, a.get("modified_days_ago"), float(a.get("created_days_ago") or 30))
             target = a.get("target_role")
@@ -631,6 +638,8 @@ def seed_pod_identity(
         return
     with iam_lock:
         podid.seed_iam(admin["iam"])
+    for role in podid.cfg.get("roles") or {}:  # the scenario's caller.deny covers its Pod Identity roles too
+        front.state.by_role.setdefault(str(role), cluster.name)
     podid.plan_nodes([n for (_, n) in cluster.objects["nodes"]])
     podid.seed_ec2(front.ec2)
     with cluster.lock:

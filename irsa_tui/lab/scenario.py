@@ -46,10 +46,23 @@ MECHANISM = "irsa"
 """The mechanism a scenario diagnoses unless it says ``mechanism:``."""
 
 
+PLANNED: dict[str, tuple[str, ...]] = {
+    "pod-identity": (
+        "service-account", "association", "injection", "token", "agent", "trust-policy", "eks-auth", "s3",
+    ),
+    "none": ("service-account",),
+}
+"""Mechanisms scenarios may expect before the registry has them (issue 11's link ids and order; with
+``none`` the chain fails at ``service-account``). The registry's own list wins once it has one."""
+
+
 def mechanism_links(mechanism: str = MECHANISM) -> tuple[str, ...]:
     """The link ids of a mechanism in chain order, as irsa-tui's registry lists them."""
+    from irsa_tui.chain.registry import MECHANISMS
     from irsa_tui.chain.registry import mechanism as find
 
+    if mechanism not in MECHANISMS and mechanism in PLANNED:
+        return PLANNED[mechanism]
     return tuple(str(link) for link in find(mechanism).link_ids)
 
 
@@ -372,9 +385,9 @@ def scenarios() -> list[Scenario]:
         dupes = {n for n in names if names.count(n) > 1}
         if dupes:
             raise ValueError(f"duplicate scenario names: {', '.join(sorted(dupes))}")
-        order = {link: i for i, link in enumerate(LINKS)}
-        found.sort(key=lambda s: (s.breaks is not None, s.expect.mechanism != MECHANISM, order.get(s.breaks or "", -1),
-                                  s.name))
+        orders = {m: {link: i for i, link in enumerate(mechanism_links(m))} for m in {s.expect.mechanism for s in found}}
+        found.sort(key=lambda s: (s.breaks is not None, s.expect.mechanism != MECHANISM,
+                                  orders[s.expect.mechanism].get(s.breaks or "", -1), s.name))
         _cache = found
     return list(_cache)
 

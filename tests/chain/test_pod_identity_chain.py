@@ -88,3 +88,12 @@ def test_no_identity_fails_at_service_account_with_sa_209() -> None:
     assert link.findings[0].code == "SA-209"
     assert "SA-201" not in {f.code for f in link.findings}
     assert link.fix and "create-pod-identity-association" in link.fix and "eks.amazonaws.com/role-arn" in link.fix
+
+
+def test_no_identity_names_the_association_of_a_similar_service_account() -> None:
+    """F3: an association in the namespace for another ServiceAccount (typo, renamed, pod on default)."""
+    facts = pib.pi_facts(pod=NO_ENV, associations=(pib.association(service_account="api-sa"),),
+                         service_account=b.healthy_sa(annotations={}))
+    (link,) = judge(facts, mechanism=NONE)
+    assert link.findings[0].code == "SA-209"
+    assert "is for ServiceAccount api-sa, not api" in link.summary

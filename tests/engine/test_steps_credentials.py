@@ -57,7 +57,7 @@ def test_the_node_role_is_found_through_the_instance_profile() -> None:
 def test_a_pod_that_uses_its_role_in_every_sdk_does_not_read_the_instance() -> None:
     world = FakeWorld()
     result = run(world, irsa=True)
-    assert world.calls["get_node"] == 1 and world.calls["describe_instance"] == 0
+    assert world.calls["get_node"] == 0 and world.calls["describe_instance"] == 0
     assert result.node is not None and result.node.role_arn is None
     assert "not read: every SDK family of the app containers uses a source before the node role" in \
         result.node.unknown[0]

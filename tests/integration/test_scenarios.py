@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from irsa_tui.chain.registry import MECHANISMS
 from irsa_tui.cli import main
 from irsa_tui.lab.scenario import Scenario, expand, mechanism_links, scenarios
 from irsa_tui.lab.world import LabWorld
@@ -37,6 +38,9 @@ def check_json(
 
 @pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.name)
 def test_scenario_verdict(world: LabWorld, scenario: Scenario, capsys: pytest.CaptureFixture[str]) -> None:
+    if scenario.expect.mechanism not in MECHANISMS:  # a Pod Identity scenario before its chain is wired
+        pytest.skip(f"mechanism {scenario.expect.mechanism!r} not in the registry yet "
+                    "(its lab side: tests/integration/test_pod_identity_scenarios.py)")
     extra = [str(expand(arg, world.placeholders(scenario.name))) for arg in scenario.args]
     code, doc = check_json(world, scenario.name, *extra, capsys=capsys)
     assert doc["mechanism"] == scenario.expect.mechanism

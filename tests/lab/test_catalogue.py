@@ -60,7 +60,8 @@ def test_lab_list_json(capsys: pytest.CaptureFixture[str]) -> None:
     doc = json.loads(capsys.readouterr().out)
     by_name = {d["name"]: d for d in doc}
     assert by_name["sts-region-disabled"]["breaks"] == "sts"
-    assert by_name["healthy"]["expect"] == {"verdict": "ok", "first_failure": None, "codes": []}
+    assert by_name["healthy"]["expect"] == {"verdict": "ok", "first_failure": None, "codes": [], "mechanism": "irsa"}
+    assert by_name["agent-addon-missing"]["expect"]["mechanism"] == "pod-identity"
 
 
 def test_unknown_scenario_exits_64_and_suggests(capsys: pytest.CaptureFixture[str]) -> None:

@@ -412,6 +412,13 @@ def check_none(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
         note = f" (associations could not be listed: {found.one_line()})"
     elif found is None:
         note = f" ({facts.gaps.get('associations', 'associations not listed')})"
+    else:
+        from irsa_tui.chain.links.association import _closest
+
+        other = _closest(pod, found)
+        if other is not None:  # F3: the association names another ServiceAccount of the namespace
+            note = (f"; association {other.association_id} in {pod.namespace} is for ServiceAccount "
+                    f"{other.service_account}, not {pod.sa_name}")
     args = {"namespace": pod.namespace, "sa": pod.sa_name, "pod": pod.name, "assoc_note": note, "fix": fix}
     evidence = (*result.evidence, Evidence("mechanism", "identity mechanism", "IRSA or EKS Pod Identity", "none", False))
     return _common.from_findings(LINK, [Finding("SA-209", args), *specific], evidence, result.details)
