@@ -16,14 +16,14 @@ __all__ = [
     "guess_mechanism",
     "mechanism_links",
     "mechanism_name",
+    "mechanism_pane",
     "mechanism_sections",
-    "mechanism_short",
     "result_links",
     "source_label",
 ]
 
 _NAMES = {"irsa": "IRSA", "pod-identity": "EKS Pod Identity", "none": "no IRSA or Pod Identity"}
-_SHORT = {"irsa": "IRSA", "pod-identity": "Pod Identity", "none": "No mechanism"}
+_PANE = {"irsa": "IRSA links", "pod-identity": "Pod Identity links", "none": "Links · no identity"}
 
 
 _SOURCES = {
@@ -45,9 +45,9 @@ def mechanism_name(mechanism: str) -> str:
     return _NAMES.get(mechanism, mechanism)
 
 
-def mechanism_short(mechanism: str) -> str:
-    """``Pod Identity``: the mechanism in a narrow pane title."""
-    return _SHORT.get(mechanism, mechanism)
+def mechanism_pane(mechanism: str) -> str:
+    """``Pod Identity links``: the links pane's title (fits a 30-column pane)."""
+    return _PANE.get(mechanism, f"{mechanism} links")
 
 
 def mechanism_links(mechanism: str) -> tuple[LinkId, ...]:

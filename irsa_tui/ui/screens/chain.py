@@ -24,7 +24,7 @@ from irsa_tui.ui.mechanisms import (
     guess_mechanism,
     mechanism_links,
     mechanism_name,
-    mechanism_short,
+    mechanism_pane,
     result_links,
 )
 from irsa_tui.ui.messages import CallChanged, ChainFailed, ChainFinished, LinkArrived
@@ -338,7 +338,7 @@ class ChainScreen(Screen[None]):
         """Name the mechanism in the header and on the links pane (``m`` says why, once ``known``)."""
         self.mechanism = mechanism
         left = self.query_one("#chain-left")
-        left.border_title = f"1 {mechanism_short(mechanism)} links"
+        left.border_title = f"1 {mechanism_pane(mechanism)}"
         left.border_subtitle = "m: why" if known else ""
         self.sub_title = f"{self.namespace}/{self.pod} · {mechanism_name(mechanism)}" if known else (
             f"{self.namespace}/{self.pod}"
