@@ -56,6 +56,7 @@ bench: $(STAMP) ## latency, start-up and memory benchmarks
 	$(BIN)/python bench/fault_matrix.py
 	$(BIN)/python bench/explain_speed.py
 	$(BIN)/python bench/mcp_latency.py
+	$(BIN)/python bench/fleet_scan.py
 
 fuzz: $(STAMP) ## every parser property with 10,000 generated inputs each
 	$(BIN)/python bench/fuzz.py

@@ -16,6 +16,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import types
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -108,6 +110,8 @@ def result_record(result: ChainResult) -> dict[str, Any]:
     doc = {name: _jsonable(getattr(result, name)) for name in _fields(ChainResult) if name not in ("target", "links")}
     if result.detection is not None:
         doc["detection"] = _jsonable(dataclasses.asdict(result.detection))
+    doc["credentials"] = [_jsonable(dataclasses.asdict(c)) for c in result.credentials]
+    doc["node"] = _jsonable(dataclasses.asdict(result.node)) if result.node is not None else None
     doc["target"] = {name: _jsonable(getattr(result.target, name)) for name in _fields(Target)}
     doc["links"] = [
         {
@@ -151,6 +155,7 @@ def result_from_record(doc: Mapping[str, Any]) -> ChainResult:
                                     evidence=evidence, **other))
         extra = {k: doc[k] for k in _fields(ChainResult) if k not in ("target", "links") and k in doc}
         extra["detection"] = _verdict(extra.get("detection"))
+        extra["credentials"], extra["node"] = _credentials(extra.get("credentials"), extra.get("node"))
         _expect(extra.get("duration_ms", 0), int, target.context, (str, type(None)), target.cluster, (str, type(None)),
                 target.region, (str, type(None)))
         return ChainResult(target=target, links=tuple(links), **extra)
@@ -175,6 +180,39 @@ def _verdict(doc: Any) -> Any:
         containers=tuple(ContainerMechanism(**c) for c in doc["containers"]), reasons=tuple(doc["reasons"]),
         association=assoc if isinstance(assoc, AssociationInput) else None, uniform=bool(doc.get("uniform", True)),
     )
+
+
+def _credentials(items: Any, node: Any) -> tuple[Any, Any]:
+    """The credentials section written by ``result_record`` (empty when absent or from an older record)."""
+    from irsa_tui.chain.credentials import ContainerCredentials, NodeIdentity
+
+    found = tuple(_revive(ContainerCredentials, c) for c in items) if isinstance(items, list) else ()
+    return found, _revive(NodeIdentity, node) if isinstance(node, Mapping) else None
+
+
+def _revive(hint: Any, value: Any) -> Any:
+    """A value written by ``dataclasses.asdict`` + ``_jsonable`` back as ``hint`` (frozen dataclasses of
+    primitives, Literals, optionals and homogeneous tuples, as the result model has)."""
+    if value is None:
+        return None
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{value!r} is not a {hint.__name__}")
+        hints = typing.get_type_hints(hint)
+        return hint(**{f.name: _revive(hints[f.name], value[f.name]) for f in dataclasses.fields(hint)
+                       if f.name in value})
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise TypeError(f"{value!r} is not a list")
+        return tuple(_revive(args[0], v) for v in value)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        classes = [a for a in inner if isinstance(a, type) and dataclasses.is_dataclass(a)]
+        if classes and isinstance(value, Mapping):
+            return _revive(classes[0], value)
+        return _revive(inner[0], value) if len(inner) == 1 else value
+    return value
 
 
 def _expect(*pairs: Any) -> None:

@@ -3,6 +3,7 @@ so ``irsa-tui --help`` stays instant.
 
     irsa-tui [NS/POD] [--context C] [-n NS] [--lab]     the TUI
     irsa-tui check NS/POD [--json|--markdown] ...       non-interactive diagnosis
+    irsa-tui scan [-n NS | -A] [--json|--markdown]      every workload of a namespace or cluster
     irsa-tui lab list | run SCENARIO -- CMD | serve     the local lab world
     irsa-tui explain [TEXT | -] [--json]                what an error text says about the chain
     irsa-tui mcp [--context C]                          an MCP server over stdio (irsa-tui[mcp])
@@ -22,7 +23,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NoReturn, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from irsa_tui import __version__
 
@@ -101,8 +102,10 @@ class _Parser(argparse.ArgumentParser):
         raise UsageExit(f"{self.prog}: {message}")
 
 
-def parse_target(value: str | None, namespace: str | None) -> tuple[str, str]:
-    """``NS/POD`` or ``POD`` (with ``-n``); returns (namespace, pod). Raises UsageExit."""
+def parse_target(value: str | None, namespace: str | None, default_namespace: str | None = None) -> tuple[str, str]:
+    """``NS/POD`` or ``POD`` (with ``-n``, else the kube context's namespace, ``default_namespace``); returns
+    (namespace, pod). Raises UsageExit. As with kubectl, the context's namespace is only a default: an explicit
+    ``NS/POD`` wins over it, and only an explicit ``-n`` that disagrees is an error."""
     if not value:
         raise UsageExit("no pod given: use NS/POD, or POD with -n NS")
     text = value.strip()
@@ -113,7 +116,7 @@ def parse_target(value: str | None, namespace: str | None) -> tuple[str, str]:
         if namespace and namespace != ns:
             raise UsageExit(f"target {_quote(value)} names namespace {_quote(ns)} but -n says {_quote(namespace)}")
     else:
-        ns, pod = namespace or "", text
+        ns, pod = namespace or default_namespace or "", text
     if not ns:
         raise UsageExit(f"no namespace for pod {_quote(value)}: use NS/POD or -n NS")
     for kind, name in (("namespace", ns), ("pod", pod)):
@@ -181,6 +184,27 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="static links only: no TokenRequest, STS or S3 call")
     p.add_argument("--timeout", type=_seconds, default=5.0, help="per network call, seconds (default 5)")
     p.add_argument("--deadline", type=_seconds, default=30.0, help="whole run, seconds (default 30)")
+    p.add_argument("--logs", action="store_true",
+                   help="also read the tail of each app container's log for known error shapes, shown redacted "
+                        "as evidence (RBAC get pods/log)")
+    p.add_argument("--log-lines", type=_log_lines, default=200, metavar="N",
+                   help="with --logs: how many lines of each log to read (default 200)")
+    p.add_argument("--cloudtrail", action="store_true",
+                   help="also count the role's AssumeRoleWithWebIdentity events of the last hour by subject "
+                        "(cloudtrail:LookupEvents)")
+
+
+def _log_lines(value: str) -> int:
+    """``--log-lines N`` (argparse type): 1 to 5000."""
+    if not value.isdigit() or not 1 <= int(value) <= 5000:
+        raise argparse.ArgumentTypeError(f"--log-lines takes a number from 1 to 5000, not {_quote(value)}")
+    return int(value)
+
+
+def _evidence_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The Options fields of ``--logs`` / ``--cloudtrail``."""
+    return {"logs": bool(getattr(args, "logs", False)), "log_lines": int(getattr(args, "log_lines", 200)),
+            "cloudtrail": bool(getattr(args, "cloudtrail", False))}
 
 
 def _check_parser() -> argparse.ArgumentParser:
@@ -275,13 +299,14 @@ def _check(argv: Sequence[str]) -> int:
         if args.lab and not args.target:
             ns, pod = world.target(args.lab)  # type: ignore[union-attr]
         else:
-            ns, pod = parse_target(args.target, args.namespace or (ctx.namespace if ctx else None))
+            ns, pod = parse_target(args.target, args.namespace, ctx.namespace if ctx else None)
         if args.bucket is None and args.object_key is None and ctx is not None:
             args.bucket, args.object_key = ctx.bucket, ctx.object_key
         from irsa_tui.engine import Options, Run, UsageError, diagnose
 
         options = Options(namespace=ns, pod=pod, context=context, cluster=args.cluster, region=args.region,
-                          bucket=args.bucket, object_key=args.object_key, live=args.live, timeout=args.timeout, deadline=args.deadline)
+                          bucket=args.bucket, object_key=args.object_key, live=args.live, timeout=args.timeout, deadline=args.deadline,
+                          **_evidence_options(args))
         runs: list[Run] = []
         try:
             result = diagnose(options, run_out=runs)
@@ -305,6 +330,128 @@ def _check(argv: Sequence[str]) -> int:
             remove_debug_handler(handler)
         if world is not None:
             world.stop()
+
+
+SCAN_EPILOG = """\
+exit codes (scan): 0 every workload ok, 1 some workload is broken, 2 some workload (or the scan)
+could not be judged, 64 usage error.
+Static by default: no TokenRequest, STS or S3 call (token claims are predicted as the kubelet would
+mint them); --live runs the live probes too. The JSON contract: README 'scan --json'."""
+
+
+def _workers(value: str) -> int:
+    """Targets judged at once (argparse type): 1..64."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 1 <= number <= 64:
+        raise argparse.ArgumentTypeError(f"{value!r}: give 1 to 64")
+    return number
+
+
+def _scan_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=f"{PROG} scan", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=SCAN_EPILOG,
+                description="Judge every workload whose ServiceAccount has an IAM role (IRSA) or a Pod Identity "
+                "association, in a namespace or the whole cluster: one row per workload, plus what no single-pod "
+                "check shows.")
+    p.add_argument("--kubeconfig", type=_kubeconfig_file, metavar="FILE",
+                   help="kubeconfig file to use (default: $KUBECONFIG, else ~/.kube/config)")
+    p.add_argument("--context", help="kube context (default: current-context of KUBECONFIG)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("-n", "--namespace", action="append", metavar="NS",
+                       help="namespace to scan (repeat for several; default: the context's, else default)")
+    where.add_argument("-A", "--all-namespaces", action="store_true", help="scan every namespace")
+    p.add_argument("--cluster", help="EKS cluster name (default: derived from the kube context)")
+    p.add_argument("--region", help="AWS region (default: from the kube context, else AWS config)")
+    p.add_argument("--live", action="store_true",
+                   help="also run the live probes (TokenRequest, STS) of every workload's representative pod")
+    p.add_argument("--timeout", type=_seconds, default=5.0, help="per network call, seconds (default 5)")
+    p.add_argument("--deadline", type=_seconds, default=120.0,
+                   help="whole scan, seconds (default 120); workloads not judged by then are 'error'")
+    p.add_argument("--workers", type=_workers, default=8, help="workloads judged at once (default 8)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON (the stable contract, see README)")
+    fmt.add_argument("--markdown", action="store_true", help="Markdown report")
+    p.add_argument("--progress", action="store_true",
+                   help="show the progress bar on stderr even when it is not a terminal (never with --json)")
+    p.add_argument("--lab", metavar="SCENARIO", help="scan a lab scenario (starts and stops the local world)")
+    return p
+
+
+class _Progress:
+    """A one-line progress bar on stderr, redrawn in place."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total if total else width
+        sys.stderr.write(f"\r{PROG} scan: [{'#' * filled}{'.' * (width - filled)}] {done}/{total} judged ")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 72 + "\r")
+            sys.stderr.flush()
+
+
+def _scan(argv: Sequence[str]) -> int:
+    args = _scan_parser().parse_args(argv)
+    _use_kubeconfig(args)
+    world = None
+    if args.lab:
+        require_lab()
+        _known_scenario(args.lab)
+    try:
+        if args.lab:
+            world = _start_lab([args.lab])
+            context = args.lab
+        else:
+            context = args.context
+        namespaces: tuple[str, ...] | None = None
+        if not args.all_namespaces:
+            chosen = args.namespace or [_context_namespace(context) or "default"]
+            for ns in chosen:
+                pattern, limit, allowed = _NAME_RULES["namespace"]
+                if not ns or len(ns) > limit or not pattern.fullmatch(ns):
+                    raise UsageExit(f"namespace name {_quote(ns)} is not a valid Kubernetes name ({allowed}, at most {limit})")
+            namespaces = tuple(dict.fromkeys(chosen))
+        from irsa_tui.engine import UsageError
+        from irsa_tui.scan import ScanOptions, render_json, render_markdown, render_text, scan
+
+        options = ScanOptions(context=context, namespaces=namespaces, cluster=args.cluster, region=args.region,
+                              live=args.live, timeout=args.timeout, deadline=args.deadline, workers=args.workers)
+        progress = None
+        if not args.json and (args.progress or _stderr_tty()):
+            progress = _Progress()
+        try:
+            report = scan(options, on_progress=progress)
+        except UsageError as exc:
+            raise UsageExit(str(exc)) from None
+        finally:
+            if progress is not None:
+                progress.clear()
+        if args.json:
+            sys.stdout.write(render_json(report))
+        elif args.markdown:
+            sys.stdout.write(render_markdown(report))
+        else:
+            sys.stdout.write(render_text(report, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+        sys.stdout.flush()
+        return report.exit_code
+    finally:
+        if world is not None:
+            world.stop()
+
+
+def _stderr_tty() -> bool:
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _probe_options(args: argparse.Namespace) -> dict[str, object]:
@@ -413,7 +560,7 @@ def _tui(argv: Sequence[str]) -> int:
         ns = pod = None
         if args.target:
             try:
-                ns, pod = parse_target(args.target, args.namespace or _context_namespace(args.context))
+                ns, pod = parse_target(args.target, args.namespace, _context_namespace(args.context))
             except UsageExit as exc:  # `irsa-tui scna`: a bare word that is neither a pod we can place nor a command
                 if "/" in args.target:
                     raise
@@ -435,11 +582,17 @@ def _tui(argv: Sequence[str]) -> int:
             # scenario's probe options travel in its kube context (the irsa-tui extension), as for any context.
             from irsa_tui.ui.backend import RealBackend, StartingBackend
 
-            backend = StartingBackend(RealBackend(args.timeout), lambda: _start_lab(None, announce=False))
+            backend = StartingBackend(RealBackend(args.timeout, _evidence_options(args)),
+                                      lambda: _start_lab(None, announce=False))
+        real = None
+        if backend is None and (args.logs or args.cloudtrail):
+            from irsa_tui.ui.backend import RealBackend
+
+            real = RealBackend(args.timeout, _evidence_options(args))
         from irsa_tui.ui.app import IrsaApp
 
         IrsaApp(context=context, namespace=ns or args.namespace, pod=pod, bucket=args.bucket, live=args.live,
-                timeout=args.timeout, object_key=args.object_key, backend=backend).run()
+                timeout=args.timeout, object_key=args.object_key, backend=backend or real).run()
         return 0
     finally:
         if backend is not None:
@@ -559,6 +712,8 @@ def _debug(argv: Sequence[str]) -> int:
 # an unknown first word close to one of them is an error rather than a pod name.
 COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "check": ("diagnose one pod non-interactively (irsa-tui check --help)", lambda a: _check(a)),
+    "scan": ("judge every IRSA / Pod Identity workload of a namespace or cluster (irsa-tui scan --help)",
+             lambda a: _scan(a)),
     "lab": ("the local lab world (irsa-tui lab --help; needs the lab extra)", _lab_command),
     "replay": ("open an incident bundle (check --save): TUI, or --text/--json/--markdown", _replay),
     "completion": ("print the completion script: completion bash|zsh|fish", _completion),
@@ -570,7 +725,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
 
 # Parsers of the subcommands for shell completion (a command without one completes its name only).
 _COMMAND_PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
-    "check": lambda: _check_parser(), "replay": _replay_parser,
+    "check": lambda: _check_parser(), "scan": lambda: _scan_parser(), "replay": _replay_parser,
 }
 
 
@@ -639,7 +794,7 @@ def console() -> int:
     to free them anyway); finalizers, atexit handlers and thread joins still run as usual.
     Not in ``main()``: tests call that in-process. The TUI keeps its collector.
     """
-    if sys.argv[1:2] == ["check"]:
+    if sys.argv[1:2] in (["check"], ["scan"]):
         gc.disable()
     code = main()
     for stream in (sys.stdout, sys.stderr):

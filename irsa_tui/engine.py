@@ -91,6 +91,23 @@ class Session:
         self.region = region
         self.cluster_account = cluster_account
         self.memo = Memo() if shared else None
+        self.step_pool: ThreadPoolExecutor | None = None
+        """Threads shared by every run on this Session (see ``use_step_pool``); None: a pool per run."""
+
+    def use_step_pool(self, runs_at_once: int) -> ThreadPoolExecutor:
+        """Share one thread pool among the runs of this Session, ``runs_at_once`` of them at a time at most
+        (a scan): room for every step of each of them plus as many for their parallel calls."""
+        if self.step_pool is None:
+            steps = max(len(graph.steps) for graph in GRAPHS.values())
+            self.step_pool = ThreadPoolExecutor(max_workers=2 * steps * max(1, runs_at_once),
+                                                thread_name_prefix="irsa-fetch")
+        return self.step_pool
+
+    def close(self) -> None:
+        """Let the shared step pool's threads end (runs still going keep theirs until they finish)."""
+        if self.step_pool is not None:
+            self.step_pool.shutdown(wait=False)
+            self.step_pool = None
 
     @classmethod
     def open(cls, options: Options, shared: bool = True) -> Session:
@@ -150,6 +167,10 @@ def _judge_ready(mechanism: Mechanism | None, on_link: Callable[[LinkResult], No
     return judge_ready
 
 
+def _judge_nothing(run: Run) -> None:
+    """No one watches links appear: the final judgement below is the only one."""
+
+
 def diagnose(
     options: Options,
     on_link: Callable[[LinkResult], None] | None = None,
@@ -177,14 +198,17 @@ def diagnose(
         cluster_account=session.cluster_account,
     )
     graph = GRAPHS[mechanism.id] if mechanism is not None else RUN_GRAPH
-    run = Run(facts, _judge_ready(mechanism, on_link), on_call, fold=graph.fold)
+    # Links are judged as their facts settle only for someone watching (on_link): a scan's hundreds of runs
+    # would judge every chain twice for nothing (a tenth of a fleet scan's CPU).
+    run = Run(facts, _judge_ready(mechanism, on_link) if on_link else _judge_nothing, on_call, fold=graph.fold)
     if run_out is not None:
         run_out.append(run)
     inputs = StepInputs(namespace=options.namespace, pod=options.pod, live=options.live,
                         cluster_name=session.cluster_name, region=session.region, bucket=options.bucket,
                         object_key=options.object_key, cluster_explicit=bool(options.cluster),
-                        context=session.context)
-    run_steps(run, graph.steps, (session.sources, inputs), options.deadline, session.memo)
+                        context=session.context, logs=options.logs, log_lines=options.log_lines,
+                        cloudtrail=options.cloudtrail)
+    run_steps(run, graph.steps, (session.sources, inputs), options.deadline, session.memo, pool=session.step_pool)
     _raise_usage(run, options, session)
     # Final, complete judgement; re-emit any link whose result changed since it was shown.
     verdict = run.values.get("detection")

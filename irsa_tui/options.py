@@ -35,6 +35,12 @@ class Options:
     """Per network call, seconds."""
     deadline: float = 30.0
     """Whole run, seconds."""
+    logs: bool = False
+    """``--logs``: read the tail of each app container's log for known error shapes (RBAC get pods/log)."""
+    log_lines: int = 200
+    """How many lines of each container's log ``--logs`` reads (``tailLines``)."""
+    cloudtrail: bool = False
+    """``--cloudtrail``: the role's web-identity events of the last hour (cloudtrail:LookupEvents)."""
 
     def __post_init__(self) -> None:
         problem = probe_problem(self.bucket, self.object_key)

@@ -390,14 +390,22 @@ def _blame(run: Run, step: Step, producer: Mapping[str, Step]) -> str:
 
 
 def run_steps(
-    run: Run, steps: Sequence[Step], env: Any, deadline: float, memo: Memo | None = None, workers: int = 40
+    run: Run, steps: Sequence[Step], env: Any, deadline: float, memo: Memo | None = None, workers: int = 40,
+    pool: ThreadPoolExecutor | None = None,
 ) -> None:
     """Run every step concurrently until all are done or ``deadline`` seconds have passed.
 
     A step that raises settles its open keys with an internal error; at the deadline every open key of
     a step still running is settled with a timeout error naming that step.
+
+    ``pool``: a pool shared by many runs (a scan's Session), so threads are started once, not per run
+    (starting ~5 threads per run was a third of a 600-workload scan's time). Each step holds a thread while
+    it waits for the keys it reads, so the pool must hold every step of every run at once and spare
+    threads for their ``parallel`` calls (``Session.step_pool``); it is left running.
     """
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="irsa-fetch")
+    own = pool is None
+    if pool is None:
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="irsa-fetch")
 
     def guarded(step: Step) -> None:
         ctx = StepContext(run, step, pool, memo, env)
@@ -418,4 +426,5 @@ def run_steps(
                               f"overall deadline of {deadline:g}s passed while waiting for {_blame(run, step, producer)}")
             run.settle(0, dict.fromkeys(step.settles, err))
     run.close()
-    pool.shutdown(wait=False, cancel_futures=True)
+    if own:
+        pool.shutdown(wait=False, cancel_futures=True)

@@ -22,8 +22,11 @@ from irsa_tui.chain.errors import SourceError, SourceFailure
 from irsa_tui.chain.facts import (
     POD_IDENTITY_FIELDS,
     ClusterFacts,
+    ContainerLog,
     Facts,
     IssuerFacts,
+    LogFacts,
+    LogMatch,
     PodFacts,
     RoleFacts,
     S3Facts,
@@ -63,6 +66,11 @@ class StepInputs:
     """``--cluster`` was given (not guessed from the kube context)."""
     context: str | None = None
     """The kube context's name (names the cluster when it has no EKS API)."""
+    logs: bool = False
+    """``--logs``: read the tail of each app container's log."""
+    log_lines: int = 200
+    cloudtrail: bool = False
+    """``--cloudtrail``: the role's web-identity events of the last hour."""
 
 
 def _ctx(ctx: StepContext) -> tuple[Sources, StepInputs]:
@@ -367,9 +375,7 @@ def step_token(ctx: StepContext) -> None:
     audience = plan.token_audience(pod, sa)
 
     def predicted() -> TokenFacts:
-        cluster = _value(ctx, "cluster", ClusterFacts)
-        return TokenFacts(origin="predicted", header={}, claims=plan.predicted_claims(pod, audience, cluster,
-                          int(time.time())), signature_redacted="(predicted: no token)", fetched_at=datetime.now(UTC))
+        return predicted_token(pod, audience, _value(ctx, "cluster", ClusterFacts))
 
     if not inputs.live:
         ctx.settle(token=predicted(), token_request_error=None,
@@ -387,6 +393,12 @@ def step_token(ctx: StepContext) -> None:
     except ValueError as exc:
         token = SourceError("kubernetes", "bad-response", f"TokenRequest returned something that is not a JWT: {exc}")
     ctx.settle(token=token, token_request_error=None)
+
+
+def predicted_token(pod: PodFacts, audience: str, cluster: ClusterFacts | None) -> TokenFacts:
+    """The claims the kubelet's token would carry (no TokenRequest: ``--no-live`` or not permitted)."""
+    return TokenFacts(origin="predicted", header={}, claims=plan.predicted_claims(pod, audience, cluster,
+                      int(time.time())), signature_redacted="(predicted: no token)", fetched_at=datetime.now(UTC))
 
 
 def step_sts(ctx: StepContext) -> None:
@@ -452,6 +464,89 @@ def step_s3(ctx: StepContext) -> None:
     ctx.settle(s3=value)
 
 
+# --- evidence: what the app and AWS saw (opt-in) ------------------------------------------------
+TRAIL_WINDOW = 3600
+"""CloudTrail: the last hour of events."""
+
+
+def split_timestamps(text: str) -> tuple[list[str], list[str | None]]:
+    """Log lines as the API server sends them with ``timestamps=true``: (texts, timestamps)."""
+    texts: list[str] = []
+    stamps: list[str | None] = []
+    for line in text.splitlines():
+        head, _, rest = line.partition(" ")
+        if len(head) >= 20 and head[:4].isdigit() and head[4:5] == "-" and "T" in head:
+            texts.append(rest)
+            stamps.append(head[:19] + "Z" if head.endswith("Z") else head)
+        else:
+            texts.append(line)
+            stamps.append(None)
+    return texts, stamps
+
+
+def log_matches(text: str) -> tuple[int, tuple[LogMatch, ...]]:
+    """(lines read, the known error shapes found): only the matched lines (redacted) are kept."""
+    from irsa_tui.explain.engine import explain
+
+    texts, stamps = split_timestamps(text)
+    result = explain("\n".join(texts))
+    return len(texts), tuple(
+        LogMatch(code=m.shape.code, line=m.line, count=m.count,
+                 timestamp=stamps[m.line_number - 1] if 0 < m.line_number <= len(stamps) else None)
+        for m in result.matches
+    )
+
+
+def step_logs(ctx: StepContext) -> None:
+    src, inputs = _ctx(ctx)
+    if not inputs.logs:
+        ctx.gap("logs", "app logs not read (check --logs reads them)")
+        return
+    pod = _value(ctx, "pod_read", PodFacts)
+    if pod is None:
+        ctx.gap("logs", "pod could not be read")
+        return
+    found: list[ContainerLog] = []
+    for container in (c for c in pod.containers if c.kind == "container"):
+        try:
+            text = ctx.call(f"kubernetes GET pods/log {pod.namespace}/{pod.name} {container.name}",
+                            functools.partial(src.kube.pod_log, pod.namespace, pod.name, container.name,
+                                              inputs.log_lines))
+        except SourceFailure as failure:
+            found.append(ContainerLog(container.name, error=failure.error))
+            if failure.error.kind == "forbidden":  # the same answer for every container: ask once
+                found += [ContainerLog(c.name, error=failure.error) for c in pod.containers
+                          if c.kind == "container" and c.name not in {f.container for f in found}]
+                break
+            continue
+        read, matches = log_matches(text)
+        found.append(ContainerLog(container.name, lines_read=read, matches=matches))
+    ctx.settle(logs=LogFacts(tail_lines=inputs.log_lines, containers=tuple(found)))
+
+
+def step_cloudtrail(ctx: StepContext) -> None:
+    src, inputs = _ctx(ctx)
+    if not inputs.cloudtrail:
+        ctx.gap("cloudtrail", "CloudTrail not read (check --cloudtrail reads it)")
+        return
+    arn = _value(ctx, "role_arn", RoleArn)
+    if arn is None:
+        ctx.gap("cloudtrail", "no role ARN to look up in CloudTrail (see service-account)")
+        return
+    from irsa_tui.chain.trail import summarise
+
+    event = "AssumeRoleWithWebIdentity"
+    until = datetime.now(UTC)
+    since = datetime.fromtimestamp(until.timestamp() - TRAIL_WINDOW, UTC)
+    try:
+        events, truncated = ctx.call(f"cloudtrail LookupEvents {event}",
+                                     lambda: src.aws.cloudtrail_events(event, since, until), key=None)
+    except SourceFailure as failure:
+        ctx.settle(cloudtrail=failure.error)
+        return
+    ctx.settle(cloudtrail=summarise(events, event, str(arn), since, until, truncated))
+
+
 SA, INJ, TOK, OIDC, STS, S3 = (LinkId.SERVICE_ACCOUNT, LinkId.INJECTION, LinkId.TOKEN, LinkId.OIDC_PROVIDER,
                                LinkId.STS, LinkId.S3)
 
@@ -485,6 +580,8 @@ STEPS: tuple[Step, ...] = (
          step_sts, calls=("sts AssumeRoleWithWebIdentity",)),
     Step("s3", ("credentials", "role_policies", "pod_read", "aws_region", "role_arn"), ("s3",), S3, step_s3,
          calls=("s3 ", "iam SimulatePrincipalPolicy"), round_trips=2),
+    Step("logs", ("pod_read",), ("logs",), INJ, step_logs, calls=("kubernetes GET pods/log",)),
+    Step("cloudtrail", ("role_arn",), ("cloudtrail",), STS, step_cloudtrail, calls=("cloudtrail LookupEvents",)),
     *CREDENTIAL_STEPS,
 )
 """The IRSA fetch steps. Order here is only the order of deadline messages; the runner derives the rest."""

@@ -12,8 +12,8 @@ with its credentials. Every step past ``detection`` runs only for a pod diagnose
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import time
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -36,6 +36,7 @@ from irsa_tui.chain.mechanism import (
     association_inputs,
     detect_mechanism,
     diagnosed,
+    env_mechanism,
     pod_input,
 )
 from irsa_tui.chain.model import LinkId
@@ -45,7 +46,7 @@ from irsa_tui.chain.pod_identity_facts import (
 )
 from irsa_tui.runner import Step, StepContext, StepGraph
 from irsa_tui.steps import STEPS as IRSA_STEPS
-from irsa_tui.steps import _ctx, _fetch, _value, decode_token
+from irsa_tui.steps import _ctx, _fetch, _value, decode_token, predicted_token
 from irsa_tui.steps_credentials import CREDENTIAL_STEPS
 
 __all__ = ["AUDIENCE", "FIELDS", "GRAPH", "INTERNAL", "NONE_GRAPH", "STEPS"]
@@ -165,14 +166,8 @@ def step_pi_token(ctx: StepContext) -> None:
         ctx.gap("pod_identity_token", "pod could not be read")
         return
 
-    def predicted() -> TokenFacts:
-        cluster = _value(ctx, "cluster", ClusterFacts)
-        claims = plan.predicted_claims(pod, AUDIENCE, cluster, int(time.time()))
-        return TokenFacts(origin="predicted", header={}, claims=claims, signature_redacted="(predicted: no token)",
-                          fetched_at=datetime.now(UTC))
-
     if not inputs.live:
-        ctx.settle(pod_identity_token=predicted(),
+        ctx.settle(pod_identity_token=predicted_token(pod, AUDIENCE, _value(ctx, "cluster", ClusterFacts)),
                    gaps={"pod_identity_token": "live probes off: claims predicted, no TokenRequest made"})
         return
     fetched_at = datetime.now(UTC)
@@ -187,6 +182,15 @@ def step_pi_token(ctx: StepContext) -> None:
     except ValueError as exc:
         token = SourceError("kubernetes", "bad-response", f"TokenRequest returned something that is not a JWT: {exc}")
     ctx.settle(pod_identity_token=token)
+
+
+def step_pi_warm(ctx: StepContext) -> None:
+    """Load the EC2 and EKS Auth clients early for a pod whose env is not IRSA's (an optimisation only)."""
+    src, _ = _ctx(ctx)
+    pod = _value(ctx, "pod_read", PodFacts)
+    if src.eks is not None and pod is not None and env_mechanism(pod) != "irsa":
+        with contextlib.suppress(Exception):
+            src.eks.warm()
 
 
 # --- agent and node ------------------------------------------------------------------------------
@@ -308,6 +312,7 @@ STEPS: tuple[Step, ...] = (
     _shared("sa"),
     ASSOCIATIONS,
     DETECTION,
+    Step("pi_warm", ("pod_read",), (), None, step_pi_warm, round_trips=0),
     Step("pi_roles", ("associations", "pod_read"), ("association_role", "target_role", "association_role_arns"),
          ASSOC, step_pi_roles, calls=("iam GetRole", "iam ListRolePolicies", "iam ListAttachedRolePolicies",
                                       "iam GetRolePolicy", "iam GetPolicy"), scope="role", round_trips=3),
@@ -333,7 +338,7 @@ FIELDS = frozenset({"pod", "service_account", "namespace_service_accounts", "clu
 
 GRAPH = StepGraph(STEPS, INTERNAL, fold, FIELDS)
 
-_NONE_STEPS = (*(replace(s, link=SA) for s in STEPS[:9]), _shared("role_arn"), _shared("role"),
+_NONE_STEPS = (*(replace(s, link=SA) for s in STEPS[:10]), _shared("role_arn"), _shared("role"),
                *(replace(step, link=SA) for step in CREDENTIAL_STEPS))
 NONE_GRAPH = StepGraph(
     _NONE_STEPS, ("pod_read", "caller_identity", "aws_region", "detection", "role_arn"), None,

@@ -4,8 +4,9 @@
 
 Shots: the picker, the healthy chain, a chain broken at each of the seven IRSA links (one lab
 scenario per link, the first whose expected first failure is that link), an EKS Pod Identity chain
-with its why-this-mechanism dialog (m), and the Credentials tab (i) of a pod whose SDK families
-disagree. PNGs are made with
+with its why-this-mechanism dialog (m), the Credentials tab (i) of a pod whose SDK families
+disagree, and the scan screen on the generated fleet world. ``--only SHOT`` makes one of them. PNGs
+are made with
 cairosvg (pip) or, failing that, rsvg-convert (Debian librsvg2-bin), with the SVG's Fira Code
 swapped for an installed monospace font so the grid stays aligned.
 """
@@ -111,6 +112,21 @@ async def shoot_chain(world: Any, name: str, scenario: str, size: tuple[int, int
         return Path(app.save_screenshot(f"{name}.svg", str(OUT)))
 
 
+async def shoot_scan(size: tuple[int, int]) -> Path:
+    """The scan screen on the generated fleet world (lab/fleet.py), every namespace, worst first."""
+    from irsa_tui.ui.app import IrsaApp
+    from irsa_tui.ui.screens.picker import ALL_NAMESPACES, PickerScreen
+    from irsa_tui.ui.screens.scan import ScanScreen
+
+    app = IrsaApp(context="fleet", namespace=ALL_NAMESPACES)
+    async with app.run_test(size=size) as pilot:
+        await wait(pilot, lambda: isinstance(app.screen, PickerScreen) and app.screen.context == "fleet")
+        await pilot.press("S")
+        await wait(pilot, lambda: isinstance(app.screen, ScanScreen) and app.screen.report is not None, 180.0)
+        await pilot.pause(0.5)
+        return Path(app.save_screenshot("scan.svg", str(OUT)))
+
+
 def to_png(svg: Path) -> str | None:
     """Write ``svg`` as PNG next to it; returns the tool used, or None when none works."""
     text = svg.read_text(encoding="utf-8").replace("Fira Code, monospace", MONO).replace('"Fira Code"', MONO)
@@ -128,19 +144,25 @@ def to_png(svg: Path) -> str | None:
     return None
 
 
-async def main_async(size: tuple[int, int], png: bool) -> int:
+async def main_async(size: tuple[int, int], png: bool, only: str | None = None) -> int:
     from irsa_tui.lab.world import LabWorld
 
     shots = pick_scenarios()
-    world = LabWorld.start(sorted(set(shots.values())))
+    if only is not None:
+        shots = {k: v for k, v in shots.items() if k == only}
+    world = LabWorld.start([*sorted(set(shots.values())), "fleet"] if only in (None, "scan") else sorted(set(shots.values())))
     os.environ.update(world.env)
     written: list[Path] = []
     try:
         OUT.mkdir(exist_ok=True)
-        written.append(await shoot_picker(world, size))
+        if only in (None, "picker"):
+            written.append(await shoot_picker(world, size))
         for name, scenario in shots.items():
             written.append(await shoot_chain(world, name, scenario, size))
             print(f"  {name:<32} <- lab scenario {scenario}")
+        if only in (None, "scan"):
+            written.append(await shoot_scan(size))
+            print(f"  {'scan':<32} <- lab world fleet (generated)")
     finally:
         world.stop()
     tool = None
@@ -162,12 +184,13 @@ def main() -> int:
     )
     parser.add_argument("--size", default="120x36", help="terminal size, COLSxROWS (default 120x36)")
     parser.add_argument("--no-png", dest="png", action="store_false", help="SVG only")
+    parser.add_argument("--only", metavar="SHOT", help="one shot: picker, scan, or chain-healthy / chain-broken-LINK")
     args = parser.parse_args()
     try:
         cols, rows = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         parser.error(f"--size {args.size!r}: expected COLSxROWS, e.g. 120x36")
-    return asyncio.run(main_async((cols, rows), args.png))
+    return asyncio.run(main_async((cols, rows), args.png, args.only))
 
 
 if __name__ == "__main__":

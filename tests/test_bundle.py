@@ -65,6 +65,27 @@ def test_the_detected_mechanism_and_why_survive_the_round_trip() -> None:
     assert report.render_json(again) == report.render_json(result)
 
 
+def test_the_credentials_section_survives_the_round_trip() -> None:
+    """Each container's sources per SDK family and the node role (nested dataclasses, Literals, optionals)."""
+    from dataclasses import replace
+
+    from irsa_tui.chain.credentials import NodeIdentity, NodeMetadata, node_identity, pod_credentials
+    from irsa_tui.chain.pod_identity_facts import InstanceFacts, InstanceProfileFacts, NodeFacts
+
+    pod = b.healthy_pod(containers=(b.app_container(env=(EnvVar("AWS_ACCESS_KEY_ID", None),)),))
+    node = node_identity(
+        "ip-10-0-1-2", NodeFacts("ip-10-0-1-2", "aws:///eu-west-1a/i-0abc", "i-0abc", "eu-west-1a", "linux", None),
+        InstanceFacts("i-0abc", "required", 2, "enabled", "arn:aws:iam::111122223333:instance-profile/np"),
+        InstanceProfileFacts("np", "arn:aws:iam::111122223333:instance-profile/np",
+                             ("arn:aws:iam::111122223333:role/node",)))
+    assert isinstance(node, NodeIdentity) and isinstance(node.metadata, NodeMetadata)
+    result = replace(_result(False), credentials=pod_credentials(pod, node), node=node)
+    assert result.credentials and result.credentials[0].choices
+    again = result_from_record(json.loads(json.dumps(result_record(result))))
+    assert again.credentials == result.credentials and again.node == node
+    assert report.render_json(again) == report.render_json(result)
+
+
 def _facts() -> Any:
     facts = b.healthy_facts()
     token = facts.token

@@ -92,3 +92,17 @@ def test_engine_refuses_object_without_bucket() -> None:
 
     with pytest.raises(UsageError, match="--object needs --bucket"):
         diagnose(Options(namespace="payments", pod="api", object_key="k"))
+
+
+@pytest.mark.parametrize(
+    ("value", "namespace", "context_ns", "expected"),
+    [
+        ("accounts-prod/api-1", None, "payments", ("accounts-prod", "api-1")),  # NS/POD wins over the context
+        ("api-1", None, "payments", ("payments", "api-1")),  # the context's namespace is the default
+        ("api-1", "orders", "payments", ("orders", "api-1")),  # -n wins over the context
+    ],
+)
+def test_the_context_namespace_is_only_a_default(
+    value: str, namespace: str | None, context_ns: str, expected: tuple[str, str]
+) -> None:
+    assert parse_target(value, namespace, context_ns) == expected

@@ -191,6 +191,29 @@ _ALL: list[Code] = [
         why="A live answer overrules a static prediction: irsa-tui called sts:AssumeRoleWithWebIdentity with the pod's own token and role, the very call the pod's SDK makes, and STS's answer names this link. The static check judged it from what irsa-tui could read, which differs from what STS sees: {differ}.",
         fix="{fix}",
     ),
+    # scan: findings about many ServiceAccounts at once (irsa-tui scan)
+    Code(
+        "SA-250",
+        title="Annotated role does not exist (scan)",
+        message="role {role_arn} named by {count} ServiceAccount(s) ({service_accounts}) does not exist",
+        why="IAM answered NoSuchEntity for a role that eks.amazonaws.com/role-arn annotations name. Every pod of "
+            "these ServiceAccounts (and any started later) fails at STS with AccessDenied (Not authorized to "
+            "perform sts:AssumeRoleWithWebIdentity). A scan lists each such role once, whether pods use it or not: "
+            "a typo in the ARN, a role deleted with its stack, or a role in another account.",
+        fix="aws iam get-role --role-name {role}  # NoSuchEntity: create the role, or fix the annotations:\n"
+            "# kubectl -n NS annotate serviceaccount SA eks.amazonaws.com/role-arn=<existing role ARN> --overwrite",
+    ),
+    Code(
+        "SA-251",
+        title="Association names a ServiceAccount that does not exist (scan)",
+        message="Pod Identity association {association} names {namespace}/{sa}: the {missing} does not exist",
+        why="EKS lets you create a Pod Identity association for any namespace and ServiceAccount name; it does "
+            "not check that they exist. Pods get the association's role only when they run as exactly that "
+            "ServiceAccount in that namespace, so this association serves nobody: a typo, or a workload that "
+            "was renamed or deleted.",
+        fix="aws eks delete-pod-identity-association --cluster-name {cluster} --association-id {association}\n"
+            "# or create {namespace}/{sa} for the workload meant to use it",
+    ),
     Code(
         "SA-003",
         title="ServiceAccount exists (Pod Identity)",
@@ -514,6 +537,16 @@ _ALL: list[Code] = [
         fix="kubectl -n {namespace} annotate serviceaccount {sa} eks.amazonaws.com/audience={expected} --overwrite\n"
             "{restart}",
     ),
+    # scan: findings about many pods at once (irsa-tui scan)
+    Code(
+        "INJ-150",
+        title="Pods need a restart to pick up their identity (scan)",
+        message="{count} pod(s) of {workload} started before {change}: restart them to pick it up",
+        why="The pod identity webhook injects credentials only when a pod is created. A pod started before its "
+            "ServiceAccount's role annotation was set or changed, or before its Pod Identity association was "
+            "created or changed, keeps what it was given then (nothing, or the old role) until it is recreated.",
+        fix="kubectl -n {namespace} rollout restart {kind_lower}/{name}  # bare pods and Jobs: delete and recreate",
+    ),
     Code(
         "INJ-004",
         title="Pod Identity env and token volume injected",
@@ -586,6 +619,22 @@ _ALL: list[Code] = [
             "when that path is not mounted (the volume or its mount is missing) it fails with "
             "FileNotFoundError / no such file. Recreate the pod so the webhook injects env and volume together.",
         fix="{restart}",
+    ),
+    Code(
+        "INJ-221",
+        title="The app's log shows it calling AWS as another identity",
+        message="the log of container {container} shows {who} ({code}, {when}): the app does not use the pod's role, "
+            "though the chain gives it one",
+        why="A live answer overrules a static guess: the chain read from the pod's spec says the container gets "
+            "its IRSA role, but the app's own log (check --logs: its last lines, known error shapes only) shows a "
+            "call made as {who}. A container's image and environment do not change while it runs, so the log "
+            "speaks for this container: the SDK in it picks other credentials first (access keys, a profile, a "
+            "credentials file), is too old to read AWS_WEB_IDENTITY_TOKEN_FILE (the user guide's minimums: boto3 "
+            "1.9.220 / botocore 1.12.200, aws-sdk-go 1.23.13, Java v1 1.11.704, Java v2 2.10.11, JS 2.525.0), or "
+            "the code builds its own client from the node's instance profile. Matched line: {line}",
+        fix="# find what the container uses: its env and mounted credential files, then its SDK version\n"
+            "kubectl -n {namespace} get pod {pod} -o jsonpath='{{.spec.containers[?(@.name==\"{container}\")].env}}'\n"
+            "# upgrade the SDK or remove the other credentials, then restart the pod",
     ),
     # --- injection (end) ---
     # --- token (begin) ---
@@ -887,6 +936,19 @@ _ALL: list[Code] = [
         why="A live answer overrules a static prediction: irsa-tui called sts:AssumeRoleWithWebIdentity with the pod's own token and role, the very call the pod's SDK makes, and STS's answer names this link. The static check judged it from what irsa-tui could read, which differs from what STS sees: {differ}.",
         fix="{fix}",
     ),
+    # scan: findings about the account (irsa-tui scan -A)
+    Code(
+        "OIDC-150",
+        title="OIDC provider matches no cluster (scan)",
+        message="OIDC provider {provider} matches no EKS cluster in {region} that irsa-tui can see",
+        why="IAM OIDC providers outlive their clusters: deleting a cluster leaves its provider behind, and a "
+            "role that still trusts it can be assumed by whoever later controls that issuer's tokens. No EKS "
+            "cluster of the account in this region (eks ListClusters, DescribeCluster) has this issuer. It may "
+            "serve a cluster irsa-tui cannot list (another region's client, missing eks:ListClusters): check "
+            "before deleting.",
+        fix="aws iam list-roles --query \"Roles[?contains(to_string(AssumeRolePolicyDocument), '{host_path}')].Arn\"\n"
+            "aws iam delete-open-id-connect-provider --open-id-connect-provider-arn {provider}  # once nothing uses it",
+    ),
     # --- oidc-provider (end) ---
     # --- trust-policy (begin) ---
     Code(
@@ -967,6 +1029,32 @@ _ALL: list[Code] = [
             "this link {static_status}",
         why="A live answer overrules a static prediction: irsa-tui called sts:AssumeRoleWithWebIdentity with the pod's own token and role, the very call the pod's SDK makes, and STS's answer names this link. The static check judged it from what irsa-tui could read, which differs from what STS sees: {differ}.",
         fix="{fix}",
+    ),
+    # scan: findings about a role, for every ServiceAccount that uses it (irsa-tui scan)
+    Code(
+        "TRUST-150",
+        title="Trust policy lets any ServiceAccount in (scan)",
+        message="role {role_arn} trusts {scope}: statement {statement}: {reason}",
+        why="A web-identity trust statement that does not pin <issuer>:sub to one system:serviceaccount:NS:SA "
+            "(no :sub condition, a wildcard, StringLike on the namespace, Principal *) lets every pod whose "
+            "ServiceAccount matches assume the role, including ones whose authors were never meant to have it. "
+            "Pin sub with StringEquals, one value per ServiceAccount that should use the role.",
+        fix="aws iam update-assume-role-policy --role-name {role} --policy-document file://trust.json\n"
+            "# with, in the statement: \"StringEquals\": {{\"<issuer>:sub\": \"system:serviceaccount:NS:SA\", "
+            "\"<issuer>:aud\": \"sts.amazonaws.com\"}}",
+    ),
+    Code(
+        "TRUST-250",
+        title="Association's role does not trust Pod Identity (scan)",
+        message="role {role_arn} of Pod Identity association {association} ({namespace}/{sa}) does not trust "
+            "pods.eks.amazonaws.com: {reason}",
+        why="EKS Auth assumes an association's role as the service principal pods.eks.amazonaws.com, with "
+            "sts:AssumeRole and sts:TagSession (session tags are on unless the association disables them). A role "
+            "made for IRSA trusts a web identity instead, so every pod of the association gets AccessDenied from "
+            "the agent.",
+        fix="aws iam update-assume-role-policy --role-name {role} --policy-document '{{\"Version\": \"2012-10-17\", "
+            "\"Statement\": [{{\"Effect\": \"Allow\", \"Principal\": {{\"Service\": \"pods.eks.amazonaws.com\"}}, "
+            "\"Action\": [\"sts:AssumeRole\", \"sts:TagSession\"]}}]}}'",
     ),
     Code(
         "TRUST-003",
@@ -1111,6 +1199,20 @@ _ALL: list[Code] = [
         why="irsa-tui assumed the role with the pod's token itself, which proves the role and its trust, not the "
             "pod: the injection link shows that the pod's SDK picks other credentials (or none were injected). "
             "The pod gets the role only once that is fixed (see injection).",
+    ),
+    Code(
+        "STS-104",
+        title="CloudTrail shows this pod's calls refused",
+        message="CloudTrail: {refused} AssumeRoleWithWebIdentity refused in the last hour for {subject}, last at "
+            "{last}, {error}; the chain judged sts {static_status}",
+        why="CloudTrail records every AssumeRoleWithWebIdentity STS answers, the pod's own calls included (check "
+            "--cloudtrail reads the last hour with cloudtrail:LookupEvents). The latest call for this pod's "
+            "ServiceAccount was refused while the chain irsa-tui just walked passes (or did not call STS): the fix "
+            "may be newer than the refusals (they stop once the pod's SDK retries), another replica runs an older "
+            "pod template, or the pod calls another role or endpoint. Events reach CloudTrail about 5 minutes "
+            "(up to 15) after the call.",
+        fix="# the events, newest first:\naws cloudtrail lookup-events --lookup-attributes "
+            "AttributeKey=EventName,AttributeValue=AssumeRoleWithWebIdentity --start-time {since} --max-results 50",
     ),
     Code(
         "STS-208",
@@ -1330,6 +1432,17 @@ _ALL: list[Code] = [
             "The injection link shows that the pod's SDK picks other credentials, so what the pod can do in S3 "
             "is decided by those.",
     ),
+    Code(
+        "S3-104",
+        title="Policies use session tags the association disables",
+        message="role {role} uses {tags} in its policies, but association {association} disables session tags: "
+            "those statements never match",
+        why="EKS Pod Identity tags each session with the pod's cluster, namespace, ServiceAccount and pod "
+            "(aws:PrincipalTag/...), unless the association sets disableSessionTags (needed for a session policy, "
+            "or against PackedPolicyTooLarge). Statements that use these tags then match nothing (UG pod-id-abac).",
+        fix="aws eks update-pod-identity-association --cluster-name {cluster} --association-id {association} "
+            "--no-disable-session-tags",
+    ),
     # --- s3 (end) ---
     # --- association (begin) ---
     Code(
@@ -1497,7 +1610,8 @@ _ALL: list[Code] = [
     Code(
         "EKSAUTH-001",
         title="EKS Auth issued credentials",
-        message="EKS Auth AssumeRoleForPodIdentity issued credentials for {assumed}",
+        message="EKS Auth AssumeRoleForPodIdentity issued credentials for {assumed} (called by irsa-tui with a "
+            "fresh pods.eks.amazonaws.com token of the ServiceAccount, not through the node's agent)",
         why="irsa-tui made the agent's call with a fresh token of this pod's ServiceAccount: EKS Auth found the "
             "association, assumed its role (and target role) and returned credentials, as it will for the pod.",
     ),

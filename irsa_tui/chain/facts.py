@@ -40,13 +40,17 @@ __all__ = [
     "TOKEN_DIR",
     "TOKEN_PATH",
     "TOKEN_VOLUME",
+    "CloudTrailFacts",
     "ClusterFacts",
     "ContainerFacts",
+    "ContainerLog",
     "EnvVar",
     "ErrorKind",
     "Facts",
     "Fetched",
     "IssuerFacts",
+    "LogFacts",
+    "LogMatch",
     "OidcProviderFacts",
     "OwnerRef",
     "PodFacts",
@@ -58,6 +62,7 @@ __all__ = [
     "StsFacts",
     "TokenFacts",
     "TokenVolume",
+    "TrailSubject",
     "VolumeFacts",
     "VolumeMount",
     "WebhookFacts",
@@ -339,6 +344,67 @@ class S3Facts:
     """The region the S3 client signed for first (the pod's ``AWS_REGION``)."""
 
 
+@dataclass(frozen=True)
+class LogMatch:
+    """One known error shape found in a container's log (``check --logs``): only matched lines are kept."""
+
+    code: str
+    """The explain catalogue's shape code (``ERR-001``)."""
+    line: str
+    """The matched line, redacted and shortened (irsa_tui/redact.py), without its timestamp."""
+    timestamp: str | None
+    """The API server's timestamp of the first matching line (``timestamps=true``), when it gave one."""
+    count: int = 1
+    """How many lines of the tail hold this shape."""
+
+
+@dataclass(frozen=True)
+class ContainerLog:
+    """What the last lines of one app container's log showed."""
+
+    container: str
+    lines_read: int = 0
+    matches: tuple[LogMatch, ...] = ()
+    error: SourceError | None = None
+    """The log could not be read (RBAC ``get pods/log``, container not started, timeout)."""
+
+
+@dataclass(frozen=True)
+class LogFacts:
+    tail_lines: int
+    containers: tuple[ContainerLog, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrailSubject:
+    """CloudTrail's AssumeRoleWithWebIdentity / AssumeRoleForPodIdentity events of one subject for the role."""
+
+    subject: str
+    """``system:serviceaccount:NS:SA`` (the token's sub), or the principal CloudTrail names."""
+    ok: int = 0
+    refused: int = 0
+    last_at: datetime | None = None
+    last_error: str | None = None
+    """The error code of the latest event, None when it succeeded."""
+    last_refused_at: datetime | None = None
+    last_refused_error: str | None = None
+
+
+@dataclass(frozen=True)
+class CloudTrailFacts:
+    event: str
+    """``AssumeRoleWithWebIdentity`` or ``AssumeRoleForPodIdentity``."""
+    role_arn: str
+    since: datetime
+    until: datetime
+    events_read: int = 0
+    truncated: bool = False
+    """More events than irsa-tui reads (pages are bounded): the counts are lower bounds."""
+    subjects: tuple[TrailSubject, ...] = ()
+    own_probes: int = 0
+    """Events of irsa-tui's own probes (session ``irsa-tui-…``), not counted above."""
+
+
 @dataclass
 class Facts:
     """All facts for one pod. Mutable only while sources gather; checks treat it as read-only."""
@@ -363,6 +429,10 @@ class Facts:
     role: Fetched[RoleFacts] = None
     sts: Fetched[StsFacts] = None
     s3: Fetched[S3Facts] = None
+    logs: Fetched[LogFacts] = None
+    """``check --logs``: the known error shapes in the tail of each app container's log."""
+    cloudtrail: Fetched[CloudTrailFacts] = None
+    """``check --cloudtrail``: the last hour of the role's web-identity events."""
     gaps: dict[str, str] = field(default_factory=dict)
     """Why a fact is None: field name -> one-line reason."""
     caller: str | None = None

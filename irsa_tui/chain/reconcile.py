@@ -14,6 +14,10 @@ Rules (README "Live answers overrule static guesses"):
    pod does not use it".
 4. The audience the token, the provider's client IDs and the trust policy's :aud must share: when
    the provider and the trust policy agree and the token differs, injection fails (INJ-214).
+5. What the app and AWS saw (chain/evidence.py): ``check --logs`` error lines and ``check
+   --cloudtrail`` events become evidence on the link they implicate; a log showing the node role, an IAM
+   user's keys or no credentials while injection passes fails injection (INJ-221); CloudTrail refusing
+   the pod's latest call while sts passes (or made no call) makes sts warn (STS-104).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from irsa_tui.chain import arn
+from irsa_tui.chain import arn, evidence
 from irsa_tui.chain.audience import audience_sides, odd_side
 from irsa_tui.chain.credentials import container_credentials, primary_container
 from irsa_tui.chain.facts import Facts, PodFacts, StsFacts, TokenFacts
@@ -210,4 +214,5 @@ def reconcile(facts: Facts, links: Sequence[LinkResult]) -> tuple[LinkResult, ..
         else:
             _overrule(facts, facts.sts, by)
     _pod_uses(facts, by)
+    evidence.apply(facts, by)
     return tuple(by[link.id] for link in links)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from irsa_tui.chain.evidence import with_evidence
 from irsa_tui.chain.facts import Facts
 from irsa_tui.chain.model import LinkId, LinkResult, Status
 from irsa_tui.chain.reconcile import reconcile
@@ -52,8 +53,9 @@ def judge(
     try:
         final = tuple(
             link if one_line(link.summary) == link.summary else replace(link, summary=one_line(link.summary))
-            # The rules read IRSA's links (web identity, its STS answers); another mechanism brings its own.
-            for link in (reconcile(facts, judged) if mechanism.id == IRSA.id else judged)
+            # The rules read IRSA's links (web identity, its STS answers); another mechanism brings its own,
+            # but what the app's log and CloudTrail saw is evidence for any mechanism (chain/evidence.py).
+            for link in (reconcile(facts, judged) if mechanism.id == IRSA.id else with_evidence(facts, judged))
         )
     except Exception:  # a bug in the rules must not hide the checks' own judgement
         return judged

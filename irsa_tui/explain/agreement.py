@@ -59,7 +59,8 @@ def agreement(error: Explanation, chain: Mapping[str, str]) -> Agreement:
                 "injection",
             )
         return Agreement("unknown", f"the error shows {who}; the chain could not confirm the injection", link)
-    if error.mechanism == "pod-identity":
+    pod_identity_chain = any(link_id in chain for link_id in ("association", "agent", "eks-auth"))
+    if error.mechanism == "pod-identity" and not pod_identity_chain:
         return Agreement(
             "disagrees",
             "the error comes from EKS Pod Identity, but this chain is the pod's IRSA chain: compare the pod's "

@@ -30,6 +30,7 @@ from irsa_tui.lab import ec2_api, eks_api, eks_auth, faults
 from irsa_tui.lab._server import LabHandler, LabServer
 from irsa_tui.lab.scenario import ACCOUNT
 from irsa_tui.lab.sts_judge import Denied, judge_s3, judge_web_identity
+from irsa_tui.lab.trail import Trail
 
 __all__ = ["AwsFront", "AwsScenario", "Moto"]
 
@@ -92,7 +93,8 @@ class AwsScenario:
     boundary: Any = None
     scp: Any = None
     caller_deny: frozenset[str] = frozenset()
-    """Actions (``iam:GetRole``) the caller may not perform on this scenario's role only."""
+    """Actions (``iam:GetRole``, ``eks-auth:AssumeRoleForPodIdentity``) the caller may not perform on this
+    scenario's roles or cluster only."""
     s3_region_error: str = "PermanentRedirect"
     """What S3 answers a request signed for another region than the bucket's (or AuthorizationHeaderMalformed)."""
     iam_trusts_ca: bool = True
@@ -171,6 +173,8 @@ class _State:
     issued: list[tuple[str, str, str]] = field(default_factory=list)
     """Every (access key id, secret key, session token) AssumeRoleWithWebIdentity handed out."""
     memo: dict[tuple[Any, ...], tuple[float, Any]] = field(default_factory=dict)
+    trail: Trail = field(default_factory=Trail)
+    """The lab's CloudTrail: every web-identity decision of the front, plus scenario-seeded history."""
 
     def cached(self, key: tuple[Any, ...], fn: Any) -> Any:
         """Policy/provider/bucket look-ups the judges make, kept for a moment like AWS's own caches.
@@ -226,6 +230,9 @@ class _Handler(LabHandler):
         action = (form.get("Action") or query.get("Action") or [""])[0]
         if not service and action == "AssumeRoleWithWebIdentity":
             service = "sts"
+        target = self.headers.get("X-Amz-Target") or ""
+        if not action and target:  # JSON protocol (CloudTrail): the action is the target's last part
+            action = target.rsplit(".", 1)[-1]
         action = action or _rest_action(service, self.command, url.path, query)
         with self._state().lock:
             self._state().actions.append((service, action, self.command, url.path))
@@ -234,7 +241,7 @@ class _Handler(LabHandler):
         if fault is not None:
             self.inject(fault, action, resource, CALLER_ARN)
             return
-        if akid not in self._state().assumed and self._caller_denied(service, action, form):
+        if akid not in self._state().assumed and self._caller_denied(service, action, form, url.path):
             message = (
                 f"User: {CALLER_ARN} is not authorized to perform: {service}:{action} on resource: {resource} "
                 f"because no identity-based policy allows the {service}:{action} action"
@@ -254,6 +261,9 @@ class _Handler(LabHandler):
                 self._web_identity(
                     body, {k: v[0] for k, v in form.items()} or {k: v[0] for k, v in query.items()}
                 )
+                return
+            if service == "cloudtrail" and action == "LookupEvents":
+                self._lookup_events(body)
                 return
             if service == "iam" and action == "SimulatePrincipalPolicy":
                 self._simulate({k: v[0] for k, v in form.items()})
@@ -291,14 +301,17 @@ class _Handler(LabHandler):
                 extra["x-amz-bucket-region"] = region_of  # real S3 sends it on bucket-level answers
         self._forward(body, extra_headers=extra)
 
-    def _caller_denied(self, service: str, action: str, form: dict[str, list[str]]) -> bool:
-        """The caller's identity lacks ``service:action``: everywhere, or on one scenario's role."""
+    def _caller_denied(self, service: str, action: str, form: dict[str, list[str]], path: str = "") -> bool:
+        """The caller's identity lacks ``service:action``: everywhere, or on one scenario's role or cluster."""
         st = self._state()
         name = f"{service}:{action}"
         if name in st.denied:
             return True
         role = (form.get("RoleName") or [""])[0] if service == "iam" else ""
         scn = st.scenarios.get(st.by_role.get(role, "")) if role else None
+        parts = [p for p in path.split("/") if p]
+        if scn is None and service in ("eks", "eks-auth") and parts[:1] == ["clusters"] and len(parts) > 1:
+            scn = st.scenarios.get(st.by_cluster.get(unquote(parts[1]), ""))
         return scn is not None and name in scn.caller_deny
 
     def _bucket_region(self, bucket: str) -> str | None:
@@ -428,9 +441,11 @@ class _Handler(LabHandler):
                 thumbprint_ok=lambda thumbs: trusted_ca or ca_thumbprint in [t.lower() for t in thumbs],
             )
         except Denied as denied:
+            self._record_web_identity(params, denied.code, denied.message)
             status, payload = _sts_error(denied.status, denied.code, denied.message)
             self.send(status, payload, "text/xml")
             return
+        self._record_web_identity(params, None, None)
 
         def rewrite(payload: bytes) -> bytes:
             text = payload.decode("utf-8")
@@ -461,6 +476,36 @@ class _Handler(LabHandler):
             return text.encode()
 
         self._forward(body, rewrite)
+
+    def _record_web_identity(self, params: dict[str, str], code: str | None, message: str | None) -> None:
+        """CloudTrail's record of one AssumeRoleWithWebIdentity (subject and issuer read from the token)."""
+        claims: dict[str, Any] = {}
+        for part in (params.get("WebIdentityToken") or "").split(".")[1:2]:
+            try:
+                decoded = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+            except ValueError:
+                decoded = None
+            claims = decoded if isinstance(decoded, dict) else {}
+        role = params.get("RoleArn") or ""
+        account = role.split(":")[4] if role.count(":") >= 5 else ACCOUNT
+        iss = str(claims.get("iss") or "")
+        self._state().trail.record(
+            "AssumeRoleWithWebIdentity", role_arn=role or None, subject=str(claims.get("sub") or "") or None,
+            session=params.get("RoleSessionName"), error_code=code, error_message=message,
+            provider=f"arn:aws:iam::{account}:oidc-provider/{iss.split('://', 1)[-1]}" if iss else None,
+            account=account)
+
+    def _lookup_events(self, body: bytes) -> None:
+        try:
+            request = json.loads(body or b"{}")
+        except ValueError:
+            request = None
+        if not isinstance(request, dict):
+            self.send(400, json.dumps({"__type": "SerializationException", "message": "bad JSON"}).encode(),
+                      "application/x-amz-json-1.1")
+            return
+        status, answer = self._state().trail.lookup(request)
+        self.send(status, json.dumps(answer).encode(), "application/x-amz-json-1.1")
 
     # --- EKS -------------------------------------------------------------------------------------
     def _eks(self, path: str) -> None:

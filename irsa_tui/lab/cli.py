@@ -94,14 +94,14 @@ def _unknown(name: str) -> _Usage:
 
 
 def _check_names(names: list[str]) -> None:
-    known = {s.name for s in scn_mod.scenarios()}
+    known = {s.name for s in scn_mod.scenarios() + scn_mod.generated()}
     for name in names:
         if name not in known:
             raise _unknown(name)
 
 
 def _list(as_json: bool) -> int:
-    items = scn_mod.scenarios()
+    items = scn_mod.scenarios() + scn_mod.generated()  # generated worlds (fleet) last
     if as_json:
         doc = [
             {
@@ -116,6 +116,7 @@ def _list(as_json: bool) -> int:
                     "codes": list(s.expect.codes),
                     "mechanism": s.expect.mechanism,
                 },
+                **({"generated": True} if s.generator else {}),
             }
             for s in items
         ]

@@ -25,7 +25,7 @@ import jwt
 from irsa_tui.lab._server import LabHandler, LabServer
 from irsa_tui.lab.pki import SigningKey
 
-__all__ = ["Cluster", "KubeServer", "build_objects"]
+__all__ = ["Cluster", "KubeServer", "build_objects", "service_account"]
 
 USER = "lab-user"
 
@@ -39,6 +39,8 @@ RESOURCES: dict[str, tuple[str, str, bool]] = {
     "deployments": ("apis/apps/v1", "Deployment", True),
     "statefulsets": ("apis/apps/v1", "StatefulSet", True),
     "daemonsets": ("apis/apps/v1", "DaemonSet", True),
+    "jobs": ("apis/batch/v1", "Job", True),
+    "cronjobs": ("apis/batch/v1", "CronJob", True),
     "mutatingwebhookconfigurations": (
         "apis/admissionregistration.k8s.io/v1",
         "MutatingWebhookConfiguration",
@@ -77,6 +79,8 @@ class Cluster:
     lock: threading.Lock = field(default_factory=threading.Lock)
     minted: list[str] = field(default_factory=list)
     """Every token TokenRequest handed out (tests search outputs for them)."""
+    logs: dict[tuple[str, str], dict[str, list[str]]] = field(default_factory=dict)
+    """(namespace, pod) -> container -> log lines (lab/app_logs.py; ``app`` is the pod's first container)."""
 
 
 def _meta(name: str, ns: str | None, created: dt.datetime, cluster: str, **extra: Any) -> dict[str, Any]:
@@ -352,6 +356,60 @@ def _deep_merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     return base
 
 
+def service_account(
+    cluster: str,
+    ns: str,
+    name: str,
+    created: dt.datetime,
+    annotated: dt.datetime,
+    annotations: dict[str, str],
+    labels: dict[str, str],
+) -> dict[str, Any]:
+    """A ServiceAccount whose managedFields say when its role annotation was written (``annotated``,
+    an update after ``created`` by ``kubectl annotate``, or at creation)."""
+    has_role = bool(annotations.get(ROLE_ANNOTATION))
+    fields_create: dict[str, Any] = {"f:metadata": {"f:labels": {f"f:{k}": {} for k in labels}}}
+    managed = [
+        {
+            "manager": "kubectl-client-side-apply",
+            "operation": "Update",
+            "apiVersion": "v1",
+            "time": _ts(created),
+            "fieldsType": "FieldsV1",
+            "fieldsV1": fields_create,
+        }
+    ]
+    other: dict[str, Any] = {f"f:{k}": {} for k in annotations if k != ROLE_ANNOTATION}
+    if has_role and annotated > created:
+        if other:
+            fields_create["f:metadata"]["f:annotations"] = other
+        managed.append(
+            {
+                "manager": "kubectl-annotate",
+                "operation": "Update",
+                "apiVersion": "v1",
+                "time": _ts(annotated),
+                "fieldsType": "FieldsV1",
+                "fieldsV1": {"f:metadata": {"f:annotations": {f"f:{ROLE_ANNOTATION}": {}}}},
+            }
+        )
+    elif annotations:
+        fields_create["f:metadata"]["f:annotations"] = {f"f:{k}": {} for k in annotations}
+    return {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": _meta(
+            name,
+            ns,
+            created,
+            cluster,
+            labels=dict(labels) or None,
+            annotations=dict(annotations) or None,
+            managedFields=managed,
+        ),
+    }
+
+
 def build_objects(
     cfg: dict[str, Any], cluster: str, region: str, now: dt.datetime | None = None
 ) -> dict[str, dict[tuple[str | None, str], dict[str, Any]]]:
@@ -422,51 +480,12 @@ def build_objects(
     sa_cfg = cfg["serviceaccount"]
     sa_created = now - float(sa_cfg.get("created_days_ago", 40)) * days
     annotated = now - float(sa_cfg.get("annotated_days_ago", sa_cfg.get("created_days_ago", 40))) * days
-    annotated = max(annotated, sa_created)
     annotations = {str(k): str(v) for k, v in (sa_cfg.get("annotations") or {}).items()}
     has_role = bool(annotations.get(ROLE_ANNOTATION))
-    fields_create: dict[str, Any] = {
-        "f:metadata": {"f:labels": {f"f:{k}": {} for k in sa_cfg.get("labels") or {}}}
-    }
-    managed = [
-        {
-            "manager": "kubectl-client-side-apply",
-            "operation": "Update",
-            "apiVersion": "v1",
-            "time": _ts(sa_created),
-            "fieldsType": "FieldsV1",
-            "fieldsV1": fields_create,
-        }
-    ]
-    other: dict[str, Any] = {f"f:{k}": {} for k in annotations if k != ROLE_ANNOTATION}
-    if has_role and annotated > sa_created:
-        if other:
-            fields_create["f:metadata"]["f:annotations"] = other
-        managed.append(
-            {
-                "manager": "kubectl-annotate",
-                "operation": "Update",
-                "apiVersion": "v1",
-                "time": _ts(annotated),
-                "fieldsType": "FieldsV1",
-                "fieldsV1": {"f:metadata": {"f:annotations": {f"f:{ROLE_ANNOTATION}": {}}}},
-            }
-        )
-    elif annotations:
-        fields_create["f:metadata"]["f:annotations"] = {f"f:{k}": {} for k in annotations}
-    sa: dict[str, Any] = {
-        "apiVersion": "v1",
-        "kind": "ServiceAccount",
-        "metadata": _meta(
-            str(sa_cfg["name"]),
-            ns,
-            sa_created,
-            cluster,
-            labels=sa_cfg.get("labels") or None,
-            annotations=annotations or None,
-            managedFields=managed,
-        ),
-    }
+    annotated = max(annotated, sa_created)
+    sa = service_account(
+        cluster, ns, str(sa_cfg["name"]), sa_created, annotated, annotations, sa_cfg.get("labels") or {}
+    )
     _deep_merge(sa, sa_cfg.get("patch") or {})
     if sa_cfg.get("present", True):
         put("serviceaccounts", sa)
@@ -567,6 +586,12 @@ def build_objects(
         mutate_like_webhook(pod, role_then, audience, expiration, region if injects_region else None, regional)
     _deep_merge(pod, pod_cfg.get("patch") or {})
     put("pods", pod)
+
+    if cfg.get("workloads"):  # more IRSA workloads in the namespace (scan scenarios: lab/workloads.py)
+        from irsa_tui.lab.scenario import ACCOUNT
+        from irsa_tui.lab.workloads import add_objects
+
+        add_objects(store, cfg, cluster, region, ACCOUNT, now)
 
     # --- realism: a pod without IRSA, kube-system pods, the EKS webhook configuration
     worker_rs: dict[str, Any] = {
@@ -835,6 +860,9 @@ class _Handler(LabHandler):
         resource, ns, name, sub = parsed
         prefix, kind, namespaced = RESOURCES[resource]
         group = prefix.split("/")[1] if prefix.startswith("apis/") else ""
+        if resource == "pods" and sub == "log" and ns and name:
+            self._pod_log(cluster, ns, name, query)
+            return
         if sub is not None:
             self.send_json(404, status(404, "NotFound", "the server could not find the requested resource"))
             return
@@ -884,6 +912,45 @@ class _Handler(LabHandler):
             200,
             {"kind": f"{kind}List", "apiVersion": api_version, "metadata": meta, "items": items[start:end]},
         )
+
+    def _pod_log(self, cluster: Cluster, ns: str, name: str, query: dict[str, list[str]]) -> None:
+        """``GET pods/NAME/log`` as the API server answers it: text/plain, ``container``, ``tailLines``,
+        ``timestamps``; 400 when a pod of several containers is asked without ``container``."""
+        import datetime as dt
+
+        from irsa_tui.lab.app_logs import POD_TOKEN, with_timestamps
+
+        if "get pods/log" in cluster.deny:
+            self._forbidden("get", "pods/log", "", name, ns)
+            return
+        pod = cluster.objects["pods"].get((ns, name))
+        if pod is None:
+            self.send_json(404, status(404, "NotFound", f'pods "{name}" not found', {"name": name, "kind": "pods"}))
+            return
+        names = [str(c.get("name")) for c in pod.get("spec", {}).get("containers") or []]
+        container = (query.get("container") or [""])[0]
+        if not container and len(names) > 1:
+            message = (f"a container name must be specified for pod {name}, choose one of: [{' '.join(names)}]")
+            self.send_json(400, status(400, "BadRequest", message))
+            return
+        container = container or (names[0] if names else "")
+        if container not in names:
+            self.send_json(400, status(400, "BadRequest", f"container {container} is not valid for pod {name}"))
+            return
+        by_container = cluster.logs.get((ns, name)) or {}
+        lines = list(by_container.get(container) or (by_container.get("app") if container == names[0] else None) or [])
+        if any(POD_TOKEN in line or "@@CALLER_SECRET@@" in line for line in lines):
+            from irsa_tui.lab.world import CALLER_SECRET
+
+            sa = str(pod.get("spec", {}).get("serviceAccountName") or "default")
+            token = _mint(cluster, ns, sa)
+            lines = [line.replace(POD_TOKEN, token).replace("@@CALLER_SECRET@@", CALLER_SECRET) for line in lines]
+        tail = _int((query.get("tailLines") or ["-1"])[0]) if (query.get("tailLines") or [""])[0].isdigit() else -1
+        if (query.get("timestamps") or ["false"])[0] == "true":
+            lines = with_timestamps(lines, dt.datetime.now(dt.UTC))
+        if tail >= 0:
+            lines = lines[-tail:] if tail else []
+        self.send(200, "".join(line + "\n" for line in lines).encode(), "text/plain")
 
     def do_POST(self) -> None:
         routed = self._route()
@@ -999,6 +1066,19 @@ class _Handler(LabHandler):
         self._forbidden(verb, resource, group, name, ns)
 
     do_PUT = do_PATCH = do_DELETE = _write
+
+
+def _mint(cluster: Cluster, ns: str, sa_name: str) -> str:
+    """A token as the kubelet projects it for the pod (the one the app's log may print)."""
+    now = int(time.time()) + cluster.clock_skew
+    claims = {"aud": ["sts.amazonaws.com"], "exp": now + 86400, "iat": now, "iss": cluster.issuer,
+              "kubernetes.io": {"namespace": ns, "serviceaccount": {"name": sa_name}}, "nbf": now,
+              "sub": f"system:serviceaccount:{ns}:{sa_name}"}
+    token: str = jwt.encode(claims, cluster.key.private_key, algorithm="RS256",
+                            headers={"kid": cluster.key.kid, "typ": None})
+    with cluster.lock:
+        cluster.minted.append(token)
+    return token
 
 
 def _int(value: str) -> int:

@@ -35,6 +35,7 @@ __all__ = [
     "close_names",
     "deep_merge",
     "expand",
+    "generated",
     "get",
     "placeholders",
     "scenarios",
@@ -221,6 +222,8 @@ class Scenario:
     world: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     args: tuple[str, ...] = ()
     """Extra ``check`` arguments the scenario is meant with (placeholders allowed), e.g. ``--object``."""
+    generator: str | None = None
+    """A generated world (``fleet``): its module adds objects, roles and associations at seeding."""
 
     def config(self) -> dict[str, Any]:
         """The baseline with this scenario's overrides merged in (placeholders not yet expanded)."""
@@ -392,14 +395,31 @@ def scenarios() -> list[Scenario]:
     return list(_cache)
 
 
+def generated() -> list[Scenario]:
+    """Worlds generated from a seed rather than listed in YAML (``lab/fleet.py``); not in ``scenarios()``,
+    so the test session's world and the per-scenario tests stay small. Started by name only."""
+    return [
+        Scenario(
+            name="fleet",
+            title="Generated fleet: ~5,000 ServiceAccounts, ~2,000 pods, ~500 roles, planted breakage (for scan)",
+            breaks=None,
+            namespace=str(BASELINE["namespace"]),
+            pod=str(BASELINE["pod"]["name"]),
+            expect=Expect(verdict="ok", first_failure=None),
+            world={"pod_identity": {"associations": []}},
+            generator="fleet",
+        )
+    ]
+
+
 def close_names(name: str) -> list[str]:
-    names = [s.name for s in scenarios()]
+    names = [s.name for s in scenarios() + generated()]
     close = difflib.get_close_matches(name, names, n=5, cutoff=0.5)
     return close or [n for n in names if name.split("-")[0] in n][:5]
 
 
 def get(name: str) -> Scenario:
-    for scn in scenarios():
+    for scn in scenarios() + generated():
         if scn.name == name:
             return scn
     hint = close_names(name)

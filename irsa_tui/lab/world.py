@@ -25,12 +25,14 @@ import yaml
 from irsa_tui.lab import faults as faults_mod
 from irsa_tui.lab import scenario as scn_mod
 from irsa_tui.lab._server import LabHandler, LabServer, set_latency
+from irsa_tui.lab.app_logs import app_logs, failing_link
 from irsa_tui.lab.aws import AwsFront, AwsScenario, Moto
 from irsa_tui.lab.issuer import IssuerServer
 from irsa_tui.lab.kube import Cluster, KubeServer, build_objects
 from irsa_tui.lab.pki import pki, signing_key
 from irsa_tui.lab.pod_identity import PodIdentityWorld, seed_pod_identity
 from irsa_tui.lab.scenario import ACCOUNT, REGION, Scenario
+from irsa_tui.lab.trail import seed_events
 
 __all__ = ["LabWorld", "serve"]
 
@@ -110,6 +112,8 @@ class LabWorld:
         self._bad_tls: dict[str, LabServer] = {}
         self._dead: Any = None
         self._ca_file = ""
+        self.fleet_manifest: Any = None
+        """The generated fleet's ``lab.fleet.FleetManifest`` when the ``fleet`` world runs."""
 
     # --- lifecycle -------------------------------------------------------------------------------
     @classmethod
@@ -215,10 +219,14 @@ class LabWorld:
                 version=str(cfg["cluster"]["version"]),
                 clock_skew=int(tok.get("clock_skew_seconds") or 0),
             )
+            cluster.logs[(str(cfg["namespace"]), str(cfg["pod"]["name"]))] = app_logs(failing_link(scn), cfg, names,
+                                                                                     scn.expect.mechanism)
             self.kube.add(cluster)
             self._seed_aws(admin, cfg, names)
             assert self.front is not None
             seed_pod_identity(podid, self.front, cluster, admin, cfg, names, keys[scn.name].jwk, _SEED_LOCKS["iam"])
+            if scn.generator == "fleet":
+                self._seed_fleet(cluster, names)
             self.front.add(
                 AwsScenario(
                     name=scn.name,
@@ -245,6 +253,7 @@ class LabWorld:
                     other_account_providers=_other_account_providers(cfg),
                 )
             )
+            seed_events(self.front.state.trail, cfg.get("cloudtrail"), names, ACCOUNT, REGION)
 
         with ThreadPoolExecutor(max_workers=8) as pool:
             list(pool.map(seed, self.scenarios))
@@ -274,6 +283,18 @@ class LabWorld:
             "AWS_DEFAULT_REGION": REGION,
             "SSL_CERT_FILE": str(ca_file),
         }
+
+    def _seed_fleet(self, cluster: Cluster, names: dict[str, str]) -> None:
+        """The generated fleet (lab/fleet.py): thousands of objects, hundreds of roles, its manifest."""
+        import datetime as dt
+
+        from irsa_tui.lab import fleet
+
+        assert self.front is not None
+        plan = fleet.plan(names["CLUSTER"], names, dt.datetime.now(dt.UTC).replace(microsecond=0))
+        with cluster.lock, _SEED_LOCKS["iam"]:
+            fleet.seed(plan, cluster.objects, self.front.pod_identity.get(names["CLUSTER"]), ACCOUNT)
+        self.fleet_manifest = plan.manifest
 
     def _setup_fault_listeners(self, certs: faults_mod.FaultCerts) -> None:
         """TLS contexts for the kube/issuer listeners, HTTPS decoys and a closed port for AWS endpoints."""
@@ -408,6 +429,11 @@ class LabWorld:
                     "Arn"
                 ]
                 iam.attach_role_policy(RoleName=str(role["name"]), PolicyArn=arn)
+
+        if cfg.get("workloads"):  # more IRSA workloads and their roles (scan scenarios)
+            from irsa_tui.lab.workloads import seed_roles
+
+            seed_roles(iam, cfg, names)
 
     @staticmethod
     def _seed_s3(admin: dict[str, Any], cfg: dict[str, Any], names: dict[str, str]) -> None:

@@ -199,13 +199,44 @@ class WarningDoc(TypedDict):
     summary: str
 
 
+class AssociationDoc(TypedDict):
+    id: str
+    namespace: str
+    service_account: str
+    role_arn: str | None
+    target_role_arn: str | None
+    created: str | None
+
+
+class ContainerMechanismDoc(TypedDict):
+    name: str
+    mechanism: str
+    web_identity: bool
+    container_credentials: bool
+    why: str
+
+
+class MechanismDetailDoc(TypedDict):
+    """Why ``mechanism``: what the pod uses, what is configured and injected, who wins and why."""
+
+    diagnosed: str
+    uses: str
+    configured: list[str]
+    injected: str
+    uniform: bool
+    reasons: list[str]
+    association: AssociationDoc | None
+    containers: list[ContainerMechanismDoc]
+
+
 class CheckOut(TypedDict):
     """The document of ``irsa-tui check --json`` (README: JSON contract)."""
 
     schema_version: int
     target: TargetDoc
     mechanism: str
-    """How the pod gets AWS credentials: ``irsa`` (its links are ``links``)."""
+    """How the pod gets AWS credentials: ``irsa``, ``pod-identity`` or ``none`` (its links are ``links``)."""
+    mechanism_detail: MechanismDetailDoc | None
     verdict: str
     first_failure: str | None
     verdict_text: str
@@ -237,6 +268,35 @@ class FixOut(TypedDict):
     from_earlier_check: bool
     fixes: list[FixRow]
     notice: str
+
+
+class ExplainMatchDoc(TypedDict):
+    code: str
+    family: str
+    kind: str
+    mechanism: str
+    link: str | None
+    meaning: str
+    principal: str | None
+    line_number: int
+    count: int
+    line: str
+
+
+class ExplainOut(TypedDict):
+    """The document of ``irsa-tui explain --json``."""
+
+    mechanism: str
+    link: str | None
+    principal: str | None
+    meaning: str
+    next: list[str]
+    matches: list[ExplainMatchDoc]
+    recognised: bool
+    code: str | None
+    principal_detail: dict[str, Any] | None
+    sdk: list[str]
+    truncated: bool
 
 
 # --- the tools --------------------------------------------------------------------------------
@@ -312,11 +372,13 @@ def check(
     object: ObjectKey = None,  # the argument's public name, as --object
     live: Live = True,
 ) -> Reply:
-    """Diagnose why one pod on Amazon EKS can or cannot reach AWS through IRSA: walk every link of the
-    chain (service-account, injection, token, oidc-provider, trust-policy, sts, s3) and judge each.
+    """Diagnose why one pod on Amazon EKS can or cannot reach AWS through IRSA or EKS Pod Identity: detect
+    the mechanism, walk every link of its chain (IRSA: service-account, injection, token, oidc-provider,
+    trust-policy, sts, s3; Pod Identity: service-account, association, injection, token, agent,
+    trust-policy, eks-auth, s3) and judge each.
 
     Returns exactly the JSON of `irsa-tui check --json` (schema_version 1): {"target", "mechanism"
-    ("irsa"), "verdict"
+    ("irsa" | "pod-identity" | "none"), "mechanism_detail" (why: uses, configured, injected, reasons), "verdict"
     ("ok" | "broken" | "incomplete"), "first_failure" (the first failing link id or null), "verdict_text",
     "warnings" ([{"link", "summary"}]), "pod_uses" (what the pod really uses, or null), "links":
     [{"id", "status" (pass|warn|fail|skip|error), "summary", "evidence", "explanation", "fix",
@@ -405,3 +467,30 @@ class _Recent:
 
 
 _RECENT = _Recent()
+
+
+EXPLAIN_MAX = 1_000_000
+
+
+def _explain_budget(settings: Settings) -> float:
+    return 15.0
+
+
+@tool("Explain an AWS credential error", ExplainOut, _explain_budget)
+def explain(
+    settings: Settings,
+    text: Annotated[str, Field(min_length=1, max_length=EXPLAIN_MAX,
+                               description="The error text: a message, a stack trace or log output (up to 1 MB).")],
+) -> Reply:
+    """Say what an AWS credential error text shows, as `irsa-tui explain --json`: which mechanism
+    ("irsa", "pod-identity", "node-role" when the caller was the node's instance role, "static-keys",
+    "none", "unknown"), which link of the chain it implicates, the principal it names and its meaning,
+    with the next commands (usually `irsa-tui check NS/POD`, i.e. the check tool).
+
+    Returns {"mechanism", "link", "principal", "meaning", "next", "matches": [{"code", "family", "kind",
+    "mechanism", "link", "meaning", "principal", "line_number", "count", "line"}], "recognised", "code",
+    "principal_detail", "sdk", "truncated"}; matched lines are redacted (tokens and keys masked). Unknown
+    text gives mechanism "unknown" and recognised false, never a guess. No network call."""
+    from irsa_tui.explain.engine import explain as run
+
+    return Reply.of(run(text).as_dict())

@@ -234,6 +234,15 @@ class Aws:
             version=cluster.get("version"),
         )
 
+    def list_clusters(self) -> list[str]:
+        """Names of the EKS clusters of the caller's account in the region (for ``scan -A``)."""
+
+        def names(client: Any) -> list[str]:
+            pages = client.get_paginator("list_clusters").paginate()
+            return [str(n) for page in pages for n in page.get("clusters") or []]
+
+        return self._call("eks", "eks ListClusters", "eks:ListClusters", names)
+
     def get_role(self, role_name: str, arn: str, account: str) -> RoleFacts:
         doc = self._call("iam", f"iam GetRole {role_name}", "iam:GetRole", lambda c: c.get_role(RoleName=role_name))
         role = doc.get("Role") or {}
@@ -310,6 +319,40 @@ class Aws:
             if isinstance(item, dict) and item.get("EvalActionName"):
                 out[str(item["EvalActionName"])] = str(item.get("EvalDecision") or "")
         return out or None
+
+    def cloudtrail_events(self, event: str, since: datetime, until: datetime, max_pages: int = 5) -> tuple[list[Any], bool]:
+        """(``TrailEvent`` list, truncated) of one event name between ``since`` and ``until``: at most
+        ``max_pages`` pages of 50 (LookupEvents answers 2 requests a second per account and region)."""
+        from irsa_tui.chain.trail import parse_event
+
+        def pages(client: Any) -> tuple[list[Any], bool]:
+            found: list[Any] = []
+            seen: set[str] = set()  # an event twice (pages shifted by a newer one): counted once
+            kwargs: dict[str, Any] = {
+                "LookupAttributes": [{"AttributeKey": "EventName", "AttributeValue": event}],
+                "StartTime": since, "EndTime": until, "MaxResults": 50,
+            }
+            for _ in range(max_pages):
+                doc = client.lookup_events(**kwargs)
+                for raw in doc.get("Events") or []:
+                    event_id = str(raw.get("EventId") or "")
+                    if event_id and event_id in seen:
+                        continue
+                    seen.add(event_id)
+                    when = raw.get("EventTime")
+                    try:
+                        body = json.loads(raw.get("CloudTrailEvent") or "{}")
+                    except ValueError:
+                        continue
+                    if isinstance(when, datetime) and isinstance(body, dict):
+                        found.append(parse_event(str(raw.get("EventName") or event), when, body))
+                token = doc.get("NextToken")
+                if not token:
+                    return found, False
+                kwargs["NextToken"] = token
+            return found, True
+
+        return self._call("cloudtrail", f"cloudtrail LookupEvents {event}", "cloudtrail:LookupEvents", pages)
 
     # --- live probes ---------------------------------------------------------------------
     def assume_role_with_web_identity(

@@ -51,6 +51,9 @@ __all__ = [
 
 T = TypeVar("T")
 
+LIST_PAGE = 500
+"""Items per page of a LIST (as kubectl asks)."""
+
 
 @dataclass(frozen=True)
 class PodSummary:
@@ -231,22 +234,27 @@ class Kube:
                 _APIS[key] = (time.monotonic(), self._api)
             return self._api
 
+    def _request(self, method: str, path: str, body: Any = None, query: list[tuple[str, Any]] | None = None,
+                 accept: str = "application/json") -> bytes:
+        rest, cfg = self.api
+        headers = {"Accept": accept, "Content-Type": "application/json", "User-Agent": _USER_AGENT}
+        token = cfg.get_api_key_with_prefix("BearerToken", alias="authorization")  # runs an exec refresh hook
+        if token:
+            headers["authorization"] = token
+        url = cfg.host + path + (f"?{urlencode(query)}" if query else "")
+        response = rest.request(method, url, headers=headers, body=body, _request_timeout=self.timeout)
+        response.read()
+        if not 200 <= response.status <= 299:
+            from kubernetes.client.exceptions import ApiException
+
+            raise ApiException.from_response(http_resp=response, body=response.data.decode("utf-8", "replace"), data=None)
+        data: bytes = response.data
+        return data
+
     def _call(self, method: str, path: str, what: str, verb: str, resource: str, body: Any = None,
               query: list[tuple[str, Any]] | None = None) -> dict[str, Any]:
         try:
-            rest, cfg = self.api
-            headers = {"Accept": "application/json", "Content-Type": "application/json", "User-Agent": _USER_AGENT}
-            token = cfg.get_api_key_with_prefix("BearerToken", alias="authorization")  # runs an exec refresh hook
-            if token:
-                headers["authorization"] = token
-            url = cfg.host + path + (f"?{urlencode(query)}" if query else "")
-            response = rest.request(method, url, headers=headers, body=body, _request_timeout=self.timeout)
-            response.read()
-            if not 200 <= response.status <= 299:
-                from kubernetes.client.exceptions import ApiException
-
-                raise ApiException.from_response(http_resp=response, body=response.data.decode("utf-8", "replace"), data=None)
-            doc = json.loads(response.data)
+            doc = json.loads(self._request(method, path, body, query))
             if not isinstance(doc, dict):
                 raise ValueError("response is not a JSON object")
             return doc
@@ -321,6 +329,20 @@ class Kube:
             raise SourceFailure(SourceError("kubernetes", "bad-response", "discovery document without issuer"))
         return issuer
 
+    def pod_log(self, ns: str, name: str, container: str, tail_lines: int) -> str:
+        """The last ``tail_lines`` lines of one container's log, each prefixed with the API server's
+        RFC 3339 timestamp (what ``read_namespaced_pod_log(tail_lines=, timestamps=True)`` asks for)."""
+        what = f"GET pod {ns}/{name} log of container {container}"
+        try:
+            data = self._request("GET", f"/api/v1/namespaces/{ns}/pods/{name}/log", accept="*/*", query=[
+                ("container", container), ("tailLines", int(tail_lines)), ("timestamps", "true"),
+                ("limitBytes", 4 * 1024 * 1024)])
+        except KubeconfigError:
+            raise
+        except Exception as exc:
+            raise SourceFailure(map_kube_error(exc, what, "get", "pods/log")) from None
+        return data.decode("utf-8", "replace")
+
     def token_request(self, pod: PodFacts, audience: str, expiration: int = 600) -> tuple[str, str | None]:
         """TokenRequest bound to the pod, as the kubelet does. Returns (token, expirationTimestamp)."""
         body = {
@@ -347,6 +369,49 @@ class Kube:
                 SourceError("kubernetes", "bad-response", "TokenRequest answered without status.token")
             )
         return token, status.get("expirationTimestamp")
+
+    # --- lists for a scan (one call per page, whatever the number of pods) ----------------
+    def _list(self, path: str, what: str, resource: str) -> list[dict[str, Any]]:
+        """Every item of a LIST, page by page (``limit``/``continue``)."""
+        items: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            query: list[tuple[str, Any]] = [("limit", LIST_PAGE)] + ([("continue", token)] if token else [])
+            doc = self._call("GET", path, what, "list", resource, query=query)
+            items += [i for i in doc.get("items") or [] if isinstance(i, dict)]
+            token = (doc.get("metadata") or {}).get("continue") or None
+            if not token:
+                return items
+
+    def list_pods(self, ns: str | None) -> tuple[PodFacts, ...]:
+        """Every pod of ``ns`` (None: of every namespace), parsed as ``get_pod`` parses one."""
+        path = f"/api/v1/namespaces/{ns}/pods" if ns else "/api/v1/pods"
+        return tuple(parse_pod(i) for i in self._list(path, f"LIST pods in {ns or 'all namespaces'}", "pods"))
+
+    def list_all_service_accounts(self, ns: str | None) -> tuple[ServiceAccountFacts, ...]:
+        """Every ServiceAccount of ``ns`` (None: of every namespace)."""
+        path = f"/api/v1/namespaces/{ns}/serviceaccounts" if ns else "/api/v1/serviceaccounts"
+        return tuple(parse_service_account(i) for i in
+                     self._list(path, f"LIST serviceaccounts in {ns or 'all namespaces'}", "serviceaccounts"))
+
+    def list_controllers(self, ns: str | None) -> dict[tuple[str, str, str], OwnerRef]:
+        """(namespace, kind, name) of each ReplicaSet and Job -> its own controller (Deployment, CronJob).
+        A kind the caller may not list is left out (its pods' rows then name the ReplicaSet or Job)."""
+        out: dict[tuple[str, str, str], OwnerRef] = {}
+        for kind, group, resource in (("ReplicaSet", "apps/v1", "replicasets"), ("Job", "batch/v1", "jobs")):
+            path = f"/apis/{group}/namespaces/{ns}/{resource}" if ns else f"/apis/{group}/{resource}"
+            try:
+                items = self._list(path, f"LIST {resource} in {ns or 'all namespaces'}",
+                                   f"{resource}.{group.split('/')[0]}")
+            except SourceFailure:
+                continue
+            for item in items:
+                meta = item.get("metadata") or {}
+                for ref in meta.get("ownerReferences") or []:
+                    if isinstance(ref, dict) and ref.get("controller") and ref.get("kind"):
+                        out[(str(meta.get("namespace")), kind, str(meta.get("name")))] = OwnerRef(
+                            str(ref["kind"]), str(ref.get("name")))
+        return out
 
     def namespaces(self) -> list[str]:
         doc = self._call("GET", "/api/v1/namespaces", "LIST namespaces", "list", "namespaces")

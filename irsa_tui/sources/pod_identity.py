@@ -188,7 +188,10 @@ class PodIdentityAws:
             message = " ".join(str(err.get("Message") or "").split())
             status = (exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
             caller_denied = code == "AccessDeniedException" and EKS_AUTH_ACTION in message
-            if caller_denied or code in ("ThrottlingException", "InternalServerException", "ServiceUnavailableException") \
+            # the caller's own signature or keys, not a verdict on the pod's token
+            caller_auth = code in ("UnrecognizedClientException", "InvalidSignatureException")
+            if caller_denied or caller_auth \
+                    or code in ("ThrottlingException", "InternalServerException", "ServiceUnavailableException") \
                     or (isinstance(status, int) and status >= 500):
                 raise SourceFailure(map_aws_error(exc, "eks-auth", what, EKS_AUTH_ACTION)) from None
             return EksAuthFacts(ok=False, endpoint=endpoint, error_code=code, error_message=clip(message, 400),

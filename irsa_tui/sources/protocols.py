@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from irsa_tui.chain.facts import (
@@ -48,6 +49,10 @@ class KubeSource(Protocol):
         """(token, expiration timestamp) — the one write irsa-tui makes."""
         ...
 
+    def pod_log(self, ns: str, name: str, container: str, tail_lines: int) -> str:
+        """The last lines of one container's log, each with its timestamp (``check --logs``)."""
+        ...
+
 
 class AwsSource(Protocol):
     region: str | None
@@ -78,6 +83,11 @@ class AwsSource(Protocol):
         self, role_arn: str, token: str, region: str | None, regional: bool, session_name: str
     ) -> tuple[StsFacts, Any]:
         """(what STS answered, the credentials it issued or None)."""
+        ...
+
+    def cloudtrail_events(self, event: str, since: datetime, until: datetime,
+                          max_pages: int = 5) -> tuple[list[Any], bool]:
+        """(events as ``chain.trail.TrailEvent``, truncated) of one event name (``check --cloudtrail``)."""
         ...
 
     def s3_probe(self, creds: Any, bucket: str | None, origin: str, region: str | None, key: str | None = None) -> S3Facts: ...

@@ -115,10 +115,11 @@ class IrsaApp(App[None]):
         from irsa_tui.ui.screens.dialogs import InputDialog, TextDialog
         from irsa_tui.ui.screens.explain_dialog import ExplainDialog
         from irsa_tui.ui.screens.mechanism_dialog import MechanismDialog
+        from irsa_tui.ui.screens.scan import ScanScreen
         from irsa_tui.ui.widgets.filter_list import FilterList
 
         owners = (
-            cls, PickerScreen, FilterList, ChainScreen, LearnScreen, HelpScreen, InputDialog, TextDialog,
+            cls, PickerScreen, FilterList, ScanScreen, ChainScreen, LearnScreen, HelpScreen, InputDialog, TextDialog,
             ExplainDialog, MechanismDialog, CommandLine,
         )
         return tuple(scope_of(owner) for owner in owners)

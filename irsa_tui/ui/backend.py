@@ -56,8 +56,10 @@ def facts_for(backend: object, result: ChainResult) -> Any:
 class RealBackend:
     """The engine and the kube source, as the CLI uses them."""
 
-    def __init__(self, timeout: float = 5.0) -> None:
+    def __init__(self, timeout: float = 5.0, evidence: dict[str, Any] | None = None) -> None:
         self.timeout = timeout
+        self.evidence = dict(evidence or {})
+        """Options fields of ``--logs`` / ``--log-lines`` / ``--cloudtrail`` (the app's logs and CloudTrail as evidence)."""
         self.last: tuple[ChainResult, Any] | None = None
         """The last result and the facts behind it (for an incident bundle)."""
 
@@ -106,7 +108,7 @@ class RealBackend:
 
         options = Options(
             namespace=namespace, pod=pod, context=context, bucket=bucket, object_key=object_key, live=live,
-            timeout=timeout,
+            timeout=timeout, **self.evidence,
         )
         runs: list[Any] = []
         try:
@@ -119,6 +121,18 @@ class RealBackend:
     def facts_for(self, result: ChainResult) -> Any:
         """The facts gathered for ``result`` (the last run's), for an incident bundle; None if unknown."""
         return self.last[1] if self.last is not None and self.last[0] is result else None
+
+    def scan(self, context: str | None, namespaces: tuple[str, ...] | None, on_row: Callable[[Any], None],
+             on_progress: Callable[[int, int], None]) -> Any:
+        """``irsa_tui.scan.scan`` (static) of a namespace or the cluster (None); rows arrive through ``on_row``."""
+        from irsa_tui.engine import UsageError
+        from irsa_tui.scan import ScanOptions, scan
+
+        try:
+            return scan(ScanOptions(context=context, namespaces=namespaces, timeout=self.timeout),
+                        on_row=on_row, on_progress=on_progress)
+        except UsageError as exc:
+            raise BackendError(str(exc)) from None
 
 
 class StartingBackend:
@@ -173,6 +187,12 @@ class StartingBackend:
 
     def facts_for(self, result: ChainResult) -> Any:
         return facts_for(self.inner, result)
+
+    def scan(self, context: str | None, namespaces: tuple[str, ...] | None, on_row: Callable[[Any], None],
+             on_progress: Callable[[int, int], None]) -> Any:
+        """The inner backend's scan, once the start is done."""
+        self._wait()
+        return self.inner.scan(context, namespaces, on_row, on_progress)  # type: ignore[attr-defined]
 
 
 class ReplayBackend:

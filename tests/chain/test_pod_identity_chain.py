@@ -97,3 +97,17 @@ def test_no_identity_names_the_association_of_a_similar_service_account() -> Non
     (link,) = judge(facts, mechanism=NONE)
     assert link.findings[0].code == "SA-209"
     assert "is for ServiceAccount api-sa, not api" in link.summary
+
+
+def test_policies_using_session_tags_that_the_association_disables_warn() -> None:
+    from irsa_tui.chain.links import s3
+
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+              "Resource": "arn:aws:s3:::b/${aws:PrincipalTag/kubernetes-namespace}/*"}, *b.ROLE_POLICY["Statement"]]}
+    role = pib.role(policies=(policy,))
+    off = pib.pi_facts(association_role=role, associations=(pib.association(disable_session_tags=True),))
+    result = s3.check_pod_identity(off, {})
+    assert result.status is Status.WARN and "S3-104" in {f.code for f in result.findings}
+    assert "aws:PrincipalTag/kubernetes-namespace" in result.summary
+    on = pib.pi_facts(association_role=role)
+    assert s3.check_pod_identity(on, {}).status is Status.PASS

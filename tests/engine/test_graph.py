@@ -137,16 +137,22 @@ class _Recording(Facts):
         return object.__getattribute__(self, name)
 
 
+@pytest.mark.parametrize("mechanism", ["irsa", "pod-identity", "none"])
 @pytest.mark.parametrize("variant", ["healthy", "no-live", "nothing-gathered", "caller-known"])
-def test_each_link_reads_only_facts_settled_before_it_is_judged(variant: str) -> None:
+def test_each_link_reads_only_facts_settled_before_it_is_judged(variant: str, mechanism: str) -> None:
     """A link is judged once its needs and those of every link before it are settled: it may read no more."""
     from dataclasses import fields
 
     from irsa_tui.chain.walk import judge_link
+    from tests.chain import pod_identity_builders as pib
 
-    base = b.healthy_facts()
+    base = b.healthy_facts() if mechanism == "irsa" else pib.pi_facts()
+    if mechanism == "none":
+        base.pod = b.healthy_pod(containers=(b.app_container(env=()),))
+        base.service_account = b.healthy_sa(annotations={})
+        base.associations = ()
     if variant == "no-live":
-        base.sts = base.s3 = None
+        base.sts = base.s3 = base.eks_auth = base.pod_identity_s3 = None
         base.live = False
     if variant == "caller-known":
         base.caller = f"arn:aws:iam::{b.ACCOUNT}:user/sre"
@@ -155,7 +161,7 @@ def test_each_link_reads_only_facts_settled_before_it_is_judged(variant: str) ->
             setattr(base, key, None)
     allowed: set[str] = set()
     prior: dict[LinkId, object] = {}
-    for spec in IRSA.links:
+    for spec in MECHANISMS[mechanism].links:
         facts = _Recording(**{f.name: getattr(base, f.name) for f in fields(Facts)})
         object.__setattr__(facts, "seen", set())
         prior[spec.id] = judge_link(spec, facts, prior)  # type: ignore[arg-type]

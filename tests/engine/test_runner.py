@@ -94,3 +94,25 @@ def test_only_shared_scopes_use_the_memo() -> None:
     for _ in range(2):
         _run(make("pod"), make("cluster"), memo=memo)
     assert counts == {"pod": 2, "cluster": 1}
+
+
+def test_runs_on_a_shared_pool_reuse_its_threads_and_leave_it_running() -> None:
+    threads: set[int] = set()
+
+    def first(ctx: StepContext) -> None:
+        threads.add(threading.get_ident())
+        ctx.settle(webhook="w")
+
+    def second(ctx: StepContext) -> None:
+        threads.add(threading.get_ident())
+        ctx.need("webhook")
+        ctx.settle(cluster="c")
+
+    steps = (Step("first", (), ("webhook",), None, first), Step("second", ("webhook",), ("cluster",), None, second))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for _ in range(20):
+            run = Run(Facts(namespace="n", pod_name="p", now=b.NOW), lambda r: None, None)
+            run_steps(run, steps, env=None, deadline=5, pool=pool)
+            assert run.facts.cluster == "c"
+        assert pool.submit(lambda: 1).result() == 1  # not shut down by the runs
+    assert len(threads) <= 4  # 40 steps on the pool's four threads at most, not one thread per step

@@ -119,11 +119,11 @@ AFFECTED: dict[str, tuple[str, ...]] = {
     "oidc-issuer": ("oidc-provider",),
     # EC2 feeds only the credentials section (the node's instance: IMDS options, instance profile)
     "ec2": (),
-    "eks-auth": (),
+    "eks-auth": ("eks-auth",),
 }
 # Sources no link of the cell's scenario reads: every link and the exit code as without the fault, and
 # the JSON section that reads the source names it and the fault (``section_names``).
-UNLINKED = {"ec2", "eks-auth"}
+UNLINKED = {"ec2"}
 STILL_PASS: dict[str, tuple[str, ...]] = {
     "kubernetes": ("oidc-provider",),
     "iam": ("injection", "token", "sts"),
@@ -132,7 +132,7 @@ STILL_PASS: dict[str, tuple[str, ...]] = {
     "s3": ("service-account", "injection", "token", "oidc-provider", "trust-policy", "sts"),
     "oidc-issuer": ("service-account", "injection", "token", "trust-policy"),
     "ec2": (),
-    "eks-auth": (),
+    "eks-auth": ("service-account", "association", "injection", "token", "agent", "trust-policy"),
 }
 # Cells where the fault IS the finding: {(source, kind): {link: "fail"}}; exit code 1.
 FINDING: dict[tuple[str, str], dict[str, str]] = {
@@ -143,6 +143,8 @@ FINDING: dict[tuple[str, str], dict[str, str]] = {
     ("sts", "429"): {"sts": "fail"},
     ("sts", "500"): {"sts": "fail"},
     ("sts", "503"): {"sts": "fail"},
+    # ResourceNotFoundException is EKS Auth's verdict on the pod's token: no association for it.
+    ("eks-auth", "404"): {"eks-auth": "fail"},
     ("s3", "401"): {"s3": "fail"},
     ("s3", "403"): {"s3": "fail"},
     ("s3", "404"): {"s3": "fail"},  # NoSuchBucket
@@ -185,7 +187,7 @@ SOURCE_WORDS: dict[str, tuple[str, ...]] = {
     "s3": ("s3:", "s3 ", "S3", "bucket"),
     "oidc-issuer": ("oidc-issuer:", "issuer"),
     "ec2": ("ec2 ", "ec2:"),
-    "eks-auth": ("eks-auth ", "eks-auth:"),
+    "eks-auth": ("eks-auth ", "eks-auth:", "EKS Auth"),
 }
 
 

@@ -67,8 +67,11 @@ def test_manifests_list_exactly_the_documented_permissions() -> None:
         ("", "namespaces", "list"),
         ("", "nodes", "get"),
         ("apps", "replicasets", "get"),
+        ("apps", "replicasets", "list"),  # scan
+        ("batch", "jobs", "list"),  # scan
         ("apps", "daemonsets", "get"),
         ("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "list"),
+        ("", "pods/log", "get"),  # optional: check --logs
     }
     policy = json.loads((DEPLOY / "iam-policy.json").read_text())
     actions = {a for s in policy["Statement"] for a in s["Action"]}
@@ -84,6 +87,8 @@ def test_manifests_list_exactly_the_documented_permissions() -> None:
         "iam:SimulatePrincipalPolicy",
         "eks:DescribeCluster",
         "sts:GetCallerIdentity",
+        "eks:ListClusters",  # scan -A (optional: OIDC-150)
+        "cloudtrail:LookupEvents",  # optional: check --cloudtrail
         *POD_IDENTITY_IAM,
     }
     assert all(s["Effect"] == "Allow" for s in policy["Statement"])
@@ -99,6 +104,29 @@ def test_a_healthy_run_calls_only_what_the_policy_grants(world: LabWorld) -> Non
     # AssumeRoleWithWebIdentity is unsigned; the S3 probe runs with the role's credentials.
     assert called - granted <= {"sts:AssumeRoleWithWebIdentity", "s3:ListObjectsV2", "s3:ListBuckets"}, called
     assert {"iam:GetRole", "eks:DescribeCluster", "iam:ListOpenIDConnectProviders"} <= called
+
+
+def test_the_evidence_permissions_are_optional_and_named(world: LabWorld) -> None:
+    """--logs and --cloudtrail call only what deploy/ grants (get pods/log, cloudtrail:LookupEvents); without
+    either, the evidence says which permission is missing and the verdict stays what it was."""
+    policy = json.loads((DEPLOY / "iam-policy.json").read_text())
+    granted = {a for s in policy["Statement"] for a in s["Action"]}
+    before = len(world.aws_requests())
+    assert check(world, "--logs", "--cloudtrail", timeout=3).code == 0
+    called = {f"{svc}:{action}" for svc, action, _, _ in world.aws_requests()[before:]}
+    assert "cloudtrail:LookupEvents" in called
+    assert called - granted <= {"sts:AssumeRoleWithWebIdentity", "s3:ListObjectsV2", "s3:ListBuckets"}, called
+    world.set_rbac_deny("healthy", ["get pods/log"])
+    world.set_denied_actions(["cloudtrail:LookupEvents"])
+    try:
+        outcome = check(world, "--logs", "--cloudtrail", timeout=3)
+    finally:
+        world.set_rbac_deny("healthy", [])
+        world.set_denied_actions([])
+    assert outcome.code == 0 and outcome.doc is not None
+    actual = {key: str(ev["actual"]) for link in outcome.doc["links"] for key, ev in link["evidence"].items()}
+    assert "get pods/log" in next(v for k, v in actual.items() if k.startswith("app-log"))
+    assert "cloudtrail:LookupEvents" in actual["cloudtrail"]
 
 
 @pytest.mark.parametrize("rule", sorted(RBAC))
@@ -255,3 +283,38 @@ def test_each_credentials_permission_is_named_in_the_section(world: LabWorld, pe
     assert node["role_arn"] is None
     assert any(f"caller lacks {CREDENTIALS_PERMISSIONS[permission]}" in why for why in node["unknown"]), node
     assert "not readable" in outcome.doc["credentials"]["fallback"]
+
+
+# The Pod Identity chain on its healthy scenario: each permission dropped -> (link, status it takes); the
+# permission is named in that link (summary, explanation or evidence), nothing fails, nothing crashes.
+PI_CHAIN = {
+    "eks:ListPodIdentityAssociations": ("association", "error"),
+    "eks:DescribePodIdentityAssociation": ("association", "error"),
+    "eks:DescribeAddon": ("agent", "pass"),  # the DaemonSet and its pods still say the agent runs
+    "ec2:DescribeInstances": ("agent", "pass"),  # the node role's eks-auth grant is then not judged
+    "iam:GetInstanceProfile": ("agent", "pass"),
+    "eks-auth:AssumeRoleForPodIdentity": ("eks-auth", "error"),
+    "get nodes": ("agent", "pass"),
+    "get daemonsets": ("agent", "error"),
+}
+_NAMED = {"get nodes": "get nodes", "get daemonsets": "get daemonsets.apps"}
+
+
+@pytest.mark.parametrize("permission", sorted(PI_CHAIN))
+def test_each_pod_identity_permission_dropped_from_the_chain_is_named(world: LabWorld, permission: str) -> None:
+    link, status = PI_CHAIN[permission]
+    if ":" in permission:
+        world.set_denied_actions([permission])
+    else:
+        world.set_rbac_deny(PI_SCENARIO, [permission])
+    try:
+        outcome = check(world, scenario=PI_SCENARIO, timeout=5)
+    finally:
+        world.set_denied_actions([])
+        world.set_rbac_deny(PI_SCENARIO, [])
+    assert not outcome.crash and outcome.doc is not None and outcome.doc["mechanism"] == "pod-identity"
+    assert outcome.statuses[link] == status, outcome.statuses
+    assert "fail" not in outcome.statuses.values(), outcome.statuses
+    judged = next(x for x in outcome.doc["links"] if x["id"] == link)
+    assert _NAMED.get(permission, permission) in json.dumps(judged), judged["summary"]
+    assert outcome.code == (0 if status == "pass" else 2)

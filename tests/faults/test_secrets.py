@@ -1,4 +1,5 @@
-"""No secret is ever shown: every lab scenario through text, Markdown, JSON and --debug output,
+"""No secret is ever shown: every lab scenario through text, Markdown, JSON and --debug output, with the
+app's log (--logs: the lab app prints a projected token and a secret key) and CloudTrail (--cloudtrail),
 searched for the lab's real tokens, signatures and credentials; nothing written to env or disk."""
 
 from __future__ import annotations
@@ -32,11 +33,19 @@ def _secrets(world: LabWorld) -> list[str]:
 def test_no_secret_in_any_output(world: LabWorld, scenario: str, tmp_path: Path) -> None:
     outputs: list[str] = []
     own = world.check_args(scenario)  # e.g. --bucket/--object: the GetObject path is searched too
+    own = [*own, "--logs", "--cloudtrail"]  # the app's log lines and CloudTrail's events are searched too
+    minted_before = len(world.minted_tokens())
     bundle = tmp_path / "bundle.json"  # the incident bundle (facts + result) is searched too
     outcome = check(world, "--debug", *own, "--save", str(bundle), scenario=scenario, timeout=3)  # JSON
     assert outcome.doc is not None and not outcome.crash
     saved = bundle.read_text(encoding="utf-8")
     assert '"facts": {' in saved and '"result": {' in saved  # the bundle really holds the facts
+    keys = {key for link in outcome.doc["links"] for key in link["evidence"]}
+    assert any(k.startswith("app-log") for k in keys)  # the log was really read
+    no_role = outcome.statuses.get("service-account") in ("fail", "error")
+    # and CloudTrail, whenever there is an IRSA role to look up (Pod Identity's events are not read yet)
+    assert "cloudtrail" in keys or no_role or outcome.doc.get("mechanism") != "irsa"
+    assert len(world.minted_tokens()) > minted_before  # the log served held a freshly minted token
     outputs += [outcome.stdout, outcome.stderr, saved]
     # Text and Markdown renderings too (check() always passes --json; run the others directly).
     from contextlib import redirect_stderr, redirect_stdout

@@ -47,7 +47,8 @@ def test_deep_merge_null_deletes_and_lists_replace() -> None:
 def test_lab_list_prints_name_then_link_then_title(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == len(scn_mod.scenarios())
+    assert len(lines) == len(scn_mod.scenarios()) + len(scn_mod.generated())
+    assert lines[-1].startswith("fleet ")
     first = lines[0].split()
     assert first[:2] == ["healthy", "-"]
     row = next(line for line in lines if line.startswith("trust-sub-wrong-namespace "))

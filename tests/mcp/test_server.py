@@ -24,7 +24,7 @@ from tests.mcp.client import McpServerProcess
 
 pytestmark = pytest.mark.integration
 
-TOOLS = {"list_contexts", "list_namespaces", "list_pods", "check", "fix_for"}
+TOOLS = {"list_contexts", "list_namespaces", "list_pods", "check", "fix_for", "explain"}
 # healthy, two broken links far apart, and an S3 object probe with the scenario's own --bucket/--object
 SCENARIOS = ("healthy", "sa-annotation-missing", "trust-sub-wrong-namespace", "s3-object-missing")
 DEFAULT_CONTEXT = "trust-sub-wrong-namespace"  # the server's --context, not KUBECONFIG's current-context
@@ -132,7 +132,7 @@ def test_the_server_context_is_the_default(server: McpServerProcess, world: LabW
 
 
 def test_fix_for_gives_the_commands_of_the_failing_link(server: McpServerProcess, world: LabWorld) -> None:
-    scenario = "sa-annotation-missing"
+    scenario = "sa-role-arn-user"  # an IRSA chain: other links pass (sa-annotation-missing is mechanism none now)
     ns, pod = world.target(scenario)
     checked = server.call("check", namespace=ns, pod=pod, context=scenario).structured_content
     fix = server.call("fix_for", namespace=ns, pod=pod, context=scenario).structured_content
@@ -169,6 +169,22 @@ def test_bad_input_gets_an_error_object(server: McpServerProcess, world: LabWorl
     assert "no-such-pod" in missing["message"]
     # the session is still healthy after all that
     assert server.call("list_contexts").structured_content["contexts"]
+
+
+def test_explain_answers_as_explain_json(server: McpServerProcess) -> None:
+    """The explain tool gives the document of `irsa-tui explain --json`, key for key, with the line redacted."""
+    text = ("botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the ListObjectsV2 "
+            "operation: User: arn:aws:sts::111122223333:assumed-role/eks-node-group-role/i-0abc12345def67890 is "
+            "not authorized to perform: s3:ListBucket on resource: \"arn:aws:s3:::payments-invoices\"")
+    got = server.call("explain", text=text).structured_content
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["explain", "--json", text]) == 0
+    assert got == json.loads(out.getvalue())
+    assert (got["mechanism"], got["link"]) == ("node-role", "injection")
+    unknown = server.call("explain", text="all good here").structured_content
+    assert unknown["mechanism"] == "unknown" and not unknown["recognised"]
+    assert error_of(server.run(lambda s: s.call_tool("explain", {"text": ""})))["message"]
 
 
 def test_codes_catalogue_resources(server: McpServerProcess) -> None:

@@ -1,5 +1,6 @@
-"""No secret reaches the screen or an export: the real app on lab scenarios, searched for the lab's
-minted tokens, their signatures, and every credential STS issued (as tests/faults/test_secrets.py)."""
+"""No secret reaches the screen or an export: the real app on lab scenarios, with the app's log and
+CloudTrail as evidence (--logs --cloudtrail; the lab app's log prints a token and a key), searched for the
+lab's minted tokens, their signatures, and every credential STS issued (as tests/faults/test_secrets.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import pytest
 
 from irsa_tui.lab.world import CALLER_SECRET
 from irsa_tui.ui.app import IrsaApp
+from irsa_tui.ui.backend import RealBackend
 from irsa_tui.ui.screens.chain import ChainScreen
+from irsa_tui.ui.widgets.link_detail import EvidenceTable
 from irsa_tui.ui.widgets.token_view import TokenView
 from tests.ui.conftest import wait_for
 
@@ -54,7 +57,8 @@ async def test_no_secret_on_screen_or_in_exports(
     monkeypatch.setenv("IRSA_TUI_EXPORT_DIR", str(tmp_path))
     ns, pod = lab.target(scenario)
     minted_before = len(lab.minted_tokens())
-    app = IrsaApp(context=scenario, namespace=ns, pod=pod, frozen=False)
+    evidence = RealBackend(5.0, {"logs": True, "log_lines": 200, "cloudtrail": True})
+    app = IrsaApp(context=scenario, namespace=ns, pod=pod, frozen=False, backend=evidence)
     shots: list[Path] = []
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(
@@ -62,6 +66,9 @@ async def test_no_secret_on_screen_or_in_exports(
         )
         await pilot.pause(0.1)
         shots.append(Path(app.save_screenshot("detail.svg", str(tmp_path))))
+        app.screen.query_one(EvidenceTable).scroll_visible(animate=False)  # the evidence, below the fix
+        await pilot.pause(0.2)
+        shots.append(Path(app.save_screenshot("evidence.svg", str(tmp_path))))
         await pilot.press("t")
         view = app.screen.query_one(TokenView)
         await wait_for(pilot, lambda: view.exp is not None)  # the decoded claims are on screen
@@ -79,7 +86,12 @@ async def test_no_secret_on_screen_or_in_exports(
     # The run really minted a token (and, past the trust policy, STS issued keys): the search has teeth.
     assert len(lab.minted_tokens()) > minted_before
     assert lab.issued_credentials()
-    token_svg = svg_text(shots[1].read_text(encoding="utf-8"))
+    token_svg = svg_text(shots[2].read_text(encoding="utf-8"))
+    if scenario == "trust-sub-wrong-namespace":  # the failing link's evidence shows the app's log line
+        detail = svg_text(shots[1].read_text(encoding="utf-8"))
+        assert "log of container" in detail and "Not authorized to perform" in detail, detail
+    exported = js.read_text(encoding="utf-8")
+    assert "app-log-" in exported and '"cloudtrail"' in exported  # the evidence was really gathered
     # claims were shown (a long sub wraps after a ':' onto the next screen row)
     assert "sub" in token_svg and "system:serviceaccount:" in token_svg and f"{ns}:" in token_svg
     for path in [*shots, md, js]:

@@ -22,7 +22,8 @@ from irsa_tui.chain.spec import LinkSpec
 __all__ = ["EKS_AUTH_ACTION", "LINK", "NEEDS", "SPEC", "check"]
 
 LINK = LinkId.AGENT
-NEEDS: tuple[str, ...] = ("pod", "node", "agent_addon", "agent", "node_instance", "node_role", "cluster")
+NEEDS: tuple[str, ...] = ("pod", "node", "agent_addon", "agent", "node_instance", "node_instance_profile",
+                          "node_role", "cluster", "caller", "associations")
 EKS_AUTH_ACTION = "eks-auth:AssumeRoleForPodIdentity"
 AGENT_HOSTS = ("169.254.170.23", "fd00:ec2::23")
 
@@ -110,6 +111,7 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
         if not enabled:
             findings.append(Finding("AGENT-206", {**base, "instance": instance.instance_id}))
     findings += _node_role(facts, base, evidence)
+    _unread(facts, evidence)
     for container in _common.app_containers(pod):
         proxy = _proxy(container)
         if proxy is not None:
@@ -124,6 +126,18 @@ def check(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
             base["agent_pod"] = "(EKS Auto Mode: built in)" if auto else "(not listed)"
         findings.insert(0, Finding("AGENT-001", {**base, "role_note": role_note}))
     return _common.from_findings(LINK, findings, evidence)
+
+
+def _unread(facts: Facts, evidence: list[Evidence]) -> None:
+    """What the caller could not read (add-on, node, instance, instance profile), as evidence naming the
+    missing permission: those parts are not judged, and the report says so rather than staying silent."""
+    parts = (("agent_addon", "add-on eks-pod-identity-agent"), ("node", "the pod's node"),
+             ("node_instance", "the node's EC2 instance"), ("node_instance_profile", "the node's instance profile"))
+    for key, label in parts:
+        value = getattr(facts, key, None)
+        if isinstance(value, SourceError):
+            evidence.append(Evidence(f"unread-{key.replace('_', '-')}", f"{label} (not judged)", None,
+                                     f"unknown: {value.one_line()}", None))
 
 
 def _node_role(facts: Facts, base: dict[str, str], evidence: list[Evidence]) -> list[Finding]:

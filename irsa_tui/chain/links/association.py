@@ -22,7 +22,7 @@ from irsa_tui.chain.spec import LinkSpec
 __all__ = ["LINK", "NEEDS", "SPEC", "check"]
 
 LINK = LinkId.ASSOCIATION
-NEEDS: tuple[str, ...] = ("pod", "associations", "association_role", "cluster")
+NEEDS: tuple[str, ...] = ("pod", "associations", "association_role", "cluster", "caller")
 
 
 def _when(value: object) -> str:

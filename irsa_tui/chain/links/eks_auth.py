@@ -21,7 +21,7 @@ from irsa_tui.chain.spec import LinkSpec
 __all__ = ["LINK", "NEEDS", "SPEC", "check", "link_for_error"]
 
 LINK = LinkId.EKS_AUTH
-NEEDS: tuple[str, ...] = ("pod", "eks_auth", "cluster")
+NEEDS: tuple[str, ...] = ("pod", "eks_auth", "cluster", "caller", "associations")
 
 _BY_CODE: dict[str, tuple[LinkId, str]] = {
     "ResourceNotFoundException": (

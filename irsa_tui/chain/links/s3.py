@@ -531,14 +531,13 @@ SPEC = LinkSpec(
 
 
 # --- EKS Pod Identity variant ----------------------------------------------------------------------
-POD_IDENTITY_NEEDS: tuple[str, ...] = ("pod_identity_s3", "association_role", "target_role", "eks_auth")
+POD_IDENTITY_NEEDS: tuple[str, ...] = ("pod_identity_s3", "association_role", "target_role", "eks_auth", "pod",
+                                       "associations")
 
 
 def check_pod_identity(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:
     """Pod Identity: the IRSA probe's judgement, of the probe made with EKS Auth's credentials and the role
     they are for (the target role when the association has one)."""
-    import dataclasses
-
     role = facts.target_role if facts.target_role is not None else facts.association_role
     probe = facts.pod_identity_s3
     if probe is None:
@@ -550,8 +549,31 @@ def check_pod_identity(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> Link
         else:
             reason = facts.gaps.get("pod_identity_s3") or "S3 not probed"
         return _common.skipped(LINK, reason)
-    shadow = dataclasses.replace(facts, s3=probe, role=role, sts=None)
-    return check(shadow, {})
+    shadow = object.__new__(Facts)  # a plain copy: the IRSA check reads its s3/role/sts, not this run's
+    shadow.__dict__.update(vars(facts))
+    shadow.s3, shadow.role, shadow.sts = probe, role, None
+    result = check(shadow, {})
+    unused = _disabled_tags(facts, role)
+    if unused is None or result.status in (Status.ERROR, Status.SKIP):
+        return result
+    return _common.from_findings(LINK, [*result.findings, unused], result.evidence, result.details)
+
+
+def _disabled_tags(facts: Facts, role: Any) -> Finding | None:
+    """S3-104: the association disables session tags while the role's policies use them (F13)."""
+    from irsa_tui.chain.links import _pod_identity as pi
+    from irsa_tui.policy.pod_identity import session_tag_references
+
+    pod = facts.pod
+    assoc = pi.association_for(facts, pod) if isinstance(pod, PodFacts) else None
+    if assoc is None or not assoc.disable_session_tags or not isinstance(role, RoleFacts):
+        return None
+    policies = role.policies if isinstance(role.policies, tuple) else ()
+    tags = sorted({t for p in policies for t in session_tag_references(dict(p))})
+    if not tags:
+        return None
+    return Finding("S3-104", {"role": role.name, "tags": ", ".join(f"aws:PrincipalTag/{t}" for t in tags),
+                              "association": assoc.association_id, "cluster": pi.cluster_name(facts)})
 
 
 POD_IDENTITY_SPEC = LinkSpec(

@@ -364,7 +364,7 @@ SPEC = LinkSpec(
 
 # --- EKS Pod Identity and "no identity" variants ---------------------------------------------------
 POD_IDENTITY_NEEDS: tuple[str, ...] = ("pod", "service_account")
-NONE_NEEDS: tuple[str, ...] = (*NEEDS, "associations")
+NONE_NEEDS: tuple[str, ...] = (*NEEDS, "associations", "caller")
 
 
 def check_pod_identity(facts: Facts, prior: Mapping[LinkId, LinkResult]) -> LinkResult:

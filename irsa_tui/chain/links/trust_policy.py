@@ -361,7 +361,7 @@ SPEC = LinkSpec(
 
 
 # --- EKS Pod Identity variant ----------------------------------------------------------------------
-POD_IDENTITY_NEEDS: tuple[str, ...] = ("pod", "associations", "association_role", "target_role", "cluster")
+POD_IDENTITY_NEEDS: tuple[str, ...] = ("pod", "associations", "association_role", "target_role", "cluster", "caller")
 
 
 def _pi_statement(namespace: str, sa: str, tags_on: bool) -> dict[str, Any]:

@@ -113,6 +113,8 @@ class PickerScreen(Screen[None]):
             tooltip="Move to the next pane",
         ),
         Binding("f5", "reload", "Reload", id="picker-reload", tooltip="Reload the lists"),
+        Binding("S", "scan", "Scan", id="picker-scan",
+                tooltip="Scan the chosen namespace (or every namespace) and list its workloads' verdicts"),
     ]
 
     def __init__(self) -> None:
@@ -380,6 +382,12 @@ class PickerScreen(Screen[None]):
         name = self._focused_pane()
         n = PANES.index(name) if name else -1
         self.pane(PANES[(n + 1) % 3]).focus_list()
+
+    def action_scan(self) -> None:
+        from irsa_tui.ui.screens.scan import ScanScreen
+
+        namespace = None if self.namespace in (None, ALL_NAMESPACES) else self.namespace
+        self.app.push_screen(ScanScreen(self.context, namespace))
 
     def action_reload(self) -> None:
         self.identity.clear()
