@@ -2,9 +2,11 @@
 
     .venv/bin/python scripts/screenshots.py [--size 120x36] [--no-png]
 
-Shots: the picker, the healthy chain, a chain broken at each of the seven links (one lab
-scenario per link, the first whose expected first failure is that link), and the scan screen on
-the generated fleet world. ``--only SHOT`` makes one of them. PNGs are made with
+Shots: the picker, the healthy chain, a chain broken at each of the seven IRSA links (one lab
+scenario per link, the first whose expected first failure is that link), an EKS Pod Identity chain
+with its why-this-mechanism dialog (m), the Credentials tab (i) of a pod whose SDK families
+disagree, and the scan screen on the generated fleet world. ``--only SHOT`` makes one of them. PNGs
+are made with
 cairosvg (pip) or, failing that, rsvg-convert (Debian librsvg2-bin), with the SVG's Fira Code
 swapped for an installed monospace font so the grid stays aligned.
 """
@@ -29,6 +31,10 @@ from irsa_tui.chain.registry import LINK_ORDER  # noqa: E402
 OUT = ROOT / "screenshots"
 PREFERRED = {"trust-policy": "trust-sub-wrong-namespace", "oidc-provider": "oidc-provider-missing"}
 """The best-known failure of a link, when the lab has it."""
+CREDENTIALS = ("credentials-aws-profile-js-node-role",)
+"""The Credentials tab's best shot: JS v3 takes another source than the other SDK families."""
+KEYS = {"mechanism-why": ("m",), "credentials": ("i",)}
+"""Keys pressed on the chain before a shot."""
 MONO = '"DejaVu Sans Mono", "Liberation Mono", monospace'
 
 
@@ -46,12 +52,23 @@ def pick_scenarios() -> dict[str, str]:
         ranked = sorted(
             (s for s in scenarios() if link.value in (s.breaks, s.expect.first_failure)),
             key=lambda s: (
+                s.expect.mechanism != "irsa",  # these shots walk IRSA's links; the others have their own
+                s.name.startswith("credentials-"),
                 s.breaks != link.value or s.expect.first_failure != link.value,
                 s.expect.first_failure != link.value,
             ),
         )
         if ranked:
             shots[f"chain-broken-{link.value}"] = ranked[0].name
+    everything = scenarios()
+    pod_identity = [s for s in everything if s.expect.mechanism == "pod-identity"]
+    pod_identity.sort(key=lambda s: s.expect.verdict != "ok")  # a healthy one first
+    if pod_identity:
+        shots["chain-pod-identity"] = pod_identity[0].name
+        shots["mechanism-why"] = pod_identity[0].name
+    creds = sorted((s for s in everything if s.name.startswith("credentials-")), key=lambda s: s.name not in CREDENTIALS)
+    if creds:
+        shots["credentials"] = creds[0].name
     return shots
 
 
@@ -89,6 +106,9 @@ async def shoot_chain(world: Any, name: str, scenario: str, size: tuple[int, int
     async with app.run_test(size=size) as pilot:
         await wait(pilot, lambda: isinstance(app.screen, ChainScreen) and app.screen.result is not None)
         await pilot.pause(0.5)  # let notifications fade and layout settle
+        for key in KEYS.get(name, ()):
+            await pilot.press(key)
+            await pilot.pause(0.5)
         return Path(app.save_screenshot(f"{name}.svg", str(OUT)))
 
 

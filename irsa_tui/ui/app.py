@@ -53,7 +53,7 @@ class IrsaApp(App[None]):
             "question_mark,f1", "help", "Help", key_display="?", id="help", tooltip="List every key binding"
         ),
         Binding(
-            "L", "learn", "Learn", id="learn", tooltip="Explain the IRSA flow with this pod's real values"
+            "L", "learn", "Learn", id="learn", tooltip="Explain the pod's mechanism (IRSA or EKS Pod Identity) with its real values"
         ),
         Binding(
             "colon",
@@ -114,12 +114,13 @@ class IrsaApp(App[None]):
         """Where each set of bindings works, in the order help and the README list them (ui/keys.py)."""
         from irsa_tui.ui.screens.dialogs import InputDialog, TextDialog
         from irsa_tui.ui.screens.explain_dialog import ExplainDialog
+        from irsa_tui.ui.screens.mechanism_dialog import MechanismDialog
         from irsa_tui.ui.screens.scan import ScanScreen
         from irsa_tui.ui.widgets.filter_list import FilterList
 
         owners = (
             cls, PickerScreen, FilterList, ScanScreen, ChainScreen, LearnScreen, HelpScreen, InputDialog, TextDialog,
-            ExplainDialog, CommandLine,
+            ExplainDialog, MechanismDialog, CommandLine,
         )
         return tuple(scope_of(owner) for owner in owners)
 
@@ -226,7 +227,7 @@ class IrsaApp(App[None]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help: every key binding", "List every key binding", self.action_help)
         yield SystemCommand(
-            "Learn mode", "Explain the IRSA flow with this pod's real values", self.action_learn
+            "Learn mode", "Explain the pod's mechanism (IRSA or EKS Pod Identity) with its real values", self.action_learn
         )
         if isinstance(screen, ChainScreen):
             yield SystemCommand("Re-run the diagnosis", "Run the whole chain again", screen.action_rerun)
@@ -241,3 +242,11 @@ class IrsaApp(App[None]):
                 "Save an incident bundle", "Facts + result, redacted: irsa-tui replay FILE", screen.action_save_bundle
             )
             yield SystemCommand("Copy the fix command", "Of the selected link", screen.action_copy_fix)
+            yield SystemCommand(
+                "Why this mechanism", "IRSA or EKS Pod Identity: what is configured, which one wins",
+                screen.action_mechanism,
+            )
+            yield SystemCommand(
+                "Credentials per container", "The source each SDK uses, what it shadows, IMDS reach",
+                lambda: screen.action_tab("credentials"),
+            )

@@ -176,3 +176,50 @@ async def test_a_scenarios_probe_options_travel_with_its_context_and_stay_there(
         assert isinstance(screen, ChainScreen) and screen.result is not None
         assert screen.result.verdict is Verdict.OK, screen.result.first_failure
         assert "bucket from role policies" in str(screen.query_one("#target").render())
+
+
+async def open_chain(app: IrsaApp, pilot: Any) -> ChainScreen:
+    await wait_for(pilot, lambda: isinstance(app.screen, ChainScreen) and app.screen.result is not None, 30)
+    assert isinstance(app.screen, ChainScreen)
+    return app.screen
+
+
+async def test_a_pod_identity_pod_walks_its_links_and_m_says_why(lab: Any) -> None:
+    from irsa_tui.chain.registry import mechanism
+    from irsa_tui.ui.screens.mechanism_dialog import MechanismDialog
+
+    scenario = "injection-pod-identity-association"
+    ns, pod = lab.target(scenario)
+    app = IrsaApp(context=scenario, namespace=ns, pod=pod, frozen=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_chain(app, pilot)
+        assert screen.result is not None and screen.result.mechanism == "pod-identity"
+        await pilot.pause(0.1)
+        assert tuple(row.link for row in screen.query(LinkRow)) == mechanism("pod-identity").link_ids
+        assert screen.sub_title.endswith("· EKS Pod Identity")
+        assert screen.query_one("#chain-left").border_title == "1 Pod Identity links"
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, MechanismDialog))
+        body = str(app.screen.query_one("#mechanism-body").render())
+        assert "EKS Pod Identity: association" in body
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+
+
+async def test_the_credentials_tab_shows_sdk_families_that_disagree(lab: Any) -> None:
+    from textual.widgets import TabbedContent
+
+    from irsa_tui.ui.widgets.credentials_view import CredentialBlock
+
+    scenario = "credentials-aws-profile-js-node-role"
+    ns, pod = lab.target(scenario)
+    app = IrsaApp(context=scenario, namespace=ns, pod=pod, frozen=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_chain(app, pilot)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: bool(screen.query(CredentialBlock)))
+        assert screen.query_one("#tabs", TabbedContent).active == "credentials"
+        texts = [" ".join(str(block.render()).split()) for block in screen.query(CredentialBlock)]
+        assert any("the SDK families use different credentials" in t and "JS v3" in t for t in texts), texts
+        fallback = " ".join(str(screen.query_one(".creds-fallback").render()).split())
+        assert "node role" in fallback

@@ -15,7 +15,7 @@ from irsa_tui.ui.screens.chain import ChainScreen
 from irsa_tui.ui.widgets.filter_list import FilterList
 from tests.chain import builders as b
 from tests.ui.conftest import wait_for
-from tests.ui.fakes import FakeBackend
+from tests.ui.fakes import POD_IDENTITY_CONTEXT, FakeBackend, pod_identity_backend
 
 pytestmark = pytest.mark.ui
 
@@ -90,3 +90,25 @@ def test_fix_unwrapped_view(snap_compare: Any) -> None:
 def test_command_line(snap_compare: Any) -> None:
     run = pressing("colon", *"ctx tr")
     assert snap_compare(chain_app("healthy"), terminal_size=SIZE, run_before=run)
+
+
+def pod_identity_app() -> IrsaApp:
+    return IrsaApp(context=POD_IDENTITY_CONTEXT, namespace=b.NS, pod=b.POD, backend=pod_identity_backend(),
+                   frozen=True)
+
+
+def test_pod_identity_chain(snap_compare: Any) -> None:
+    """EKS Pod Identity: the mechanism in the title bar and the pane, its eight links, the first failure."""
+    assert snap_compare(pod_identity_app(), terminal_size=SIZE, run_before=chain_done)
+
+
+def test_mechanism_dialog(snap_compare: Any) -> None:
+    assert snap_compare(pod_identity_app(), terminal_size=SIZE, run_before=pressing("m"))
+
+
+def test_credentials_tab(snap_compare: Any) -> None:
+    assert snap_compare(pod_identity_app(), terminal_size=SIZE, run_before=pressing("i"))
+
+
+def test_learn_pod_identity(snap_compare: Any) -> None:
+    assert snap_compare(pod_identity_app(), terminal_size=SIZE, run_before=pressing("L"))

@@ -1,7 +1,8 @@
-"""The chain of one pod: seven links filled in as their results arrive, and the selected link's detail."""
+"""The chain of one pod: its mechanism's links filled in as their results arrive, and the selected link's detail."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from dataclasses import replace
@@ -17,12 +18,19 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ListView, TabbedContent, TabPane
 
 from irsa_tui.chain.model import ChainResult, LinkId, LinkResult, Status, Verdict
-from irsa_tui.chain.registry import LINK_ORDER
 from irsa_tui.ui.backend import BackendError
 from irsa_tui.ui.files import target_stem, write_new
+from irsa_tui.ui.mechanisms import (
+    guess_mechanism,
+    mechanism_links,
+    mechanism_name,
+    mechanism_pane,
+    result_links,
+)
 from irsa_tui.ui.messages import CallChanged, ChainFailed, ChainFinished, LinkArrived
 from irsa_tui.ui.probes import Probe, Target
 from irsa_tui.ui.screens.dialogs import InputDialog
+from irsa_tui.ui.widgets.credentials_view import CredentialsView
 from irsa_tui.ui.widgets.link_detail import LinkDetail
 from irsa_tui.ui.widgets.link_row import LinkRow
 from irsa_tui.ui.widgets.policy_view import PolicyView
@@ -35,7 +43,7 @@ __all__ = ["ChainScreen", "export_result"]
 
 _MOVE_KEYS = {"up", "down", "home", "end", "pageup", "pagedown"}
 _VERDICT_TEXT = {
-    Verdict.OK: "✔ OK: the pod can reach AWS through IRSA",
+    Verdict.OK: "✔ OK: the pod can reach AWS through {mechanism}",
     Verdict.BROKEN: "✘ BROKEN",
     Verdict.INCOMPLETE: "? INCOMPLETE: some links could not be checked",
 }
@@ -133,6 +141,22 @@ class ChainScreen(Screen[None]):
             tooltip="Show the trust policy with the deciding statement highlighted",
         ),
         Binding(
+            "i",
+            "tab('credentials')",
+            "Credentials",
+            show=False,
+            id="tab-credentials",
+            tooltip="Show each container's credential source per SDK, what it shadows, its identity and IMDS reach",
+        ),
+        Binding(
+            "m",
+            "mechanism",
+            "Why mechanism",
+            show=False,  # the links pane's title names it
+            id="mechanism",
+            tooltip="Why IRSA or EKS Pod Identity: what is configured, which one wins, what each container uses",
+        ),
+        Binding(
             "x",
             "explain_error",
             "Explain error",
@@ -161,6 +185,11 @@ class ChainScreen(Screen[None]):
         self.probe: Probe | None = None
         """This target's probe settings (ui/probes.py), known once the first run has looked them up."""
         self.run_id = 0
+        self.mechanism = "irsa"
+        """The mechanism whose links are listed: the registry's default until a result says otherwise."""
+        self.link_order: tuple[LinkId, ...] = mechanism_links(self.mechanism)
+        self.rows_lock = asyncio.Lock()
+        """Held while the link list is rebuilt for another mechanism, and while a link is shown."""
         self.result: ChainResult | None = None
         self.results: dict[LinkId, LinkResult] = {}
         self.pending: dict[str, float] = {}
@@ -182,7 +211,7 @@ class ChainScreen(Screen[None]):
         with Horizontal(id="chain-body"):
             with Vertical(id="chain-left") as left:
                 left.border_title = "1 Links"
-                yield ListView(*(LinkRow(link, n) for n, link in enumerate(LINK_ORDER, 1)), id="links")
+                yield ListView(*(LinkRow(link, n) for n, link in enumerate(self.link_order, 1)), id="links")
                 yield Label("", id="calls", markup=False)
             with TabbedContent(id="tabs"):
                 with TabPane("d Detail", id="detail"):
@@ -191,6 +220,8 @@ class ChainScreen(Screen[None]):
                     yield TokenView(frozen=self.irsa.frozen, id="token-view")
                 with TabPane("p Trust policy", id="policy"):
                     yield PolicyView(id="policy-view")
+                with TabPane("i Credentials", id="credentials"):
+                    yield CredentialsView(id="credentials-view")
         yield Footer()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -258,6 +289,7 @@ class ChainScreen(Screen[None]):
         self.started = time.monotonic()
         for row in self.query(LinkRow):
             row.reset()
+        self.query_one(CredentialsView).reset()
         verdict = self.query_one("#verdict", Label)
         verdict.update("… running")
         for cls in ("-ok", "-broken", "-incomplete", "-failed"):
@@ -302,10 +334,48 @@ class ChainScreen(Screen[None]):
     def row(self, link: LinkId) -> LinkRow:
         return self.query_one(f"#link-{link.value}", LinkRow)
 
+    def show_mechanism(self, mechanism: str, known: bool) -> None:
+        """Name the mechanism in the header and on the links pane (``m`` says why, once ``known``)."""
+        self.mechanism = mechanism
+        left = self.query_one("#chain-left")
+        left.border_title = f"1 {mechanism_pane(mechanism)}"
+        left.border_subtitle = "m: why" if known else ""
+        self.sub_title = f"{self.namespace}/{self.pod} · {mechanism_name(mechanism)}" if known else (
+            f"{self.namespace}/{self.pod}"
+        )
+
+    async def set_links(self, links: tuple[LinkId, ...]) -> None:
+        """List ``links`` (another mechanism's chain), keeping the results already shown.
+
+        Callers hold ``rows_lock``: a link arriving while the list is rebuilt waits for its row."""
+        if links == self.link_order:
+            return
+        view = self.query_one("#links", ListView)
+        await view.clear()
+        rows = [LinkRow(link, n) for n, link in enumerate(links, 1)]
+        for row in rows:
+            if row.link in self.results:
+                row.show_result(self.results[row.link])
+        await view.extend(rows)
+        self.link_order = links
+
     @on(LinkArrived)
-    def _link_arrived(self, message: LinkArrived) -> None:
+    async def _link_arrived(self, message: LinkArrived) -> None:
+        async with self.rows_lock:
+            await self._show_arrived(message)
+
+    async def _show_arrived(self, message: LinkArrived) -> None:
         if message.run != self.run_id:
             return
+        link = message.result.id
+        if link not in self.link_order:  # another mechanism's chain (an association: Pod Identity)
+            self.results[link] = message.result
+            guess = guess_mechanism(self.results, self.mechanism)
+            links = mechanism_links(guess) if link in mechanism_links(guess) else (*self.link_order, link)
+            await self.set_links(links)
+            if message.run != self.run_id:
+                return
+            self.show_mechanism(guess, known=False)
         self.show_link(message.result)
         self.auto_select()
 
@@ -326,7 +396,8 @@ class ChainScreen(Screen[None]):
         if self.user_moved:
             return
         target: LinkId | None = None
-        for link in LINK_ORDER:
+        order = self.link_order
+        for link in order:
             res = self.results.get(link)
             if res is not None and res.status is Status.FAIL:
                 target = link
@@ -334,13 +405,13 @@ class ChainScreen(Screen[None]):
         if target is None:
             if self.result is not None:
                 worst = [r for r in self.result.links if r.status in (Status.ERROR, Status.WARN)]
-                target = worst[0].id if worst else LINK_ORDER[0]
-            elif LINK_ORDER[0] in self.results:
-                target = LINK_ORDER[0]
-        if target is None:
+                target = worst[0].id if worst else order[0]
+            elif order[0] in self.results:
+                target = order[0]
+        if target is None or target not in order:
             return
         view = self.query_one("#links", ListView)
-        index = LINK_ORDER.index(target)
+        index = order.index(target)
         view.index = index
         result = self.results.get(target)
         if result is not None:
@@ -357,10 +428,16 @@ class ChainScreen(Screen[None]):
         self.tick()
 
     @on(ChainFinished)
-    def _finished(self, message: ChainFinished) -> None:
+    async def _finished(self, message: ChainFinished) -> None:
         if message.run != self.run_id:
             return
         result = message.result
+        async with self.rows_lock:
+            await self.set_links(result_links(result))
+        if message.run != self.run_id:
+            return
+        self.show_mechanism(result.mechanism, known=True)
+        self.query_one(CredentialsView).show(result.credentials, result.node)
         self.result = result
         self.irsa.last_result = result
         self.pending = {}
@@ -368,7 +445,7 @@ class ChainScreen(Screen[None]):
             if self.results.get(link.id) != link:
                 self.show_link(link)
         verdict = self.query_one("#verdict", Label)
-        text = _VERDICT_TEXT[result.verdict]
+        text = _VERDICT_TEXT[result.verdict].format(mechanism=mechanism_name(result.mechanism))
         first = result.first_failure
         if first is not None:
             text += f" at {first.value}: {result.link(first).summary}"
@@ -402,7 +479,7 @@ class ChainScreen(Screen[None]):
         from irsa_tui.engine import link_for_call
 
         now = time.monotonic()
-        waiting = [link for link in LINK_ORDER if link not in self.results]
+        waiting = [link for link in self.link_order if link not in self.results]
         oldest: dict[LinkId, tuple[str, float]] = {}
         for name, since in self.pending.items():
             link = link_for_call(name)
@@ -412,7 +489,8 @@ class ChainScreen(Screen[None]):
                 oldest[link] = (name, since)
         for link, (name, since) in oldest.items():
             waited = "" if self.irsa.frozen else f" {now - since:.1f}s"
-            self.row(link).show_pending(f"pending: {name}{waited}")
+            for row in self.query(f"#link-{link.value}").results(LinkRow):  # none while the list is rebuilt
+                row.show_pending(f"pending: {name}{waited}")
         more = len(self.pending) - 1
         self.query_one("#calls", Label).update(
             f"{len(self.pending)} call{'s' if len(self.pending) != 1 else ''} in flight"
@@ -575,6 +653,14 @@ class ChainScreen(Screen[None]):
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
 
+    def action_mechanism(self) -> None:
+        result = self._result_or_warn("explain")
+        if result is None:
+            return
+        from irsa_tui.ui.screens.mechanism_dialog import MechanismDialog
+
+        self.app.push_screen(MechanismDialog(result))
+
     def action_back(self) -> None:
         self.irsa.back_to_picker()
 
@@ -592,6 +678,7 @@ class ChainScreen(Screen[None]):
         active = tabs.active_pane
         if active is not None:
             active.query_one(VerticalScroll).focus()
+
     def action_explain_error(self) -> None:
         from irsa_tui.ui.screens.explain_dialog import ExplainDialog
 
@@ -606,13 +693,13 @@ class ChainScreen(Screen[None]):
 
         error = explain(text)
         links = {r.id: r for r in self.result.links} if self.result else self.results
-        chain = {link.value: links[link].status.value for link in LINK_ORDER if link in links}  # chain order
+        chain = {link.value: links[link].status.value for link in self.link_order if link in links}  # chain order
         verdict = agreement(error, chain)
         for row in self.query(LinkRow):
             row.set_class(row.link.value == verdict.link, "-implicated")
-        if verdict.link is not None:
+        if verdict.link is not None and verdict.link in self.link_order:
             self.user_moved = True
-            self.query_one("#links", ListView).index = LINK_ORDER.index(LinkId(verdict.link))
+            self.query_one("#links", ListView).index = self.link_order.index(LinkId(verdict.link))
         code = f"[{error.root.shape.code}] " if error.root else ""
         self.notify(
             f"{code}{error.mechanism}, {error.link or 'no link'}: {error.meaning}\n{verdict.verdict}: {verdict.message}",

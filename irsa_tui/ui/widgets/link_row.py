@@ -17,6 +17,24 @@ def link_title(link: LinkId) -> str:
     return link.label
 
 
+def link_short(link: LinkId) -> str:
+    """A word or two for a narrow list: ``STS`` for ``STS AssumeRoleWithWebIdentity`` (the spec's short)."""
+    from irsa_tui.chain.registry import all_specs
+
+    spec = all_specs().get(link)
+    short = spec.short if spec is not None else link.value
+    return short[:1].upper() + short[1:]
+
+
+class _Head(Label):
+    """The row's first line: picks the full or the short title for its own width."""
+
+    def on_resize(self) -> None:
+        row = self.parent
+        if isinstance(row, LinkRow):
+            row.fit_title(self.content_size.width)
+
+
 class LinkRow(ListItem):
     """Shows ``… pending: <call> 1.2s`` until its result arrives."""
 
@@ -41,30 +59,51 @@ class LinkRow(ListItem):
         self.link = link
         self.number = number
         self.result: LinkResult | None = None
+        self.title = link_title(link)
+        """The full title, or the short one when the row is too narrow for it (never an ellipsis there)."""
 
     def compose(self) -> ComposeResult:
-        yield Label(self._head("…"), classes="row-head", markup=False)
-        yield Label("waiting", classes="row-summary", markup=False)
+        # a row mounted with its result already known (the list rebuilt for another mechanism) shows it
+        result = self.result
+        head = self._head(result.status.glyph, result.status.value) if result else self._head("…")
+        yield _Head(head, classes="row-head", markup=False)
+        yield Label(result.summary if result else "waiting", classes="row-summary", markup=False)
 
     def _head(self, glyph: str, status: str = "") -> str:
         # the status word first, so a narrow list cuts the title, never the verdict
-        return f"{glyph} {status:<4} {self.number}. {link_title(self.link)}"
+        return f"{glyph} {status:<4} {self.number}. {self.title}"
 
     def show_result(self, result: LinkResult) -> None:
         self.result = result
         for cls in STATUS_CLASSES:
             self.set_class(cls == f"-{result.status.value}", cls)
-        self.query_one(".row-head", Label).update(self._head(result.status.glyph, result.status.value))
-        self.query_one(".row-summary", Label).update(result.summary)
         self.tooltip = result.summary
+        self._show(self._head(result.status.glyph, result.status.value), result.summary)
+
+    def _show(self, head: str | None, summary: str | None) -> None:
+        """Update the labels, once composed (a row not composed yet shows its state when it is)."""
+        if head is not None:
+            for label in self.query(".row-head").results(Label):
+                label.update(head)
+        if summary is not None:
+            for label in self.query(".row-summary").results(Label):
+                label.update(summary)
+
+    def fit_title(self, width: int) -> None:
+        """The full title when the head fits ``width``, else the short one."""
+        full = link_title(self.link)
+        title = full if not width or len(self._head("…").replace(self.title, full)) <= width else link_short(self.link)
+        if title != self.title:
+            self.title = title
+            result = self.result
+            self._show(self._head(result.status.glyph, result.status.value) if result else self._head("…"), None)
 
     def show_pending(self, text: str) -> None:
         if self.result is None:
-            self.query_one(".row-summary", Label).update(text)
+            self._show(None, text)
 
     def reset(self) -> None:
         self.result = None
         for cls in STATUS_CLASSES:
             self.set_class(cls == "-pending", cls)
-        self.query_one(".row-head", Label).update(self._head("…"))
-        self.query_one(".row-summary", Label).update("waiting")
+        self._show(self._head("…"), "waiting")
