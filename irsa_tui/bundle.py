@@ -156,6 +156,12 @@ def result_from_record(doc: Mapping[str, Any]) -> ChainResult:
         extra = {k: doc[k] for k in _fields(ChainResult) if k not in ("target", "links") and k in doc}
         extra["detection"] = _verdict(extra.get("detection"))
         extra["credentials"], extra["node"] = _credentials(extra.get("credentials"), extra.get("node"))
+        from irsa_tui.chain.registry import MECHANISMS
+
+        _expect(extra.get("mechanism", "irsa"), str)
+        if extra.get("mechanism", "irsa") not in MECHANISMS:
+            raise BundleError(f"mechanism {extra['mechanism']!r} is unknown to irsa-tui {__version__}: "
+                              "replay it with the version that captured it")
         _expect(extra.get("duration_ms", 0), int, target.context, (str, type(None)), target.cluster, (str, type(None)),
                 target.region, (str, type(None)))
         return ChainResult(target=target, links=tuple(links), **extra)
@@ -211,8 +217,22 @@ def _revive(hint: Any, value: Any) -> Any:
         classes = [a for a in inner if isinstance(a, type) and dataclasses.is_dataclass(a)]
         if classes and isinstance(value, Mapping):
             return _revive(classes[0], value)
-        return _revive(inner[0], value) if len(inner) == 1 else value
-    return value
+        if len(inner) == 1:
+            return _revive(inner[0], value)
+        for option in inner:
+            try:
+                return _revive(option, value)
+            except TypeError:
+                continue
+        raise TypeError(f"{value!r} is none of {hint}")
+    if origin is typing.Literal:
+        if value not in args:
+            raise TypeError(f"{value!r} is not one of {args}")
+        return value
+    if hint in (str, int, bool, float):
+        _expect(value, hint)
+        return value
+    raise TypeError(f"cannot read a {hint} back")
 
 
 def _expect(*pairs: Any) -> None:
