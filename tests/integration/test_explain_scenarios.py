@@ -62,7 +62,8 @@ def test_live_failure_is_explained_to_its_link(
     assert result.recognised, f"{scenario.name}: {errors}"
     expected = TEXT_CANNOT_TELL.get(scenario.name, scenario.breaks)
     assert result.link == expected, f"{scenario.name}: {errors}\n{render_text(result)}"
-    assert result.mechanism in ("irsa", "unknown"), render_text(result)  # the lab is IRSA, sessions irsa-tui-…
+    # the scenario's mechanism (IRSA sessions irsa-tui-…, Pod Identity sessions eks-<cluster>-<pod>-…)
+    assert result.mechanism in (scenario.expect.mechanism, "unknown"), render_text(result)
 
 
 def test_most_broken_scenarios_fail_live() -> None:
