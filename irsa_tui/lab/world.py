@@ -348,6 +348,17 @@ class LabWorld:
         assert self.front is not None
         self.front.state.denied = frozenset(actions)
 
+    def reset_cloudtrail(self, names: Sequence[str] = ()) -> None:
+        """Forget every CloudTrail event the front recorded, then seed again the ``cloudtrail:`` history of
+        the scenarios ``names`` (an account's event history is shared by every scenario of the world)."""
+        assert self.front is not None
+        trail = self.front.state.trail
+        with trail.lock:
+            trail.events.clear()
+        for name in names:
+            self._scenario(name)
+            seed_events(trail, self.configs[name].get("cloudtrail"), self.names[name], ACCOUNT, REGION)
+
     def set_rbac_deny(self, name: str, denies: Sequence[str]) -> None:
         """Replace a scenario's RBAC denies (``create serviceaccounts/token``, ``list pods``...)."""
         self._scenario(name)

@@ -85,7 +85,17 @@ def test_logs_without_rbac_are_named_evidence_not_a_broken_chain(world: LabWorld
     assert ev["actual"].startswith("not read:") and "get pods/log" in ev["actual"]
 
 
-def test_cloudtrail_counts_the_pods_refusals_on_sts(world: LabWorld) -> None:
+@pytest.fixture
+def trail_world(world: LabWorld) -> LabWorld:
+    """The account's event history as these scenarios left it: CloudTrail is account-wide, and the session
+    world's other tests make hundreds of web-identity calls, more than the pages irsa-tui reads (its answer
+    would then say the counts are lower bounds, and the seeded refusals fall off the last page)."""
+    world.reset_cloudtrail(["healthy-cloudtrail-refused-earlier"])
+    return world
+
+
+def test_cloudtrail_counts_the_pods_refusals_on_sts(trail_world: LabWorld) -> None:
+    world = trail_world
     scenario = "healthy-cloudtrail-refused-earlier"
     doc = as_json(world, scenario)  # its own args carry --cloudtrail
     assert doc["verdict"] == "ok"
@@ -102,9 +112,10 @@ def test_cloudtrail_counts_the_pods_refusals_on_sts(world: LabWorld) -> None:
     assert "42 refused in the last hour" in markdown and "STS-104" in markdown, [ln for ln in markdown.splitlines() if "CloudTrail" in ln]
 
 
-def test_cloudtrail_holds_what_the_lab_sts_decided(world: LabWorld) -> None:
+def test_cloudtrail_holds_what_the_lab_sts_decided(trail_world: LabWorld) -> None:
     """The pod's own call (a botocore session, as its SDK names it), refused by the lab's STS judge,
     shows in LookupEvents; irsa-tui's own probes are counted apart."""
+    world = trail_world
     scenario = "trust-sub-wrong-namespace"
     as_json(world, scenario)  # a TokenRequest for the pod's ServiceAccount
     token = world.kube.clusters[scenario].minted[-1]  # type: ignore[union-attr]
